@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Installs what `npm test`, `npm run demo` and `npm run bench` need on a fresh clone:
+// the npm dependencies (npm ci when node_modules is missing or older than the lockfile)
+// and the Temporal CLI (built with Go, pinned) when none can be found.
+// Plain Node only: this runs before any dependency exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const depsOnly = process.argv.includes('--deps-only');
+
+function run(command, args, env = process.env) {
+  console.error(`[aidp setup] ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    console.error(`[aidp setup] "${command} ${args.join(' ')}" exited with ${result.status}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function dependenciesAreInstalled() {
+  const marker = 'node_modules/.package-lock.json';
+  if (!existsSync(marker)) return false;
+  return statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs;
+}
+
+function findTemporalCli() {
+  if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'temporal'))) return join(dir, 'temporal');
+  }
+  const cached = join(homedir(), '.cache', 'aidp', 'bin', 'temporal');
+  return isExecutable(cached) ? cached : undefined;
+}
+
+if (!dependenciesAreInstalled()) run('npm', ['ci', '--no-audit', '--no-fund']);
+
+if (!depsOnly && !findTemporalCli()) {
+  const gobin = join(homedir(), '.cache', 'aidp', 'bin');
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.status !== 0) {
+    console.error(
+      '[aidp setup] no Temporal CLI found and Go is not installed; aidp will fall back to the ' +
+        "Temporal SDK's own download (needs internet). Set TEMPORAL_CLI_PATH to use a binary you have.",
+    );
+  } else {
+    console.error('[aidp setup] building the Temporal CLI (first build takes a few minutes)');
+    run('go', ['install', TEMPORAL_CLI_MODULE], { ...process.env, GOBIN: gobin });
+  }
+}
