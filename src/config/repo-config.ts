@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** The agent CLIs aidp knows how to drive; `command` runs any other command line. */
+export const AGENT_PRESETS = [
+  'claude',
+  'codex',
+  'gemini',
+  'aider',
+  'opencode',
+  'cursor-agent',
+  'copilot',
+  'command',
+] as const;
+export type AgentPreset = (typeof AGENT_PRESETS)[number];
+
+export const agentProviderSchema = z
+  .object({
+    preset: z.enum(AGENT_PRESETS),
+    /** Required for `command`: the command line to run (split into words, never given to a shell). */
+    command: z.string().min(1).optional(),
+    /** Extra arguments appended to a preset's command line. */
+    args: z.array(z.string()).default([]),
+  })
+  .strict()
+  .refine((p) => p.preset !== 'command' || p.command !== undefined, {
+    message: 'preset "command" needs a "command" line',
+    path: ['command'],
+  });
+export type AgentProvider = z.output<typeof agentProviderSchema>;
+
+export const checkSchema = z
+  .object({
+    /** Run by `sh -c` in the worktree: it comes from the repository's own config, not from issue text. */
+    command: z.string().min(1),
+    timeout_seconds: z.number().int().positive().max(24 * 3600).default(600),
+    required: z.boolean().default(true),
+  })
+  .strict();
+export type CheckConfig = z.output<typeof checkSchema>;
+
+export const repoConfigSchema = z
+  .object({
+    agents: z
+      .object({
+        /** Tried in order: the next one runs when one fails or is rate limited. */
+        providers: z.array(agentProviderSchema).min(1).default([{ preset: 'claude', args: [] }]),
+        timeout_seconds: z.number().int().positive().max(24 * 3600).default(1800),
+      })
+      .strict()
+      .default({ providers: [{ preset: 'claude', args: [] }], timeout_seconds: 1800 }),
+    checks: z
+      .object({
+        test: checkSchema.optional(),
+        lint: checkSchema.optional(),
+        build: checkSchema.optional(),
+      })
+      .strict()
+      .default({}),
+    /** How many units run at once in one feature. */
+    concurrency: z.number().int().min(1).max(100).default(4),
+    /** Agent → checks iterations per unit before it fails. */
+    max_iterations: z.number().int().min(1).max(50).default(5),
+    merge: z
+      .object({ threshold: z.number().min(0).max(1).default(0.8) })
+      .strict()
+      .default({ threshold: 0.8 }),
+    ci_fix: z
+      .object({ max_attempts: z.number().int().min(0).max(20).default(3) })
+      .strict()
+      .default({ max_attempts: 3 }),
+    labels: z
+      .object({
+        plan: z.string().min(1).default('aidp-plan'),
+        build: z.string().min(1).default('aidp-build'),
+        review: z.string().min(1).default('aidp-review'),
+        fix_ci: z.string().min(1).default('aidp-fix-ci'),
+        request_changes: z.string().min(1).default('aidp-request-changes'),
+        needs_input: z.string().min(1).default('aidp-needs-input'),
+        ready: z.string().min(1).default('aidp-ready'),
+      })
+      .strict()
+      .default({
+        plan: 'aidp-plan',
+        build: 'aidp-build',
+        review: 'aidp-review',
+        fix_ci: 'aidp-fix-ci',
+        request_changes: 'aidp-request-changes',
+        needs_input: 'aidp-needs-input',
+        ready: 'aidp-ready',
+      }),
+    /** Repository conventions handed to every agent prompt. */
+    conventions: z.string().default(''),
+  })
+  .strict();
+
+export type RepoConfig = z.output<typeof repoConfigSchema>;
+
+export const DEFAULT_REPO_CONFIG: RepoConfig = repoConfigSchema.parse({});
