@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { appIsConfigured } from '../../config/env.js';
+import { createApp } from '../../handlers/app.js';
+import { startWebhookServer } from '../../server/webhook-server.js';
+import { openEngine } from '../../temporal/engine.js';
+import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
+import { engineConfig, loadCliContext, type CliContext } from '../context.js';
+import { InputError } from '../input-error.js';
+import { openLocalRuntime } from '../local-runtime.js';
+
+function queuesOption(queue?: string): readonly QueueKind[] {
+  if (!queue) return QUEUE_KINDS;
+  if (!(QUEUE_KINDS as readonly string[]).includes(queue)) {
+    throw new InputError(`--queue must be one of ${QUEUE_KINDS.join(', ')} (got "${queue}")`);
+  }
+  return [queue as QueueKind];
+}
+
+function webhookServer(ctx: CliContext) {
+  const { env } = ctx;
+  return startWebhookServer({
+    appId: env.appId,
+    privateKey: env.privateKey,
+    webhookSecret: env.webhookSecret,
+    host: env.host,
+    port: env.port,
+    webhookPath: env.webhookPath,
+    baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
+    logger: ctx.logger,
+    app: createApp(),
+  });
+}
+
+function announce(line: string): void {
+  process.stderr.write(`aidp: ${line}\n`);
+}
+
+/** Resolves on the first SIGINT/SIGTERM: for processes with no worker (the Runtime handles those). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run everything on this machine: Temporal (embedded unless TEMPORAL_ADDRESS is set), a worker and the webhook server')
+    .option('--queue <queue>', `only this worker queue: ${QUEUE_KINDS.join(' or ')} (default both)`)
+    .action(async (opts: { queue?: string }) => {
+      const ctx = loadCliContext();
+      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue) });
+      announce(`Temporal ${runtime.endpoint.address} (namespace ${runtime.endpoint.namespace})`);
+      if (runtime.endpoint.uiUrl) announce(`Web UI ${runtime.endpoint.uiUrl}`);
+      const server = await webhookServer(ctx);
+      announce(
+        server.configured
+          ? `webhooks on ${server.url}${ctx.env.webhookPath}`
+          : `no GitHub App configured: open ${server.url} to register one from app.yml`,
+      );
+      announce(`worker on ${runtime.workers?.taskQueues.join(', ')}; Ctrl-C drains and stops`);
+      await runtime.workersDone;
+      await server.stop();
+      await runtime.close();
+    });
+
+  program
+    .command('server')
+    .description('run the webhook server alone, against a Temporal cluster (scale-out)')
+    .action(async () => {
+      const ctx = loadCliContext();
+      if (!appIsConfigured(ctx.env)) announce('APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are not all set: starting the setup page');
+      const endpoint = await openEngine(engineConfig(ctx.env));
+      const server = await webhookServer(ctx);
+      announce(`webhooks on ${server.url}${ctx.env.webhookPath}; Temporal ${endpoint.address}`);
+      await untilSignal();
+      await server.stop();
+      await endpoint.close();
+    });
+
+  program
+    .command('worker')
+    .description('run a worker alone (both queues by default), against a Temporal cluster or the embedded server')
+    .option('--queue <queue>', `only this queue: ${QUEUE_KINDS.join(' or ')}`)
+    .action(async (opts: { queue?: string }) => {
+      const ctx = loadCliContext();
+      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue) });
+      announce(`worker on ${runtime.workers?.taskQueues.join(', ')} at Temporal ${runtime.endpoint.address}`);
+      announce(`SIGINT/SIGTERM drains: running activities get ${ctx.env.shutdownGraceSeconds} s, then are cancelled`);
+      await runtime.workersDone;
+      await runtime.close();
+      announce('worker stopped');
+    });
+
+  program
+    .command('temporal')
+    .description('start the embedded Temporal dev server, or show the one already running for this work dir')
+    .action(async () => {
+      const ctx = loadCliContext();
+      if (ctx.env.engine !== 'embedded') {
+        announce(`engine is "temporal": using ${ctx.env.temporalAddress}; nothing to start`);
+        return;
+      }
+      const endpoint = await openEngine(engineConfig(ctx.env));
+      const server = endpoint.embedded;
+      process.stdout.write(`address: ${endpoint.address}\nnamespace: ${endpoint.namespace}\nui: ${endpoint.uiUrl ?? '-'}\n`);
+      if (server?.reused) {
+        announce('already running for this work dir');
+        return;
+      }
+      announce(`started; log in ${server?.logFile}; Ctrl-C stops it`);
+      await untilSignal();
+      await endpoint.close();
+    });
+}

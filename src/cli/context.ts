@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
+import { createLogger } from '../logging/logger.js';
+import type { EngineConfig } from '../temporal/engine.js';
+import type { ActivityDeps } from '../activities/index.js';
+
+export interface CliContext {
+  env: EnvConfig;
+  logger: Logger;
+}
+
+/** Env config, validated all at once (a ConfigError names every bad field), and the logger. */
+export function loadCliContext(overrides: Partial<NodeJS.ProcessEnv> = {}): CliContext {
+  const env = loadEnvConfig({ ...process.env, ...overrides });
+  const logger = createLogger({ level: env.logLevel, secrets: secretValues(env), name: 'aidp' });
+  return { env, logger };
+}
+
+export function engineConfig(env: EnvConfig): EngineConfig {
+  return {
+    engine: env.engine,
+    workDir: env.workDir,
+    namespace: env.temporalNamespace,
+    address: env.temporalAddress,
+    apiKey: env.temporalApiKey,
+    tls: env.temporalTls,
+    tlsCertPath: env.temporalTlsCertPath,
+    tlsKeyPath: env.temporalTlsKeyPath,
+    tlsCaPath: env.temporalTlsCaPath,
+    tlsServerName: env.temporalTlsServerName,
+    embeddedPort: env.temporalPort,
+    embeddedUiPort: env.temporalUiPort,
+    uiUrl: env.uiUrl,
+  };
+}
+
+export function activityDeps(ctx: CliContext): ActivityDeps {
+  return {
+    workDir: ctx.env.workDir,
+    logger: ctx.logger,
+    secretEnvNames: [...SECRET_ENV_NAMES],
+    secretValues: secretValues(ctx.env),
+  };
+}

@@ -1,0 +1,77 @@
+import type { Client } from '@temporalio/client';
+import { connectClient, connectWorker, openEngine, type TemporalEndpoint } from '../temporal/engine.js';
+import { defaultHostId } from '../temporal/host-id.js';
+import { installRuntime } from '../temporal/runtime.js';
+import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-queues.js';
+import { createAidpWorkers, type AidpWorkers } from '../temporal/worker-factory.js';
+import { defaultWorkflowSource, type WorkflowSource } from '../temporal/workflow-source.js';
+import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
+import { activityDeps, engineConfig, type CliContext } from './context.js';
+
+export interface LocalRuntime {
+  endpoint: TemporalEndpoint;
+  client: Client;
+  /** Present when this process runs workers of its own. */
+  workers?: AidpWorkers;
+  /** Settles when the workers have drained. */
+  workersDone?: Promise<void>;
+  hostQueue: string;
+  close(): Promise<void>;
+}
+
+export interface WorkerPlan {
+  /** `auto`: only when no live `aidp start`/`aidp worker` serves this work dir. */
+  mode: 'auto' | 'always' | 'never';
+  queues?: readonly QueueKind[];
+  workflows?: WorkflowSource;
+}
+
+/** Temporal (embedded or cluster), a client, and workers in this process when needed. */
+export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promise<LocalRuntime> {
+  const endpoint = await openEngine(engineConfig(ctx.env));
+  const client = await connectClient(endpoint);
+  const hostId = defaultHostId(ctx.env.workDir);
+  const wanted = plan.queues ?? QUEUE_KINDS;
+  const served = servedQueues(ctx.env.workDir);
+  const missing = wanted.filter((q) => !served.has(q));
+  const runWorkers = plan.mode === 'always' || (plan.mode === 'auto' && missing.length > 0);
+
+  let workers: AidpWorkers | undefined;
+  let workersDone: Promise<void> | undefined;
+  let unregister: (() => void) | undefined;
+  let closeWorkerConnection: (() => Promise<void>) | undefined;
+  if (runWorkers) {
+    installRuntime(ctx.logger);
+    const connection = await connectWorker(endpoint);
+    closeWorkerConnection = () => connection.close();
+    const queues = plan.mode === 'always' ? wanted : missing;
+    workers = await createAidpWorkers({
+      connection,
+      namespace: endpoint.namespace,
+      queues,
+      hostId,
+      workflows: plan.workflows ?? defaultWorkflowSource(),
+      maxConcurrentActivities: ctx.env.maxConcurrentActivities,
+      maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
+      shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
+      activityDeps: activityDeps(ctx),
+      logger: ctx.logger,
+    });
+    unregister = registerWorker(ctx.env.workDir, queues);
+    workersDone = workers.run().finally(() => unregister?.());
+  }
+  return {
+    endpoint,
+    client,
+    workers,
+    workersDone,
+    hostQueue: workers?.hostQueue ?? hostQueueName(hostId),
+    async close() {
+      workers?.shutdown();
+      await workersDone?.catch((err: unknown) => ctx.logger.error({ err }, 'worker stopped with an error'));
+      await closeWorkerConnection?.();
+      await client.connection.close();
+      await endpoint.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { FeatureOrchestrationWorkflow } from '../workflows/feature-orchestration/workflow.js';
+import {
+  orchestrationStatusQuery,
+  retryFailedUpdate,
+  type FeatureResult,
+  type OrchestrationStatus,
+} from '../workflows/feature-orchestration/messages.js';
+import { InputError } from '../cli/input-error.js';
+import type { LocalFeature } from './local-feature.js';
+
+export type FeatureHandle = WorkflowHandle<typeof FeatureOrchestrationWorkflow>;
+
+/** Starts the feature, or attaches to the run already going under the same id. */
+export async function startFeature(client: Client, feature: LocalFeature): Promise<FeatureHandle> {
+  return client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
+    workflowId: feature.workflowId,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    args: [feature.input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+export async function isRunning(handle: FeatureHandle): Promise<boolean> {
+  try {
+    return (await handle.describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new InputError(`no feature run with id ${handle.workflowId}`);
+    throw err;
+  }
+}
+
+/** The live status of a running feature, or the final one of a closed run. */
+export async function featureStatus(handle: FeatureHandle): Promise<OrchestrationStatus> {
+  if (await isRunning(handle)) return handle.query(orchestrationStatusQuery);
+  return handle.result();
+}
+
+/**
+ * Failed units run again: in the running workflow (`retry_failed`), or, when the run has
+ * closed, in a new run under the same id that carries every completed unit over untouched.
+ */
+export async function retryUnits(client: Client, workflowId: string, unitIds: string[]): Promise<{ retried: string[]; newRun: boolean }> {
+  const handle = client.workflow.getHandle<typeof FeatureOrchestrationWorkflow>(workflowId);
+  if (await isRunning(handle)) {
+    const retried = await handle.executeUpdate(retryFailedUpdate, { args: [unitIds] });
+    return { retried, newRun: false };
+  }
+  const previous: FeatureResult = await handle.result();
+  const retryable = previous.units.filter((u) => u.status === 'failed' || u.status === 'cancelled').map((u) => u.spec.id);
+  const unknown = unitIds.filter((id) => !previous.units.some((u) => u.spec.id === id));
+  if (unknown.length > 0) throw new InputError(`no unit ${unknown.map((id) => `"${id}"`).join(', ')} in ${workflowId}`);
+  const retry = unitIds.length > 0 ? unitIds.filter((id) => retryable.includes(id)) : retryable;
+  if (retry.length === 0) throw new InputError(`nothing to retry in ${workflowId}: no unit failed`);
+  await client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
+    workflowId,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    args: [{ ...previous.request, carried: { ...previous.carried, paused: false, retry } }],
+  });
+  return { retried: retry, newRun: true };
+}

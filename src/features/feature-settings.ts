@@ -1,0 +1,31 @@
+import type { AgentProvider, RepoConfig } from '../config/repo-config.js';
+import type { FeatureSettings } from '../workflows/feature-orchestration/messages.js';
+import type { NamedCheck } from '../workflows/work-loop/messages.js';
+
+export interface SettingOverrides {
+  providers?: AgentProvider[];
+  concurrency?: number;
+  maxIterations?: number;
+  agentTimeoutMs?: number;
+}
+
+/** The repo's checks in a fixed order: build, then lint, then test. */
+export function namedChecks(config: RepoConfig): NamedCheck[] {
+  const order = ['build', 'lint', 'test'] as const;
+  return order.flatMap((name) => {
+    const check = config.checks[name];
+    return check ? [{ name, ...check }] : [];
+  });
+}
+
+/** Repo config (from the base branch) with the caller's overrides on top. */
+export function featureSettings(config: RepoConfig, overrides: SettingOverrides = {}): FeatureSettings {
+  return {
+    providers: overrides.providers ?? config.agents.providers,
+    agentTimeoutMs: overrides.agentTimeoutMs ?? config.agents.timeout_seconds * 1000,
+    checks: namedChecks(config),
+    maxIterations: overrides.maxIterations ?? config.max_iterations,
+    concurrency: overrides.concurrency ?? config.concurrency,
+    conventions: config.conventions,
+  };
+}

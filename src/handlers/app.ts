@@ -1,0 +1,13 @@
+import type { ApplicationFunction } from 'probot';
+
+/**
+ * The Probot app: webhook events in, workflow starts and signals out. Handlers only decide;
+ * git, agents and long GitHub work happen in workflows.
+ */
+export function createApp(): ApplicationFunction {
+  return (app) => {
+    app.onAny(async (context) => {
+      context.log.debug({ event: context.name, id: context.id }, 'delivery received');
+    });
+  };
+}

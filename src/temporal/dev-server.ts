@@ -1,0 +1,201 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { findTemporalCli } from './find-cli.js';
+import { temporalAnswers, waitForTemporal } from './server-health.js';
+
+export interface EmbeddedServerOptions {
+  workDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  /** Defaults to findTemporalCli(); undefined there means the SDK's own download. */
+  cliPath?: string;
+  startTimeoutMs?: number;
+  ip?: string;
+}
+
+export interface EmbeddedServer {
+  address: string;
+  uiUrl: string;
+  namespace: string;
+  /** True when another aidp on this work dir had already started it. */
+  reused: boolean;
+  /** Where the server's own log goes. */
+  logFile: string;
+  /** Stops the server if this process started it; a reused server is left running. */
+  stop(): Promise<void>;
+}
+
+interface ServerState {
+  pid: number;
+  address: string;
+  uiUrl: string;
+  namespace: string;
+}
+
+function stateDir(workDir: string): string {
+  return join(workDir, 'temporal');
+}
+
+function stateFile(workDir: string): string {
+  return join(stateDir(workDir), 'server.json');
+}
+
+function readState(workDir: string): ServerState | undefined {
+  try {
+    return JSON.parse(readFileSync(stateFile(workDir), 'utf8')) as ServerState;
+  } catch {
+    // No state file, or one from an interrupted start: treated as no running server.
+    return undefined;
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    // ESRCH: gone.
+    return false;
+  }
+}
+
+async function portIsFree(port: number, ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, ip, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function stopProcessGroup(child: ChildProcess, pid: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // exited between the check and the kill
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** An embedded server this work dir already runs, if it still answers. */
+async function findRunningServer(workDir: string, logFile: string): Promise<EmbeddedServer | undefined> {
+  const state = readState(workDir);
+  if (!state || !processIsAlive(state.pid)) return undefined;
+  if (!(await temporalAnswers(state.address))) return undefined;
+  return { ...state, reused: true, logFile, stop: async () => undefined };
+}
+
+async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string): Promise<EmbeddedServer> {
+  // Last resort, for users with internet: the SDK downloads and runs the same dev server.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const ip = opts.ip ?? '127.0.0.1';
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip,
+      port: opts.port,
+      ui: true,
+      uiPort: opts.uiPort,
+      namespace: opts.namespace,
+      dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
+    },
+  });
+  return {
+    address: `${ip}:${opts.port}`,
+    uiUrl: `http://${ip}:${opts.uiPort}`,
+    namespace: opts.namespace,
+    reused: false,
+    logFile,
+    stop: () => env.teardown(),
+  };
+}
+
+/**
+ * Starts `temporal server start-dev` with its SQLite file under the work dir, or reuses the one
+ * another aidp on the same work dir started. The server runs in its own process group, so a
+ * Ctrl-C reaches aidp first and workers drain before the server stops.
+ */
+export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  mkdirSync(stateDir(opts.workDir), { recursive: true });
+  const logFile = join(stateDir(opts.workDir), 'server.log');
+  const running = await findRunningServer(opts.workDir, logFile);
+  if (running) return running;
+
+  const ip = opts.ip ?? '127.0.0.1';
+  for (const [name, port] of [
+    ['AIDP_TEMPORAL_PORT', opts.port],
+    ['AIDP_TEMPORAL_UI_PORT', opts.uiPort],
+  ] as const) {
+    if (!(await portIsFree(port, ip))) {
+      throw new Error(
+        `port ${port} (${name}) is already in use by another program; set ${name} to a free port`,
+      );
+    }
+  }
+
+  const cliPath = opts.cliPath ?? findTemporalCli()?.path;
+  if (!cliPath) return startWithSdkDownload(opts, logFile);
+
+  const address = `${ip}:${opts.port}`;
+  const uiUrl = `http://${ip}:${opts.uiPort}`;
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(
+    cliPath,
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(stateDir(opts.workDir), 'temporal.db'),
+      '--ip',
+      ip,
+      '--port',
+      String(opts.port),
+      '--ui-port',
+      String(opts.uiPort),
+      '--namespace',
+      opts.namespace,
+      '--log-level',
+      'warn',
+    ],
+    { detached: true, stdio: ['ignore', logFd, logFd] },
+  );
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${cliPath}`);
+  let exitReason: string | undefined;
+  child.once('exit', (code, signal) => {
+    exitReason = `the Temporal dev server exited (${signal ?? `code ${code}`}) while starting; see ${logFile}`;
+  });
+  child.once('error', (err) => {
+    exitReason = `could not run ${cliPath}: ${err.message}`;
+  });
+
+  try {
+    await waitForTemporal(address, { timeoutMs: opts.startTimeoutMs ?? 60_000, stillStarting: () => exitReason });
+  } catch (err) {
+    await stopProcessGroup(child, pid);
+    throw err;
+  }
+  const state: ServerState = { pid, address, uiUrl, namespace: opts.namespace };
+  writeFileSync(stateFile(opts.workDir), JSON.stringify(state, null, 2));
+  return {
+    ...state,
+    reused: false,
+    logFile,
+    stop: async () => {
+      await stopProcessGroup(child, pid);
+      rmSync(stateFile(opts.workDir), { force: true });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { startEmbeddedServer, type EmbeddedServer } from './dev-server.js';
+import { temporalAnswers } from './server-health.js';
+
+export interface EngineConfig {
+  engine: 'embedded' | 'temporal';
+  workDir: string;
+  namespace: string;
+  address?: string;
+  apiKey?: string;
+  tls?: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  tlsCaPath?: string;
+  tlsServerName?: string;
+  embeddedPort: number;
+  embeddedUiPort: number;
+  uiUrl?: string;
+}
+
+/** Where Temporal is, however it was found: the embedded dev server or a cluster. */
+export interface TemporalEndpoint {
+  address: string;
+  namespace: string;
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+  /** Web UI base URL, when known. */
+  uiUrl?: string;
+  embedded?: EmbeddedServer;
+  /** Stops the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+const CONNECT_CHECK_MS = 5000;
+
+function tlsFrom(cfg: EngineConfig): TLSConfig | boolean | undefined {
+  const wantsTls = cfg.tls ?? Boolean(cfg.apiKey || cfg.tlsCertPath);
+  if (!wantsTls) return undefined;
+  const hasFiles = cfg.tlsCertPath || cfg.tlsCaPath || cfg.tlsServerName;
+  if (!hasFiles) return true;
+  return {
+    serverNameOverride: cfg.tlsServerName,
+    serverRootCACertificate: cfg.tlsCaPath ? readFileSync(cfg.tlsCaPath) : undefined,
+    clientCertPair:
+      cfg.tlsCertPath && cfg.tlsKeyPath
+        ? { crt: readFileSync(cfg.tlsCertPath), key: readFileSync(cfg.tlsKeyPath) }
+        : undefined,
+  };
+}
+
+/** Web UI link of one workflow. */
+export function workflowUiUrl(endpoint: Pick<TemporalEndpoint, 'uiUrl' | 'namespace'>, workflowId: string): string | undefined {
+  if (!endpoint.uiUrl) return undefined;
+  return `${endpoint.uiUrl}/namespaces/${encodeURIComponent(endpoint.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/**
+ * `embedded`: start (or reuse) the dev server under the work dir. `temporal`: check that the
+ * cluster answers within seconds, so a wrong address fails fast with one clear line.
+ */
+export async function openEngine(cfg: EngineConfig): Promise<TemporalEndpoint> {
+  if (cfg.engine === 'embedded') {
+    const server = await startEmbeddedServer({
+      workDir: cfg.workDir,
+      port: cfg.embeddedPort,
+      uiPort: cfg.embeddedUiPort,
+      namespace: cfg.namespace,
+    });
+    return {
+      address: server.address,
+      namespace: cfg.namespace,
+      uiUrl: cfg.uiUrl ?? server.uiUrl,
+      embedded: server,
+      close: () => server.stop(),
+    };
+  }
+  if (!cfg.address) throw new Error('AIDP_ENGINE=temporal needs TEMPORAL_ADDRESS (host:port of the Temporal frontend)');
+  const tls = tlsFrom(cfg);
+  if (!(await temporalAnswers({ address: cfg.address, tls, apiKey: cfg.apiKey }, CONNECT_CHECK_MS))) {
+    throw new Error(
+      `Temporal at ${cfg.address} did not answer within ${CONNECT_CHECK_MS / 1000} s; check TEMPORAL_ADDRESS, TLS and the API key`,
+    );
+  }
+  return { address: cfg.address, namespace: cfg.namespace, tls, apiKey: cfg.apiKey, uiUrl: cfg.uiUrl, close: async () => undefined };
+}
+
+export async function connectClient(endpoint: TemporalEndpoint): Promise<Client> {
+  const connection = await Connection.connect({ address: endpoint.address, tls: endpoint.tls, apiKey: endpoint.apiKey });
+  return new Client({ connection, namespace: endpoint.namespace });
+}
+
+export async function connectWorker(endpoint: TemporalEndpoint): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: endpoint.address, tls: endpoint.tls, apiKey: endpoint.apiKey });
+}

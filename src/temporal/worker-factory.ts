@@ -1,0 +1,73 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { hostQueueName, ORCHESTRATOR_QUEUE, AGENT_QUEUE, type QueueKind } from './task-queues.js';
+import type { WorkflowSource } from './workflow-source.js';
+
+export interface WorkerFactoryOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** Shared queues to poll: both by default; the agent queue brings this host's own queue. */
+  queues: readonly QueueKind[];
+  hostId: string;
+  workflows: WorkflowSource;
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+  /** Running activities get this long to finish after SIGINT/SIGTERM, then they are cancelled. */
+  shutdownGraceMs: number;
+  activityDeps: ActivityDeps;
+  logger: Logger;
+}
+
+export interface AidpWorkers {
+  hostQueue: string;
+  taskQueues: string[];
+  /** Resolves when every worker has drained after shutdown (SIGINT/SIGTERM or shutdown()). */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+/** The workers of one process: orchestrator, agent, and this host's worktree queue. */
+export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<AidpWorkers> {
+  const hostQueue = hostQueueName(opts.hostId);
+  const activities = createActivities({ ...opts.activityDeps, hostQueue });
+  const common = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks,
+    shutdownGraceTime: opts.shutdownGraceMs,
+    shutdownForceTime: opts.shutdownGraceMs + 15_000,
+  };
+  const workers: Worker[] = [];
+  if (opts.queues.includes('orchestrator')) {
+    workers.push(
+      await Worker.create({ ...common, ...opts.workflows, taskQueue: ORCHESTRATOR_QUEUE, activities: activities.orchestrator }),
+    );
+  }
+  if (opts.queues.includes('agent')) {
+    await activities.reapOrphans();
+    workers.push(await Worker.create({ ...common, ...opts.workflows, taskQueue: AGENT_QUEUE, activities: activities.agentQueue }));
+    workers.push(await Worker.create({ ...common, taskQueue: hostQueue, activities: activities.host }));
+  }
+  const taskQueues = workers.map((w) => w.options.taskQueue);
+  opts.logger.info({ taskQueues, namespace: opts.namespace }, 'workers ready');
+
+  return {
+    hostQueue,
+    taskQueues,
+    async run() {
+      const runs = workers.map((w) =>
+        w.run().catch((err: unknown) => {
+          // One worker failing takes the others down, so the process exits instead of half-serving.
+          for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
+          throw err;
+        }),
+      );
+      await Promise.all(runs);
+    },
+    shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}

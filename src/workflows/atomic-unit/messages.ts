@@ -1,0 +1,42 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { AgentProvider } from '../../config/repo-config.js';
+import type { UnitSpec } from '../../domain/unit.js';
+import type { NamedCheck } from '../work-loop/messages.js';
+
+export interface RepoTarget {
+  /** Where unit branches are fetched from and pushed to (in `aidp run`, the repository itself). */
+  remoteUrl: string;
+  baseBranch: string;
+}
+
+export interface AtomicUnitInput {
+  unit: UnitSpec;
+  featureSlug: string;
+  branch: string;
+  repo: RepoTarget;
+  providers: AgentProvider[];
+  agentTimeoutMs: number;
+  checks: NamedCheck[];
+  maxIterations: number;
+  conventions: string;
+  instructions: string[];
+  /** The feature workflow, told about iterations as they happen. */
+  reportTo?: string;
+}
+
+export interface AtomicUnitResult {
+  unitId: string;
+  status: 'completed' | 'failed';
+  branch: string;
+  iterations: number;
+  /** Fresh starts after the host holding the worktree was lost. */
+  hostAttempts: number;
+  commitSha?: string;
+  filesChanged: string[];
+  agentMs: number;
+  error?: string;
+}
+
+export type UnitPhase = 'claiming' | 'preparing' | 'working' | 'pushing' | 'cleaning' | 'done';
+
+export const unitPhaseQuery = defineQuery<UnitPhase>('unit_phase');

@@ -1,0 +1,176 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { isHostLost } from '../activity-errors.js';
+import {
+  injectInstructionSignal,
+  iterationProgressSignal,
+  pauseSignal,
+  resumeSignal,
+  type IterationProgress,
+} from '../work-loop/messages.js';
+import { WorkLoopWorkflow } from '../work-loop/workflow.js';
+import { unitPhaseQuery, type AtomicUnitInput, type AtomicUnitResult, type UnitPhase } from './messages.js';
+
+/** Fresh starts (claim → worktree → loop) allowed when the host holding the worktree is lost. */
+const MAX_HOST_ATTEMPTS = 3;
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({
+  taskQueue: AGENT_QUEUE,
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 5 },
+});
+
+function hostGit(hostQueue: string) {
+  return proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    startToCloseTimeout: '5m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+  });
+}
+
+/** One unit: worktree on its own branch → WorkLoop → commit, push → clean up; all on one host. */
+export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<AtomicUnitResult> {
+  const info = workflowInfo();
+  let phase: UnitPhase = 'claiming';
+  let paused = false;
+  const instructions = [...input.instructions];
+  let loop: ChildWorkflowHandle<typeof WorkLoopWorkflow> | undefined;
+
+  setHandler(unitPhaseQuery, () => phase);
+  setHandler(pauseSignal, async () => {
+    paused = true;
+    await loop?.signal(pauseSignal);
+  });
+  setHandler(resumeSignal, async () => {
+    paused = false;
+    await loop?.signal(resumeSignal);
+  });
+  setHandler(injectInstructionSignal, async (text) => {
+    instructions.push(text);
+    await loop?.signal(injectInstructionSignal, text);
+  });
+  setHandler(iterationProgressSignal, (progress: IterationProgress) => {
+    if (!input.reportTo) return;
+    getExternalWorkflowHandle(input.reportTo)
+      .signal(iterationProgressSignal, progress)
+      .catch(() => undefined);
+  });
+
+  const result: AtomicUnitResult = {
+    unitId: input.unit.id,
+    status: 'failed',
+    branch: input.branch,
+    iterations: 0,
+    hostAttempts: 0,
+    filesChanged: [],
+    agentMs: 0,
+  };
+
+  for (let attempt = 1; attempt <= MAX_HOST_ATTEMPTS; attempt++) {
+    result.hostAttempts = attempt;
+    await condition(() => !paused);
+    phase = 'claiming';
+    const hostQueue = await claimHost();
+    const git = hostGit(hostQueue);
+    let worktreePath: string | undefined;
+    try {
+      phase = 'preparing';
+      const worktree = await git.prepareWorktree({
+        remoteUrl: input.repo.remoteUrl,
+        baseBranch: input.repo.baseBranch,
+        featureSlug: input.featureSlug,
+        unitSlug: input.unit.slug,
+        branch: input.branch,
+      });
+      worktreePath = worktree.worktreePath;
+      phase = 'working';
+      loop = await startChild(WorkLoopWorkflow, {
+        workflowId: `${info.workflowId}/loop-${attempt}`,
+        taskQueue: AGENT_QUEUE,
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        args: [
+          {
+            unitId: input.unit.id,
+            title: input.unit.title,
+            task: input.unit.description,
+            conventions: input.conventions,
+            worktreePath: worktree.worktreePath,
+            baseSha: worktree.baseSha,
+            hostQueue,
+            providers: input.providers,
+            agentTimeoutMs: input.agentTimeoutMs,
+            checks: input.checks,
+            maxIterations: input.maxIterations,
+            instructions,
+            promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
+            reportTo: info.workflowId,
+          },
+        ],
+      });
+      if (paused) await loop.signal(pauseSignal);
+      const outcome = await loop.result();
+      loop = undefined;
+      result.iterations += outcome.iterations;
+      result.agentMs += outcome.agentMs;
+      if (!outcome.ok) {
+        result.error = outcome.reason;
+        return result;
+      }
+      phase = 'pushing';
+      const commit = await git.commitAll({
+        worktreePath: worktree.worktreePath,
+        message: `${input.unit.title}\n\naidp unit ${input.unit.id}`,
+      });
+      if (!commit) {
+        result.error = 'the checks passed but nothing was left to commit';
+        return result;
+      }
+      await git.pushBranch({ worktreePath: worktree.worktreePath, branch: input.branch, remoteUrl: input.repo.remoteUrl });
+      result.status = 'completed';
+      result.commitSha = commit.sha;
+      result.filesChanged = commit.filesChanged;
+      result.error = undefined;
+      return result;
+    } catch (err) {
+      loop = undefined;
+      if (isCancellation(err)) throw err;
+      if (!isHostLost(err)) throw err;
+      result.error = `the host holding the worktree was lost (attempt ${attempt})`;
+    } finally {
+      phase = 'cleaning';
+      const path = worktreePath;
+      if (path) {
+        // Cleanup runs even when the unit was cancelled; a lost host cannot clean, so this is best effort.
+        await CancellationScope.nonCancellable(() =>
+          proxyActivities<HostActivities>({
+            taskQueue: hostQueue,
+            scheduleToStartTimeout: '30s',
+            startToCloseTimeout: '1m',
+            retry: { maximumAttempts: 2 },
+          })
+            .removeWorktree({ worktreePath: path })
+            .catch(() => undefined),
+        );
+      }
+      phase = 'done';
+    }
+  }
+  throw ApplicationFailure.nonRetryable(
+    `unit ${input.unit.id}: the host holding its worktree was lost ${MAX_HOST_ATTEMPTS} times`,
+    'HostLost',
+  );
+}

@@ -1,0 +1,138 @@
+import type { UnitSpec } from '../../domain/unit.js';
+import type {
+  AgentDetail,
+  CarriedState,
+  FeatureStatus,
+  OrchestrationStatus,
+  Progress,
+  UnitState,
+  UnitStatus,
+} from './messages.js';
+
+/** The feature's units and knobs: plain data, so it survives continue-as-new unchanged. */
+export class FeatureState {
+  readonly units: UnitState[];
+  readonly instructions: CarriedState['instructions'];
+  concurrency: number;
+  paused: boolean;
+  cancelled = false;
+  decomposing = false;
+
+  constructor(
+    readonly title: string,
+    carried: CarriedState,
+  ) {
+    this.units = carried.units;
+    this.instructions = carried.instructions;
+    this.concurrency = carried.concurrency;
+    this.paused = carried.paused;
+  }
+
+  static fresh(title: string, concurrency: number): FeatureState {
+    return new FeatureState(title, { units: [], instructions: [], concurrency, paused: false });
+  }
+
+  addUnits(specs: UnitSpec[], branchOf: (spec: UnitSpec) => string): void {
+    for (const spec of specs) {
+      this.units.push({ spec, status: 'pending', branch: branchOf(spec), iterations: 0, runs: 0, filesChanged: [], agentMs: 0 });
+    }
+  }
+
+  count(status: UnitStatus): number {
+    return this.units.filter((u) => u.status === status).length;
+  }
+
+  unit(id: string): UnitState | undefined {
+    return this.units.find((u) => u.spec.id === id);
+  }
+
+  nextPending(): UnitState | undefined {
+    return this.units.find((u) => u.status === 'pending');
+  }
+
+  canDispatch(): boolean {
+    return !this.paused && !this.cancelled && this.count('running') < this.concurrency && this.nextPending() !== undefined;
+  }
+
+  settled(): boolean {
+    return this.count('running') === 0 && (this.cancelled || this.count('pending') === 0);
+  }
+
+  /** Unknown ids or units that are not failed are named, so the caller can say what is wrong. */
+  retryProblems(ids: string[]): string[] {
+    return ids.flatMap((id) => {
+      const unit = this.unit(id);
+      if (!unit) return [`no unit "${id}"`];
+      if (unit.status !== 'failed' && unit.status !== 'cancelled') return [`unit "${id}" is ${unit.status}, not failed`];
+      return [];
+    });
+  }
+
+  requeue(ids?: string[]): string[] {
+    const targets = ids && ids.length > 0 ? ids : this.units.filter((u) => u.status === 'failed').map((u) => u.spec.id);
+    for (const id of targets) {
+      const unit = this.unit(id);
+      if (unit && (unit.status === 'failed' || unit.status === 'cancelled')) {
+        unit.status = 'pending';
+        unit.error = undefined;
+      }
+    }
+    return targets;
+  }
+
+  instructionsFor(unitId: string): string[] {
+    return this.instructions.filter((i) => !i.unitIds || i.unitIds.includes(unitId)).map((i) => i.text);
+  }
+
+  overallStatus(): FeatureStatus {
+    if (this.decomposing) return 'decomposing';
+    if (this.cancelled && this.settled()) return 'cancelled';
+    if (!this.settled()) return this.paused ? 'paused' : 'running';
+    const failed = this.count('failed') + this.count('cancelled');
+    if (this.units.length === 0) return 'failed';
+    if (failed === 0) return 'completed';
+    return failed === this.units.length ? 'failed' : 'partial';
+  }
+
+  progress(): Progress {
+    const total = this.units.length;
+    const completed = this.count('completed');
+    return { completed, total, percent: total === 0 ? 0 : Math.round((completed / total) * 100) };
+  }
+
+  snapshot(): OrchestrationStatus {
+    const { percent } = this.progress();
+    return {
+      status: this.overallStatus(),
+      title: this.title,
+      total_units: this.units.length,
+      completed: this.count('completed'),
+      in_progress: this.count('running'),
+      failed: this.count('failed'),
+      pending: this.count('pending'),
+      cancelled: this.count('cancelled'),
+      progress_percent: percent,
+      concurrency: this.concurrency,
+      paused: this.paused,
+      unit_details: this.units.map((u) => ({
+        id: u.spec.id,
+        title: u.spec.title,
+        status: u.status,
+        branch: u.branch,
+        iterations: u.iterations,
+        currentIteration: u.status === 'running' ? u.currentIteration : undefined,
+        error: u.error,
+      })),
+    };
+  }
+
+  agentDetails(): AgentDetail[] {
+    return this.units
+      .filter((u) => u.status === 'running')
+      .map((u) => ({ unitId: u.spec.id, iteration: u.currentIteration, provider: u.provider, phase: u.phase }));
+  }
+
+  carry(): CarriedState {
+    return { units: this.units, instructions: this.instructions, concurrency: this.concurrency, paused: this.paused };
+  }
+}

@@ -1,0 +1,120 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AgentProvider } from '../../config/repo-config.js';
+import type { UnitSpec } from '../../domain/unit.js';
+import type { RepoTarget } from '../atomic-unit/messages.js';
+import type { NamedCheck } from '../work-loop/messages.js';
+
+export type UnitStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface UnitState {
+  spec: UnitSpec;
+  status: UnitStatus;
+  branch: string;
+  iterations: number;
+  /** How many times a unit workflow was started for it (1 + retries). */
+  runs: number;
+  currentIteration?: number;
+  provider?: string;
+  phase?: 'agent' | 'checks' | 'done';
+  commitSha?: string;
+  filesChanged: string[];
+  agentMs: number;
+  error?: string;
+}
+
+export interface FeatureSettings {
+  providers: AgentProvider[];
+  agentTimeoutMs: number;
+  checks: NamedCheck[];
+  maxIterations: number;
+  concurrency: number;
+  conventions: string;
+}
+
+export interface FeatureInput {
+  title: string;
+  featureSlug: string;
+  specText: string;
+  repo: RepoTarget;
+  /** Directory an agent may read when it is asked to split the spec (decompose). */
+  decomposeCwd: string;
+  settings: FeatureSettings;
+  /** Carried across continue-as-new, and into a new run by `aidp retry` after the run closed. */
+  carried?: CarriedState;
+}
+
+export interface CarriedState {
+  units: UnitState[];
+  instructions: Array<{ text: string; unitIds?: string[] }>;
+  concurrency: number;
+  paused: boolean;
+  /** Units to run again at the start of this run (from `aidp retry` on a closed run). */
+  retry?: string[];
+}
+
+export type FeatureStatus = 'decomposing' | 'running' | 'paused' | 'completed' | 'partial' | 'failed' | 'cancelled';
+
+export interface UnitDetail {
+  id: string;
+  title: string;
+  status: UnitStatus;
+  branch: string;
+  iterations: number;
+  currentIteration?: number;
+  error?: string;
+}
+
+export interface OrchestrationStatus {
+  status: FeatureStatus;
+  title: string;
+  total_units: number;
+  completed: number;
+  in_progress: number;
+  failed: number;
+  pending: number;
+  cancelled: number;
+  progress_percent: number;
+  concurrency: number;
+  paused: boolean;
+  unit_details: UnitDetail[];
+}
+
+export interface Progress {
+  completed: number;
+  total: number;
+  percent: number;
+}
+
+export interface AgentDetail {
+  unitId: string;
+  iteration?: number;
+  provider?: string;
+  phase?: string;
+}
+
+export interface FeatureResult extends OrchestrationStatus {
+  featureSlug: string;
+  units: UnitState[];
+  /** Why the run could not start its units (e.g. the spec could not be split). */
+  error?: string;
+  /** What started this run, so `aidp retry` can start the next one after it closed. */
+  request: Omit<FeatureInput, 'carried'>;
+  carried: CarriedState;
+}
+
+export interface InjectInstructionInput {
+  text: string;
+  /** Only these units; all when omitted. */
+  unitIds?: string[];
+}
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const cancelSignal = defineSignal('cancel');
+export const adjustConcurrencyUpdate = defineUpdate<number, [number]>('adjust_concurrency');
+/** Returns the ids queued again; none given means every failed unit. */
+export const retryFailedUpdate = defineUpdate<string[], [string[]?]>('retry_failed');
+export const injectInstructionUpdate = defineUpdate<number, [InjectInstructionInput]>('inject_instruction');
+export const orchestrationStatusQuery = defineQuery<OrchestrationStatus>('orchestration_status');
+export const progressQuery = defineQuery<Progress>('progress');
+export const agentDetailsQuery = defineQuery<AgentDetail[]>('agent_details');

@@ -1,0 +1,224 @@
+import {
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { OrchestratorActivities } from '../../activities/index.js';
+import { unitBranchName } from '../../domain/branches.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
+import { injectInstructionSignal, iterationProgressSignal, pauseSignal as loopPause, resumeSignal as loopResume } from '../work-loop/messages.js';
+import { FeatureState } from './feature-state.js';
+import {
+  adjustConcurrencyUpdate,
+  agentDetailsQuery,
+  cancelSignal,
+  injectInstructionUpdate,
+  orchestrationStatusQuery,
+  pauseSignal,
+  progressQuery,
+  resumeSignal,
+  retryFailedUpdate,
+  type FeatureInput,
+  type FeatureResult,
+  type UnitState,
+} from './messages.js';
+
+function failureMessage(err: unknown): string {
+  let current: unknown = err;
+  // The innermost cause says what happened; the outer ones only say where.
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(err);
+}
+
+/**
+ * A feature: decompose into units, run one AtomicUnitWorkflow per unit with bounded, adjustable
+ * concurrency, and report. One unit failing never stops the others.
+ */
+export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise<FeatureResult> {
+  const info = workflowInfo();
+  const state = input.carried
+    ? new FeatureState(input.title, input.carried)
+    : FeatureState.fresh(input.title, input.settings.concurrency);
+  const running = new Map<string, ChildWorkflowHandle<typeof AtomicUnitWorkflow>>();
+  const work = new CancellationScope();
+  let finishing = false;
+  let error: string | undefined;
+
+  const tellRunning = (send: (handle: ChildWorkflowHandle<typeof AtomicUnitWorkflow>, unitId: string) => Promise<void>) => {
+    for (const [unitId, handle] of running) send(handle, unitId).catch(() => undefined);
+  };
+
+  setHandler(pauseSignal, () => {
+    state.paused = true;
+    tellRunning((h) => h.signal(loopPause));
+  });
+  setHandler(resumeSignal, () => {
+    state.paused = false;
+    tellRunning((h) => h.signal(loopResume));
+  });
+  setHandler(cancelSignal, () => {
+    state.cancelled = true;
+    work.cancel();
+  });
+  setHandler(
+    adjustConcurrencyUpdate,
+    (n) => {
+      state.concurrency = n;
+      return n;
+    },
+    {
+      validator: (n) => {
+        if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`concurrency must be an integer from 1 to 100 (got ${n})`);
+      },
+    },
+  );
+  setHandler(retryFailedUpdate, (ids) => state.requeue(ids), {
+    validator: (ids) => {
+      if (finishing) throw new Error('this run has finished; `aidp retry` starts a new run with the failed units');
+      if (state.cancelled) throw new Error('this run was cancelled');
+      const problems = state.retryProblems(ids ?? []);
+      if (problems.length > 0) throw new Error(problems.join('; '));
+      if ((!ids || ids.length === 0) && state.count('failed') === 0) throw new Error('no unit has failed');
+    },
+  });
+  setHandler(
+    injectInstructionUpdate,
+    ({ text, unitIds }) => {
+      state.instructions.push({ text, unitIds });
+      let delivered = 0;
+      tellRunning(async (h, unitId) => {
+        if (unitIds && !unitIds.includes(unitId)) return;
+        delivered++;
+        await h.signal(injectInstructionSignal, text);
+      });
+      return delivered;
+    },
+    {
+      validator: ({ text, unitIds }) => {
+        if (!text || text.trim() === '') throw new Error('the instruction is empty');
+        const unknown = (unitIds ?? []).filter((id) => !state.unit(id));
+        if (unknown.length > 0) throw new Error(`no unit ${unknown.map((id) => `"${id}"`).join(', ')}`);
+      },
+    },
+  );
+  setHandler(iterationProgressSignal, (p) => {
+    const unit = state.unit(p.unitId);
+    if (!unit || unit.status !== 'running') return;
+    unit.currentIteration = p.iteration;
+    unit.phase = p.phase;
+    if (p.provider) unit.provider = p.provider;
+  });
+  setHandler(orchestrationStatusQuery, () => state.snapshot());
+  setHandler(progressQuery, () => state.progress());
+  setHandler(agentDetailsQuery, () => state.agentDetails());
+
+  const runUnit = async (unit: UnitState): Promise<void> => {
+    unit.status = 'running';
+    unit.runs++;
+    unit.currentIteration = undefined;
+    try {
+      const handle = await startChild(AtomicUnitWorkflow, {
+        workflowId: `${info.workflowId}/unit/${unit.spec.slug}/run-${unit.runs}`,
+        taskQueue: AGENT_QUEUE,
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        args: [
+          {
+            unit: unit.spec,
+            featureSlug: input.featureSlug,
+            branch: unit.branch,
+            repo: input.repo,
+            providers: input.settings.providers,
+            agentTimeoutMs: input.settings.agentTimeoutMs,
+            checks: input.settings.checks,
+            maxIterations: input.settings.maxIterations,
+            conventions: input.settings.conventions,
+            instructions: state.instructionsFor(unit.spec.id),
+            reportTo: info.workflowId,
+          },
+        ],
+      });
+      running.set(unit.spec.id, handle);
+      if (state.paused) await handle.signal(loopPause);
+      const result = await handle.result();
+      unit.status = result.status;
+      unit.iterations += result.iterations;
+      unit.agentMs += result.agentMs;
+      unit.commitSha = result.commitSha;
+      unit.filesChanged = result.filesChanged;
+      unit.error = result.error;
+    } catch (err) {
+      unit.status = state.cancelled || isCancellation(err) ? 'cancelled' : 'failed';
+      unit.error = unit.status === 'cancelled' ? 'cancelled' : failureMessage(err);
+    } finally {
+      running.delete(unit.spec.id);
+    }
+  };
+
+  const historyBudgetReached = (): boolean => workflowInfo().continueAsNewSuggested;
+
+  if (state.units.length === 0) {
+    state.decomposing = true;
+    const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
+      startToCloseTimeout: input.settings.agentTimeoutMs * 2 + 60_000,
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed'] },
+    });
+    try {
+      const specs = await decomposeFeature({
+        specText: input.specText,
+        repoDir: input.decomposeCwd,
+        providers: input.settings.providers,
+        timeoutMs: input.settings.agentTimeoutMs,
+      });
+      state.addUnits(specs, (spec) => unitBranchName(input.featureSlug, spec.slug));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      error = `could not split the feature into units: ${failureMessage(err)}`;
+    } finally {
+      state.decomposing = false;
+    }
+  }
+  if (input.carried?.retry) state.requeue(input.carried.retry);
+
+  try {
+    await work.run(async () => {
+      for (;;) {
+        await condition(() => state.settled() || (state.canDispatch() && !historyBudgetReached()) || (historyBudgetReached() && running.size === 0));
+        if (state.settled()) return;
+        if (historyBudgetReached() && running.size === 0) return;
+        const next = state.canDispatch() ? state.nextPending() : undefined;
+        if (next) void runUnit(next);
+      }
+    });
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    state.cancelled = true;
+  }
+  // Cancelled: every unit workflow finishes its own cleanup (agents killed, worktrees removed) first.
+  // From here on nothing is cancellable: the run reports what happened.
+  return CancellationScope.nonCancellable(async () => {
+    await condition(() => running.size === 0);
+    for (const unit of state.units) {
+      if (state.cancelled && (unit.status === 'pending' || unit.status === 'running')) {
+        unit.status = 'cancelled';
+        unit.error = 'cancelled';
+      }
+    }
+    if (!state.settled() && historyBudgetReached()) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof FeatureOrchestrationWorkflow>({ ...input, carried: state.carry() });
+    }
+    finishing = true;
+    await condition(allHandlersFinished);
+    const { carried: _previous, ...request } = input;
+    return { ...state.snapshot(), featureSlug: input.featureSlug, units: state.units, error, request, carried: state.carry() };
+  });
+}

@@ -1,0 +1,4 @@
+/** Every workflow the workers run: the bundle's entry point. */
+export { FeatureOrchestrationWorkflow } from './feature-orchestration/workflow.js';
+export { AtomicUnitWorkflow } from './atomic-unit/workflow.js';
+export { WorkLoopWorkflow } from './work-loop/workflow.js';

@@ -1,0 +1,66 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AgentProvider } from '../../config/repo-config.js';
+
+export interface NamedCheck {
+  name: string;
+  command: string;
+  timeout_seconds: number;
+  required: boolean;
+}
+
+export interface WorkLoopInput {
+  unitId: string;
+  title: string;
+  task: string;
+  conventions: string;
+  worktreePath: string;
+  baseSha: string;
+  /** The queue of the host that holds the worktree: every activity of this loop runs there. */
+  hostQueue: string;
+  providers: AgentProvider[];
+  agentTimeoutMs: number;
+  checks: NamedCheck[];
+  maxIterations: number;
+  instructions: string[];
+  /** Key for prompt files and agent registry entries; safe as a file name. */
+  promptKey: string;
+  /** Workflow to tell about each iteration (the unit), if any. */
+  reportTo?: string;
+}
+
+export interface IterationRecord {
+  iteration: number;
+  provider: string;
+  agentOk: boolean;
+  agentReason?: string;
+  agentMs: number;
+  filesChanged: number;
+  checks: Array<{ name: string; passed: boolean; required: boolean; exitCode: number | null; timedOut: boolean }>;
+  outcome: 'passed' | 'agent_failed' | 'no_changes' | 'checks_failed';
+}
+
+export type WorkLoopStatus = 'running' | 'paused' | 'passed' | 'failed' | 'cancelled';
+
+export interface WorkLoopResult {
+  ok: boolean;
+  iterations: number;
+  reason?: string;
+  agentMs: number;
+  history: IterationRecord[];
+}
+
+export interface IterationProgress {
+  unitId: string;
+  iteration: number;
+  provider?: string;
+  phase: 'agent' | 'checks' | 'done';
+}
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const injectInstructionSignal = defineSignal<[string]>('inject_instruction');
+export const statusQuery = defineQuery<WorkLoopStatus>('status');
+export const iterationCountQuery = defineQuery<number>('iteration_count');
+export const historyQuery = defineQuery<IterationRecord[]>('history');
+/** Sent by a work loop to the unit that runs it, so the feature can show live iterations. */
+export const iterationProgressSignal = defineSignal<[IterationProgress]>('iteration_progress');
