@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleGit } from 'simple-git';
+import { main } from '../src/cli/main.js';
+import { createSampleRepo, DEMO_SPEC } from './demo/sample-repo.js';
+
+// `npm run demo`: a sample repository, a six-unit spec and a scripted agent, built by `aidp run`
+// on the embedded Temporal engine, exactly as a user would run it.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const demoDir = mkdtempSync(join(tmpdir(), 'aidp-demo-'));
+const repo = join(demoDir, 'sample-utils');
+const spec = join(demoDir, 'feature.md');
+const agent = join(root, 'scripts', 'demo', 'demo-agent.mjs');
+
+await createSampleRepo(repo);
+writeFileSync(spec, DEMO_SPEC);
+process.stderr.write(`demo: sample repository ${repo}\ndemo: spec ${spec}\n`);
+
+await main(['node', 'aidp', 'run', '--repo', repo, '--spec', spec, '--agent-command', `node "${agent}"`]);
+const exitCode = Number(process.exitCode ?? 0);
+
+const branches = await simpleGit(repo).branch(['--list', 'aidp/*']);
+process.stdout.write(
+  [
+    '',
+    'Where to look:',
+    `  unit branches in ${repo}:`,
+    ...branches.all.map((b) => `    ${b}`),
+    `  one unit's change:   git -C ${repo} log --stat -1 ${branches.all[0] ?? 'aidp/...'}`,
+    '  the run in the Web UI: npx aidp temporal   (then open the UI address it prints)',
+    '',
+  ].join('\n'),
+);
+process.exit(exitCode);

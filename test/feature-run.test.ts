@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { simpleGit } from 'simple-git';
+import { retryUnits } from '../src/features/feature-client.js';
+import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+
+function agent(flags: string) {
+  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+}
+
+const twelve = Array.from({ length: 12 }, (_, i) => `Unit number ${i + 1}`);
+
+describe('a feature built by parallel agents', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    harness = await startHarness({ bundle });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('completes 12 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Twelve units', twelve), {
+      providers: agent(`--write --sleep 400 --log ${logDir}`),
+      concurrency: 4,
+    });
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.units.map((u) => u.status)).toEqual(Array(12).fill('completed'));
+    const git = simpleGit(repo);
+    for (const unit of result.units) {
+      const subject = (await git.raw(['log', '-1', '--format=%s', unit.branch])).trim();
+      expect(subject).toBe(unit.spec.title);
+      const files = (await git.raw(['diff', '--name-only', `main...${unit.branch}`])).trim().split('\n');
+      expect(files).toEqual(unit.filesChanged);
+      expect(files.every((f) => f.startsWith('units/'))).toBe(true);
+    }
+    expect(maxConcurrentAgents(agentEvents(logDir))).toBeLessThanOrEqual(4);
+    expect(maxConcurrentAgents(agentEvents(logDir))).toBeGreaterThan(1);
+  });
+
+  it('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const marker = join(tempDir('marker'), 'fixed');
+    const units = twelve.map((title) => title);
+    const broken = 'unit-number-7';
+    const handle = await harness.startFeature(repo, taskListSpec('One broken unit', units), {
+      providers: agent(`--write --log ${logDir} --fail-units ${broken} --fixed-marker ${marker}`),
+      concurrency: 4,
+      maxIterations: 2,
+    });
+    const first = await handle.result();
+    expect(first.status).toBe('partial');
+    const failed = first.units.filter((u) => u.status === 'failed');
+    expect(failed.map((u) => u.spec.id)).toEqual([broken]);
+    expect(failed[0]?.error).toMatch(/gave up after 2 iteration/);
+    expect(failed[0]?.error).toMatch(/exit/);
+    expect(first.completed).toBe(11);
+
+    const startsBefore = agentEvents(logDir).filter((e) => e.event === 'start').length;
+    writeFileSync(marker, 'the agent is fixed');
+    const { retried, newRun } = await retryUnits(harness.client, handle.workflowId, []);
+    expect(retried).toEqual([broken]);
+    expect(newRun).toBe(true);
+    const second = await harness.client.workflow.getHandle(handle.workflowId).result();
+
+    expect(second.status).toBe('completed');
+    const newStarts = agentEvents(logDir).filter((e) => e.event === 'start').slice(startsBefore);
+    expect(new Set(newStarts.map((e) => e.unit))).toEqual(new Set([broken]));
+    for (const unit of units.map((_, i) => `unit-number-${i + 1}`).filter((id) => id !== broken)) {
+      expect(starts(logDir, unit)).toHaveLength(1);
+    }
+  });
+
+  it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const pwnedIn = [process.cwd(), repo, harness.workDir, tempDir('probe')];
+    const hostile = [
+      '../x',
+      '$(touch pwned)',
+      `it's "quoted"`,
+      'spaces and\ttabs',
+      'ünïcødé 🚀 名前',
+      'x'.repeat(300),
+      '--force',
+      'refs/heads/main',
+    ];
+    const spec = [
+      '# Hostile names',
+      '',
+      '```aidp-units',
+      ...hostile.map((id) => `- id: ${JSON.stringify(id)}\n  title: ${JSON.stringify(`Do ${id}`)}`),
+      '```',
+      '',
+    ].join('\n');
+    const handle = await harness.startFeature(repo, spec, { providers: agent(`--write --log ${logDir}`), concurrency: 4 });
+    const result = await handle.result();
+
+    expect(result.units.map((u) => u.status)).toEqual(Array(hostile.length).fill('completed'));
+    const git = simpleGit(repo);
+    for (const unit of result.units) {
+      expect(unit.branch).toMatch(/^aidp\/[a-z0-9-]+\/[a-z0-9-]+$/);
+      await expect(git.raw(['check-ref-format', '--branch', unit.branch])).resolves.toBeDefined();
+      expect((await git.raw(['rev-parse', '--verify', unit.branch])).trim()).toBe(unit.commitSha);
+    }
+    expect(new Set(result.units.map((u) => u.branch)).size).toBe(hostile.length);
+    for (const dir of pwnedIn) expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    for (const unit of result.units) expect(unit.filesChanged.some((f) => f.includes('pwned'))).toBe(false);
+    expect(existsSync(join(repo, '..', 'x'))).toBe(false);
+  });
+});

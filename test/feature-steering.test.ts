@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  adjustConcurrencyUpdate,
+  cancelSignal,
+  orchestrationStatusQuery,
+  pauseSignal,
+  resumeSignal,
+} from '../src/workflows/feature-orchestration/messages.js';
+import { agentEvents, maxConcurrentAgents, processIsAlive, starts, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+
+function agent(flags: string) {
+  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+}
+
+const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('steering a running feature', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    harness = await startHarness({ bundle });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('starts no agent while paused and finishes after resume', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6)), {
+      providers: agent(`--write --sleep 1000 --log ${logDir}`),
+      concurrency: 2,
+    });
+    await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
+    await handle.signal(pauseSignal);
+    // Agents already running finish their iteration; then nothing new may start.
+    await waitFor(async () => (await handle.query(orchestrationStatusQuery)).paused, 10_000, 'the pause');
+    await waitFor(() => agentEvents(logDir).filter((e) => e.event === 'end').length >= starts(logDir).length, 30_000, 'running agents to end');
+    const startedWhilePausing = starts(logDir).length;
+    await sleep(3000);
+    expect(starts(logDir)).toHaveLength(startedWhilePausing);
+    expect((await handle.query(orchestrationStatusQuery)).status).toBe('paused');
+
+    await handle.signal(resumeSignal);
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.completed).toBe(6);
+  });
+
+  it('cancel stops every agent, removes every worktree and reports cancelled', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Cancel me', units(6)), {
+      providers: agent(`--write --sleep 60000 --log ${logDir}`),
+      concurrency: 3,
+    });
+    const running = await waitFor(() => starts(logDir).length === 3 && starts(logDir), 30_000, 'three agents');
+    await handle.signal(cancelSignal);
+    const result = await handle.result();
+
+    expect(result.status).toBe('cancelled');
+    expect(result.units.every((u) => u.status === 'cancelled')).toBe(true);
+    for (const agentStart of running) expect(processIsAlive(agentStart.pid)).toBe(false);
+    const worktrees = join(harness.workDir, 'worktrees', result.featureSlug);
+    expect(existsSync(worktrees) ? readdirSync(worktrees) : []).toEqual([]);
+  });
+
+  it('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(12)), {
+      providers: agent(`--write --sleep 2500 --log ${logDir}`),
+      concurrency: 2,
+    });
+    await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
+    await sleep(500);
+    const before = agentEvents(logDir);
+    expect(maxConcurrentAgents(before)).toBeLessThanOrEqual(2);
+
+    expect(await handle.executeUpdate(adjustConcurrencyUpdate, { args: [6] })).toBe(6);
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.concurrency).toBe(6);
+    const widest = maxConcurrentAgents(agentEvents(logDir));
+    expect(widest).toBeGreaterThan(2);
+    expect(widest).toBeLessThanOrEqual(6);
+  });
+
+  it('rejects a concurrency of 0 with a message that says what is allowed', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Reject me', units(2)), {
+      providers: agent('--write --sleep 2000'),
+      concurrency: 1,
+    });
+    await expect(handle.executeUpdate(adjustConcurrencyUpdate, { args: [0] })).rejects.toThrow(/from 1 to 100/);
+    await handle.signal(cancelSignal);
+    await handle.result();
+  });
+});

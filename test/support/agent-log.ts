@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AgentEvent {
+  event: 'start' | 'end';
+  unit: string;
+  pid: number;
+  t: number;
+}
+
+/** What the scripted agents wrote to `<dir>/agents.jsonl`: one line per start and end. */
+export function agentEvents(logDir: string): AgentEvent[] {
+  const file = join(logDir, 'agents.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as AgentEvent);
+}
+
+export function starts(logDir: string, unit?: string): AgentEvent[] {
+  return agentEvents(logDir).filter((e) => e.event === 'start' && (unit === undefined || e.unit === unit));
+}
+
+/** The most agents running at one moment, from start/end events (a start without an end counts as running). */
+export function maxConcurrentAgents(events: AgentEvent[]): number {
+  const timeline = events
+    .map((e) => ({ t: e.t, delta: e.event === 'start' ? 1 : -1 }))
+    .sort((a, b) => a.t - b.t || a.delta - b.delta);
+  let running = 0;
+  let max = 0;
+  for (const step of timeline) {
+    running += step.delta;
+    max = Math.max(max, running);
+  }
+  return max;
+}
+
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,75 @@
+import { rmSync } from 'node:fs';
+import type { Client } from '@temporalio/client';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { pino } from 'pino';
+import { startFeature, type FeatureHandle } from '../../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
+import type { SettingOverrides } from '../../src/features/feature-settings.js';
+import { installRuntime } from '../../src/temporal/runtime.js';
+import type { QueueKind } from '../../src/temporal/task-queues.js';
+import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
+import { terminateRunningWorkflows } from './cleanup.js';
+import { tempDir } from './repos.js';
+import { connectToTestServer, type TestTemporal } from './temporal.js';
+
+export const TEST_SECRETS = {
+  PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\nMIIEtestkeymaterial\n-----END RSA PRIVATE KEY-----',
+  WEBHOOK_SECRET: 'whsec-test-4f1b9c',
+  GITHUB_TOKEN: 'ghs_testinstallationtoken123',
+};
+
+export interface Harness {
+  client: Client;
+  workDir: string;
+  workers: AidpWorkers;
+  /** Starts a feature on a local repository, as `aidp run` does. */
+  startFeature(repoDir: string, specText: string, overrides?: SettingOverrides): Promise<FeatureHandle>;
+  close(): Promise<void>;
+}
+
+/** Real Temporal (the run's dev server), real workers from the factory, a temp work dir. */
+export async function startHarness(opts: {
+  bundle: WorkflowBundleWithSourceMap;
+  queues?: QueueKind[];
+  hostId?: string;
+}): Promise<Harness> {
+  const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
+  installRuntime(logger);
+  const temporal: TestTemporal = await connectToTestServer();
+  const workDir = tempDir('work');
+  const workers = await createAidpWorkers({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    queues: opts.queues ?? ['orchestrator', 'agent'],
+    hostId: opts.hostId ?? `test-${process.pid}-${Date.now()}`,
+    workflows: { workflowBundle: opts.bundle },
+    maxConcurrentActivities: 40,
+    maxConcurrentWorkflowTasks: 40,
+    shutdownGraceMs: 2000,
+    activityDeps: {
+      workDir,
+      logger,
+      secretEnvNames: Object.keys(TEST_SECRETS),
+      secretValues: Object.values(TEST_SECRETS),
+    },
+    logger,
+  });
+  const running = workers.run();
+  return {
+    client: temporal.client,
+    workDir,
+    workers,
+    async startFeature(repoDir, specText, overrides) {
+      const repo = await resolveLocalRepo(repoDir);
+      const feature = await prepareLocalFeature({ repo, specText, overrides });
+      return startFeature(temporal.client, feature);
+    },
+    async close() {
+      await terminateRunningWorkflows(temporal.client);
+      workers.shutdown();
+      await running;
+      await temporal.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { simpleGit } from 'simple-git';
+import { hostQueueName, AGENT_QUEUE } from '../src/temporal/task-queues.js';
+import { starts, processIsAlive, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
+import { terminateRunningWorkflows } from './support/cleanup.js';
+import { createTestRepo, tempDir } from './support/repos.js';
+import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+
+describe('a worker process stopped with SIGTERM', () => {
+  let temporal: TestTemporal;
+  beforeAll(async () => {
+    temporal = await connectToTestServer();
+  });
+  afterAll(async () => {
+    await terminateRunningWorkflows(temporal.client);
+    await temporal.close();
+  });
+
+  it('cancels its running agent within the grace time and exits 0', async () => {
+    const hostId = `sigterm-${Date.now()}`;
+    const logDir = tempDir('agent-log');
+    const repo = await createTestRepo();
+    const worker = spawnCli(['worker', '--queue', 'agent'], {
+      AIDP_ENGINE: 'temporal',
+      TEMPORAL_ADDRESS: testServerAddress(),
+      AIDP_WORKDIR: tempDir('work'),
+      AIDP_HOST_ID: hostId,
+      AIDP_SHUTDOWN_GRACE_SECONDS: '2',
+    });
+    await waitForOutput(worker, /worker on/);
+    await temporal.client.workflow.start('WorkLoopWorkflow', {
+      workflowId: `sigterm-loop-${hostId}`,
+      taskQueue: AGENT_QUEUE,
+      args: [
+        {
+          unitId: 'slow',
+          title: 'a slow unit',
+          task: 'sleep',
+          conventions: '',
+          worktreePath: repo,
+          baseSha: (await simpleGit(repo).revparse(['HEAD'])).trim(),
+          hostQueue: hostQueueName(hostId),
+          providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --sleep 600000 --log ${logDir}`, args: [] }],
+          agentTimeoutMs: 600_000,
+          checks: [],
+          maxIterations: 1,
+          instructions: [],
+          promptKey: `sigterm-${hostId}`,
+        },
+      ],
+    });
+    const [agent] = await waitFor(() => starts(logDir).length > 0 && starts(logDir), 30_000, 'the agent to start');
+
+    const signalledAt = Date.now();
+    worker.kill('SIGTERM');
+    const result = await worker;
+    const exitedAfterMs = Date.now() - signalledAt;
+
+    expect(result.exitCode).toBe(0);
+    expect(processIsAlive(agent!.pid)).toBe(false);
+    // Grace (2 s) plus the group kill's own 2 s escalation, well inside the 15 s force limit.
+    expect(exitedAfterMs).toBeLessThan(15_000);
+  });
+});
