@@ -4,6 +4,7 @@ import { reapOrphanedProcessGroups } from './agent/process-group.js';
 import { createCheckActivities } from './checks/check-activities.js';
 import { createDecomposeActivities } from './decompose/decompose-activities.js';
 import { createGitActivities } from './git/git-activities.js';
+import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { join } from 'node:path';
 
@@ -18,7 +19,8 @@ export interface ActivityDeps {
 
 function hostActivities(deps: ActivityDeps) {
   return {
-    ...createGitActivities({ workDir: deps.workDir }),
+    // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
+    ...heartbeatAll(createGitActivities({ workDir: deps.workDir })),
     ...createAgentActivities({
       workDir: deps.workDir,
       secretEnvNames: deps.secretEnvNames,

@@ -51,7 +51,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     redact: { paths: redactPaths(), censor: REDACTED },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     // The serialized line, after redaction: values hidden in messages, stacks or odd keys go here.
-    hooks: { streamWrite: (line) => line.replace(scrub, REDACTED) },
+    
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
 }

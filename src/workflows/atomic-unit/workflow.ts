@@ -36,8 +36,11 @@ const { claimHost } = proxyActivities<AgentQueueActivities>({
 function hostGit(hostQueue: string) {
   return proxyActivities<HostActivities>({
     taskQueue: hostQueue,
+    // The host's worker is gone when nothing picks the task up, or its heartbeats stop.
     scheduleToStartTimeout: '60s',
-    startToCloseTimeout: '5m',
+    heartbeatTimeout: '10s',
+    // A first mirror clone of a large repository can take this long.
+    startToCloseTimeout: '30m',
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
   });
 }
@@ -159,7 +162,8 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
           proxyActivities<HostActivities>({
             taskQueue: hostQueue,
             scheduleToStartTimeout: '30s',
-            startToCloseTimeout: '1m',
+            heartbeatTimeout: '10s',
+            startToCloseTimeout: '2m',
             retry: { maximumAttempts: 2 },
           })
             .removeWorktree({ worktreePath: path })

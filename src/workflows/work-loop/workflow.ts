@@ -43,7 +43,8 @@ function hostActivities(input: WorkLoopInput) {
     git: proxyActivities<HostActivities>({
       taskQueue: input.hostQueue,
       scheduleToStartTimeout: '60s',
-      startToCloseTimeout: '2m',
+      heartbeatTimeout: '10s',
+      startToCloseTimeout: '5m',
       retry: { maximumAttempts: 3 },
     }),
   };

@@ -1,0 +1,150 @@
+import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError } from '../src/config/config-error.js';
+import { appIsConfigured, loadEnvConfig, secretValues } from '../src/config/env.js';
+
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadEnvConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('loadEnvConfig accepted the environment');
+}
+
+describe('loadEnvConfig', () => {
+  it('fills every default from an empty environment', () => {
+    expect(loadEnvConfig({})).toEqual({
+      engine: 'embedded',
+      temporalNamespace: 'default',
+      temporalTls: false,
+      workDir: join(homedir(), '.aidp'),
+      logLevel: 'info',
+      port: 3000,
+      host: '0.0.0.0',
+      webhookPath: '/api/github/webhooks',
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      metricsPort: 9464,
+      shutdownGraceSeconds: 30,
+      maxConcurrentActivities: 20,
+      maxConcurrentWorkflowTasks: 40,
+      reconcileIntervalMinutes: 5,
+      gheProtocol: 'https',
+    });
+  });
+
+  it('names AIDP_ENGINE and its allowed values in one line when the engine is unknown', () => {
+    expect(configError({ AIDP_ENGINE: 'foo' }).message).toBe(
+      'Invalid configuration: AIDP_ENGINE must be one of embedded, temporal (got "foo")',
+    );
+  });
+
+  it('lists every bad field together in one line', () => {
+    const error = configError({ AIDP_ENGINE: 'foo', PORT: 'abc', LOG_LEVEL: 'loud', TEMPORAL_TLS: 'maybe' });
+    expect(error.problems).toEqual([
+      'AIDP_ENGINE must be one of embedded, temporal (got "foo")',
+      'TEMPORAL_TLS must be true or false (got "maybe")',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+      'PORT must be an integer between 1 and 65535 (got "abc")',
+    ]);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('names the whole range of a number that is out of range', () => {
+    expect(configError({ AIDP_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }).problems).toEqual([
+      'AIDP_MAX_CONCURRENT_WORKFLOW_TASKS must be an integer between 2 and 10000 (got "1")',
+    ]);
+  });
+
+  it('switches the default engine to temporal when TEMPORAL_ADDRESS is set', () => {
+    expect(loadEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({
+      engine: 'temporal',
+      temporalAddress: 'temporal:7233',
+    });
+  });
+
+  it('keeps the embedded engine when asked for it even with TEMPORAL_ADDRESS set', () => {
+    expect(loadEnvConfig({ AIDP_ENGINE: 'embedded', TEMPORAL_ADDRESS: 'temporal:7233' }).engine).toBe('embedded');
+  });
+
+  it('refuses the temporal engine without TEMPORAL_ADDRESS and names the missing variable', () => {
+    expect(configError({ AIDP_ENGINE: 'temporal' }).message).toMatch(/^Invalid configuration: TEMPORAL_ADDRESS is required when AIDP_ENGINE is temporal/);
+  });
+
+  it('refuses a TEMPORAL_ADDRESS that is not host:port', () => {
+    expect(configError({ TEMPORAL_ADDRESS: 'http://temporal' }).problems).toEqual([
+      'TEMPORAL_ADDRESS must be host:port, e.g. temporal.example.com:7233 (got "http://temporal")',
+    ]);
+  });
+
+  it('turns TLS on by default when a Temporal API key is set', () => {
+    expect(loadEnvConfig({ TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-123456' }).temporalTls).toBe(true);
+  });
+
+  it('lets TEMPORAL_TLS=false turn TLS off even with an API key', () => {
+    expect(loadEnvConfig({ TEMPORAL_API_KEY: 'key-123456', TEMPORAL_TLS: 'false' }).temporalTls).toBe(false);
+  });
+
+  it('needs the TLS key path when the TLS cert path is set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aidp-env-'));
+    writeFileSync(join(dir, 'client.pem'), 'cert');
+    expect(configError({ TEMPORAL_TLS_CERT_PATH: join(dir, 'client.pem') }).problems).toEqual([
+      'TEMPORAL_TLS_KEY_PATH is required when TEMPORAL_TLS_CERT_PATH is set (a client certificate needs both)',
+    ]);
+  });
+
+  it('names a TLS file that cannot be read', () => {
+    const missing = join(tmpdir(), 'aidp-no-such-ca.pem');
+    expect(configError({ TEMPORAL_TLS_CA_PATH: missing }).problems).toEqual([
+      `TEMPORAL_TLS_CA_PATH must name a readable file (got ${JSON.stringify(missing)}: ENOENT)`,
+    ]);
+  });
+
+  it('turns \\n escapes in PRIVATE_KEY into newlines', () => {
+    const escaped = pem.trim().replace(/\n/g, '\\n');
+    expect(loadEnvConfig({ PRIVATE_KEY: escaped }).privateKey).toBe(pem.trim());
+  });
+
+  it('reads the private key from the file at PRIVATE_KEY_PATH', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aidp-env-')), 'app.pem');
+    writeFileSync(file, pem);
+    expect(loadEnvConfig({ PRIVATE_KEY_PATH: file })).toMatchObject({ privateKey: pem.trim(), privateKeyPath: file });
+  });
+
+  it('refuses a PRIVATE_KEY that is not a PEM without echoing its value', () => {
+    const error = configError({ PRIVATE_KEY: 'not-a-key-but-secret' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toMatch(/PRIVATE_KEY must be a PEM private key/);
+    expect(error.message).not.toContain('not-a-key-but-secret');
+  });
+
+  it('expands ~ in AIDP_WORKDIR', () => {
+    expect(loadEnvConfig({ AIDP_WORKDIR: '~/work/aidp' }).workDir).toBe(join(homedir(), 'work', 'aidp'));
+  });
+
+  it('makes a relative AIDP_WORKDIR absolute', () => {
+    expect(loadEnvConfig({ AIDP_WORKDIR: 'state' }).workDir).toBe(resolve('state'));
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadEnvConfig({ PORT: '', AIDP_ENGINE: '' })).toMatchObject({ port: 3000, engine: 'embedded' });
+  });
+
+  it('says the app is configured only when app id, private key and webhook secret are all set', () => {
+    const partial = loadEnvConfig({ APP_ID: '12', PRIVATE_KEY: pem });
+    const full = loadEnvConfig({ APP_ID: '12', PRIVATE_KEY: pem, WEBHOOK_SECRET: 'hook-secret' });
+    expect([appIsConfigured(partial), appIsConfigured(full)]).toEqual([false, true]);
+  });
+
+  it('lists the private key, webhook secret and Temporal API key as secret values', () => {
+    const cfg = loadEnvConfig({ PRIVATE_KEY: pem, WEBHOOK_SECRET: 'hook-secret', TEMPORAL_API_KEY: 'api-key-1' });
+    expect(secretValues(cfg)).toEqual([pem.trim(), 'hook-secret', 'api-key-1']);
+  });
+});

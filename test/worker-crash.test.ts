@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ResultPromise } from 'execa';
+import { startFeature } from '../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
+import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
+import { agentEvents, processIsAlive, starts, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
+import { terminateRunningWorkflows } from './support/cleanup.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+
+describe('a worker killed with SIGKILL mid-run', () => {
+  let temporal: TestTemporal;
+  const workers: ResultPromise[] = [];
+  beforeAll(async () => {
+    temporal = await connectToTestServer();
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await terminateRunningWorkflows(temporal.client);
+    await temporal.close();
+  });
+
+  it('is replaced by a new worker that completes the run without re-running completed units', async () => {
+    const env = {
+      AIDP_ENGINE: 'temporal',
+      TEMPORAL_ADDRESS: testServerAddress(),
+      AIDP_WORKDIR: tempDir('work'),
+      AIDP_HOST_ID: `crash-${Date.now()}`,
+    };
+    const startWorker = async (): Promise<ResultPromise> => {
+      const worker = spawnCli(['worker'], env);
+      workers.push(worker);
+      await waitForOutput(worker, /worker on/);
+      return worker;
+    };
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(repo),
+      specText: taskListSpec('Survive a crash', Array.from({ length: 8 }, (_, i) => `Crash unit ${i + 1}`)),
+      overrides: {
+        providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 6000 --log ${logDir}`, args: [] }],
+        concurrency: 4,
+      },
+    });
+
+    const first = await startWorker();
+    const handle = await startFeature(temporal.client, feature);
+    // Kill once some units are done and others have agents running.
+    const before = await waitFor(async () => {
+      const status = await handle.query(orchestrationStatusQuery);
+      const running = agentEvents(logDir).filter((e) => e.event === 'start' && !agentEvents(logDir).some((x) => x.event === 'end' && x.pid === e.pid));
+      return status.completed >= 2 && running.length >= 1 ? { status, running } : undefined;
+    }, 120_000, 'completed and running units');
+    first.kill('SIGKILL');
+    await first;
+    const completedBefore = before.status.unit_details.filter((u) => u.status === 'completed').map((u) => u.id);
+    const orphans = before.running;
+
+    await startWorker();
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    for (const id of completedBefore) expect(starts(logDir, id)).toHaveLength(1);
+    for (const orphan of orphans) {
+      expect(processIsAlive(orphan.pid)).toBe(false);
+      // The killed attempt's agent never reached its write: the new worker reaped it first.
+      expect(agentEvents(logDir).some((e) => e.event === 'end' && e.pid === orphan.pid)).toBe(false);
+      expect(starts(logDir, orphan.unit).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
