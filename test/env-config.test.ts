@@ -8,9 +8,10 @@ import { appIsConfigured, loadEnvConfig, secretValues } from '../src/config/env.
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
-function configError(env: NodeJS.ProcessEnv): ConfigError {
+/** Plain strings, as a real environment holds (probot narrows some ProcessEnv types). */
+function configError(env: Record<string, string>): ConfigError {
   try {
-    loadEnvConfig(env);
+    loadEnvConfig(env as NodeJS.ProcessEnv);
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
@@ -123,6 +124,12 @@ describe('loadEnvConfig', () => {
     expect(error.problems).toHaveLength(1);
     expect(error.message).toMatch(/PRIVATE_KEY must be a PEM private key/);
     expect(error.message).not.toContain('not-a-key-but-secret');
+  });
+
+  it('refuses PRIVATE_KEY and PRIVATE_KEY_PATH set together', () => {
+    expect(configError({ PRIVATE_KEY: pem, PRIVATE_KEY_PATH: '/etc/app.pem' }).problems).toEqual([
+      'PRIVATE_KEY and PRIVATE_KEY_PATH must not both be set',
+    ]);
   });
 
   it('expands ~ in AIDP_WORKDIR', () => {

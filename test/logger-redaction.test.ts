@@ -37,12 +37,36 @@ describe('createLogger', () => {
   it('censors values it was never told about when they sit under secret key names', () => {
     const lines: string[] = [];
     const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
-    logger.info({ password: 'hunter2-x', req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1' } }, user: 'octocat' });
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
-      password: '[REDACTED]',
-      req: { headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' } },
+    logger.info({
+      password: 'hunter2-x',
+      auth: { scheme: 'app' },
+      req: { headers: { authorization: 'Bearer abc.def', Cookie: ['sid=1', 'x=2'] } },
+      a: { b: { c: { d: { e: { apiKey: 'deep-key', count: 3 } } } } },
       user: 'octocat',
     });
+    expect(JSON.parse(lines[0] ?? '{}')).toEqual(
+      expect.objectContaining({
+        password: '[REDACTED]',
+        auth: { scheme: 'app' },
+        req: { headers: { authorization: '[REDACTED]', Cookie: '[REDACTED]' } },
+        a: { b: { c: { d: { e: { apiKey: '[REDACTED]', count: 3 } } } } },
+        user: 'octocat',
+      }),
+    );
+  });
+
+  it('censors a whole object under a secret key at the top level', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    logger.info({ token: { value: 'v-123', expiresAt: '2030-01-01' } }, 'minted');
+    expect(JSON.parse(lines[0] ?? '{}').token).toBe('[REDACTED]');
+  });
+
+  it('leaves a message that only mentions a secret key name intact', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    logger.info({ note: '"token":"literal"' }, 'wrote {"password":"x"} to the docs');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ note: '"token":"literal"', msg: 'wrote {"password":"x"} to the docs' });
   });
 
   it('censors secrets nested in objects under any key name', () => {

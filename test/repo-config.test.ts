@@ -67,6 +67,12 @@ describe('parseRepoConfig', () => {
     );
   });
 
+  it('puts a custom message of the schema after the field path', () => {
+    expect(messageOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: command\n'))).toBe(
+      'Invalid .github/aidp.yml: agents.providers[0].command: preset "command" needs a "command" line',
+    );
+  });
+
   it('lists every problem of a file in one line', () => {
     const message = messageOf(() => parseRepoConfig('concurrency: many\nmax_iterations: 0\nlabels:\n  build: ""\n'));
     expect(message).toBe(

@@ -42,9 +42,14 @@ export function describeZodIssues(error: z.ZodError, input?: unknown, schema?: z
       return [`${pathText(issue.path)} is required`];
     }
     const got = value === undefined ? '' : ` (got ${show(value)})`;
-    return [`${pathText(issue.path)} ${rule(issue, schemaAt(schema, issue.path))}${got}`];
+    const text = rule(issue, schemaAt(schema, issue.path));
+    // A custom message not phrased as a rule ("must ...", "is ...") reads better after a colon.
+    const joiner = RULE_START.test(text) ? ' ' : ': ';
+    return [`${pathText(issue.path)}${joiner}${text}${got}`];
   });
 }
+
+const RULE_START = /^(must|is|are|needs|cannot|has)\b/;
 
 function rule(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
   if (issue.code === 'custom') return issue.message;

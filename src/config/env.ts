@@ -187,7 +187,7 @@ const PEM = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END (
 
 function readPrivateKey(raw: RawEnv): { pem?: string; problems: string[] } {
   const { PRIVATE_KEY: inline, PRIVATE_KEY_PATH: path } = raw;
-  if (inline && path) return { problems: ['PRIVATE_KEY and PRIVATE_KEY_PATH are both set; set only one'] };
+  if (inline && path) return { problems: ['PRIVATE_KEY and PRIVATE_KEY_PATH must not both be set'] };
   if (inline) {
     const pem = inline.replace(/\\n/g, '\n');
     if (PEM.test(pem)) return { pem, problems: [] };

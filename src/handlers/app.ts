@@ -6,8 +6,8 @@ import type { ApplicationFunction } from 'probot';
  */
 export function createApp(): ApplicationFunction {
   return (app) => {
-    app.onAny(async (context) => {
-      context.log.debug({ event: context.name, id: context.id }, 'delivery received');
+    app.onAny(async (event) => {
+      app.log.debug({ event: event.name, id: event.id }, 'delivery received');
     });
   };
 }

@@ -112,8 +112,8 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
 export const adjustConcurrencyUpdate = defineUpdate<number, [number]>('adjust_concurrency');
-/** Returns the ids queued again; none given means every failed unit. */
-export const retryFailedUpdate = defineUpdate<string[], [string[]?]>('retry_failed');
+/** Returns the ids queued again; an empty list means every failed unit. */
+export const retryFailedUpdate = defineUpdate<string[], [string[]]>('retry_failed');
 export const injectInstructionUpdate = defineUpdate<number, [InjectInstructionInput]>('inject_instruction');
 export const orchestrationStatusQuery = defineQuery<OrchestrationStatus>('orchestration_status');
 export const progressQuery = defineQuery<Progress>('progress');

@@ -85,9 +85,9 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     validator: (ids) => {
       if (finishing) throw new Error('this run has finished; `aidp retry` starts a new run with the failed units');
       if (state.cancelled) throw new Error('this run was cancelled');
-      const problems = state.retryProblems(ids ?? []);
+      const problems = state.retryProblems(ids);
       if (problems.length > 0) throw new Error(problems.join('; '));
-      if ((!ids || ids.length === 0) && state.count('failed') === 0) throw new Error('no unit has failed');
+      if (ids.length === 0 && state.count('failed') === 0) throw new Error('no unit has failed');
     },
   });
   setHandler(
@@ -105,7 +105,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     {
       validator: ({ text, unitIds }) => {
         if (!text || text.trim() === '') throw new Error('the instruction is empty');
-        const unknown = (unitIds ?? []).filter((id) => !state.unit(id));
+        const unknown = (unitIds ?? []).filter((id: string) => !state.unit(id));
         if (unknown.length > 0) throw new Error(`no unit ${unknown.map((id) => `"${id}"`).join(', ')}`);
       },
     },
