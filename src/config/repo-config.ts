@@ -23,7 +23,7 @@ export const agentProviderSchema = z
   })
   .strict()
   .refine((p) => p.preset !== 'command' || p.command !== undefined, {
-    message: 'preset "command" needs a "command" line',
+    message: 'is required when preset is "command"',
     path: ['command'],
   });
 export type AgentProvider = z.output<typeof agentProviderSchema>;

@@ -4,7 +4,6 @@ import {
   ChildWorkflowCancellationType,
   condition,
   getExternalWorkflowHandle,
-  isCancellation,
   proxyActivities,
   setHandler,
   startChild,
@@ -13,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
-import { isHostLost } from '../activity-errors.js';
+import { cancelRequested, isHostLost } from '../activity-errors.js';
 import {
   injectInstructionSignal,
   iterationProgressSignal,
@@ -150,8 +149,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       return result;
     } catch (err) {
       loop = undefined;
-      if (isCancellation(err)) throw err;
-      if (!isHostLost(err)) throw err;
+      if (cancelRequested() || !isHostLost(err)) throw err;
       result.error = `the host holding the worktree was lost (attempt ${attempt})`;
     } finally {
       phase = 'cleaning';

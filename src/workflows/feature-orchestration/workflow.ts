@@ -14,6 +14,7 @@ import {
 import type { OrchestratorActivities } from '../../activities/index.js';
 import { unitBranchName } from '../../domain/branches.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import { injectInstructionSignal, iterationProgressSignal, pauseSignal as loopPause, resumeSignal as loopResume } from '../work-loop/messages.js';
 import { FeatureState } from './feature-state.js';
@@ -156,7 +157,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.filesChanged = result.filesChanged;
       unit.error = result.error;
     } catch (err) {
-      unit.status = state.cancelled || isCancellation(err) ? 'cancelled' : 'failed';
+      unit.status = state.cancelled || cancelRequested() ? 'cancelled' : 'failed';
       unit.error = unit.status === 'cancelled' ? 'cancelled' : failureMessage(err);
     } finally {
       running.delete(unit.spec.id);

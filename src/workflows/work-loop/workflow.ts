@@ -2,12 +2,11 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
-  isCancellation,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities/index.js';
-import { HOST_LOST, isHostLost } from '../activity-errors.js';
+import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
 import {
   historyQuery,
   injectInstructionSignal,
@@ -129,7 +128,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
       }
     }
   } catch (err) {
-    if (isCancellation(err)) {
+    if (cancelRequested()) {
       status = 'cancelled';
       throw err;
     }

@@ -1,0 +1,168 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from '../../logging/logger.js';
+import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
+import { WorkDirLayout } from './layout.js';
+import { syncMirror } from './mirror.js';
+import { createGitRunner, type GitRunner } from './run-git.js';
+import { SerialQueue } from './serial-queue.js';
+import { deleteBranchIfPresent, discardEarlierAttempt, mirrorOfWorktree, removeFromMirror } from './worktrees.js';
+
+export interface GitActivityDeps {
+  /** Everything lives under it: `mirrors/` and `worktrees/`. */
+  workDir: string;
+  logger?: Logger;
+  /** Added to every git command's environment: credentials later (GIT_CONFIG_COUNT, a credential helper). */
+  gitEnv?: Record<string, string>;
+}
+
+export const AIDP_COMMITTER = { name: 'aidp', email: 'aidp@users.noreply.github.com' } as const;
+
+/** One process, one queue per mirror, whichever factory instance asks. */
+const mirrorQueue = new SerialQueue();
+
+function splitZ(output: string): string[] {
+  return output.split('\0').filter((f) => f !== '');
+}
+
+export function createGitActivities(deps: GitActivityDeps) {
+  const { logger } = deps;
+  const git: GitRunner = createGitRunner({ gitEnv: deps.gitEnv, logger });
+  let opened: Promise<WorkDirLayout> | undefined;
+  const layout = (): Promise<WorkDirLayout> => (opened ??= WorkDirLayout.open(deps.workDir));
+
+  const out = async (args: string[], cwd: string): Promise<string> => (await git(args, { cwd })).stdout;
+
+  async function ensureMirror(input: { remoteUrl: string }): Promise<{ mirrorPath: string }> {
+    assertRemoteUrl(input.remoteUrl);
+    const mirrorPath = (await layout()).mirrorPath(input.remoteUrl);
+    await syncMirror({ git, queue: mirrorQueue, mirrorPath, remoteUrl: input.remoteUrl, logger });
+    return { mirrorPath };
+  }
+
+  /** A fresh worktree on `branch` from origin's `baseBranch`; an earlier attempt's leftovers are removed first. */
+  async function prepareWorktree(input: {
+    remoteUrl: string;
+    baseBranch: string;
+    featureSlug: string;
+    unitSlug: string;
+    branch: string;
+  }): Promise<{ worktreePath: string; baseSha: string; branch: string }> {
+    const { remoteUrl, baseBranch, branch } = input;
+    assertRemoteUrl(remoteUrl);
+    assertBranchName(baseBranch);
+    assertAidpBranch(branch);
+    const worktreePath = (await layout()).worktreePath(input.featureSlug, input.unitSlug);
+    const { mirrorPath } = await ensureMirror({ remoteUrl });
+    const baseRef = `refs/remotes/origin/${baseBranch}`;
+
+    await mirrorQueue.run(mirrorPath, async () => {
+      const base = await git(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], { cwd: mirrorPath, okExitCodes: [1] });
+      if (base.exitCode !== 0) {
+        throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
+      }
+      await discardEarlierAttempt({ git, layout: await layout(), mirrorPath, worktreePath, branch, logger });
+      await mkdir(dirname(worktreePath), { recursive: true });
+      // Only the bookkeeping holds the mirror's queue; the checkout below runs alongside other units.
+      await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, worktreePath, baseRef], {
+        cwd: mirrorPath,
+      });
+    });
+
+    const inWorktree = { cwd: worktreePath };
+    await git(['reset', '--quiet', '--hard'], inWorktree);
+    const baseSha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
+    await git(['config', '--worktree', 'user.name', AIDP_COMMITTER.name], inWorktree);
+    await git(['config', '--worktree', 'user.email', AIDP_COMMITTER.email], inWorktree);
+    await git(['config', '--worktree', 'commit.gpgsign', 'false'], inWorktree);
+    await git(['config', '--worktree', 'aidp.baseSha', baseSha], inWorktree);
+    logger?.debug({ worktreePath, branch, baseSha }, 'worktree ready');
+    return { worktreePath, baseSha, branch };
+  }
+
+  /** Files that differ from baseSha: committed, staged, unstaged, and untracked but not ignored. */
+  async function changedFiles(input: { worktreePath: string; baseSha: string }): Promise<string[]> {
+    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    assertSha(input.baseSha);
+    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--'], worktreePath);
+    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z'], worktreePath);
+    return [...new Set([...splitZ(tracked), ...splitZ(untracked)])].sort();
+  }
+
+  /**
+   * Commits everything (new files included, ignored ones not). Returns HEAD and every file that
+   * differs from the worktree's base, or null when nothing does (the base is the one
+   * prepareWorktree recorded, unless given).
+   */
+  async function commitAll(input: {
+    worktreePath: string;
+    message: string;
+    baseSha?: string;
+  }): Promise<{ sha: string; filesChanged: string[] } | null> {
+    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    const cwd = { cwd: worktreePath };
+    await git(['add', '--all'], cwd);
+    const staged = await git(['diff', '--cached', '--quiet'], { ...cwd, okExitCodes: [1] });
+    if (staged.exitCode === 1) {
+      const message = input.message.trim() === '' ? 'aidp changes' : input.message;
+      await git(['commit', '--quiet', '--no-verify', '-m', message], cwd);
+    }
+    const recorded = await git(['config', '--worktree', '--get', 'aidp.baseSha'], { ...cwd, okExitCodes: [1] });
+    const base = input.baseSha ?? (recorded.stdout.trim() || undefined);
+    if (base) assertSha(base);
+    const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
+    const diff = base
+      ? await out(['diff', '--name-only', '-z', '--no-renames', base, sha, '--'], worktreePath)
+      : staged.exitCode === 1
+        ? await out(['diff-tree', '--no-commit-id', '--name-only', '-z', '--no-renames', '-r', '--root', sha], worktreePath)
+        : '';
+    const filesChanged = splitZ(diff);
+    return filesChanged.length === 0 ? null : { sha, filesChanged };
+  }
+
+  /** Force-pushes HEAD to `refs/heads/<branch>`: only aidp's own branches, which a restarted unit overwrites. */
+  async function pushBranch(input: { worktreePath: string; branch: string; remoteUrl: string }): Promise<{ sha: string }> {
+    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    assertAidpBranch(input.branch);
+    assertRemoteUrl(input.remoteUrl);
+    const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
+    await git(['push', '--quiet', '--force', '--no-verify', '--', input.remoteUrl, `${sha}:refs/heads/${input.branch}`], {
+      cwd: worktreePath,
+    });
+    return { sha };
+  }
+
+  /** Removes the worktree, its directory and its local branch; a missing worktree is fine. */
+  async function removeWorktree(input: { worktreePath: string }): Promise<void> {
+    const paths = await layout();
+    const worktreePath = paths.assertWorktreePath(input.worktreePath);
+    const mirrorPath = await mirrorOfWorktree(paths, worktreePath);
+    if (mirrorPath) {
+      const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktreePath, okExitCodes: [1, 128] });
+      const branch = head.exitCode === 0 ? head.stdout.trim().replace(/^refs\/heads\//, '') : undefined;
+      await mirrorQueue.run(mirrorPath, async () => {
+        await removeFromMirror(git, mirrorPath, worktreePath, logger);
+        if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);
+      });
+      return;
+    }
+    // Not (or no longer) a worktree: drop the directory, and let every mirror forget stale records.
+    await rm(worktreePath, { recursive: true, force: true });
+    for (const name of await readdir(paths.mirrorsDir)) {
+      if (!/^[0-9a-f]{16}\.git$/.test(name)) continue;
+      const mirror = join(paths.mirrorsDir, name);
+      await mirrorQueue.run(mirror, () => git(['worktree', 'prune'], { cwd: mirror }));
+    }
+  }
+
+  /** Back to baseSha for a restart in the same worktree: hard reset, and every untracked or ignored file gone. */
+  async function resetWorktree(input: { worktreePath: string; baseSha: string }): Promise<void> {
+    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    assertSha(input.baseSha);
+    await git(['reset', '--quiet', '--hard', input.baseSha], { cwd: worktreePath });
+    await git(['clean', '-ffdxq'], { cwd: worktreePath });
+  }
+
+  return { ensureMirror, prepareWorktree, changedFiles, commitAll, pushBranch, removeWorktree, resetWorktree };
+}
