@@ -28,11 +28,12 @@ describe('a worker killed with SIGKILL mid-run', () => {
       AIDP_WORKDIR: tempDir('work'),
       AIDP_HOST_ID: `crash-${Date.now()}`,
     };
-    const startWorker = async (): Promise<ResultPromise> => {
+    // Wrapped in an object: awaiting an execa process itself would wait for it to exit.
+    const startWorker = async (): Promise<{ process: ResultPromise }> => {
       const worker = spawnCli(['worker'], env);
       workers.push(worker);
       await waitForOutput(worker, /worker on/);
-      return worker;
+      return { process: worker };
     };
     const repo = await createTestRepo();
     const logDir = tempDir('log');
@@ -53,8 +54,8 @@ describe('a worker killed with SIGKILL mid-run', () => {
       const running = agentEvents(logDir).filter((e) => e.event === 'start' && !agentEvents(logDir).some((x) => x.event === 'end' && x.pid === e.pid));
       return status.completed >= 2 && running.length >= 1 ? { status, running } : undefined;
     }, 120_000, 'completed and running units');
-    first.kill('SIGKILL');
-    await first;
+    first.process.kill('SIGKILL');
+    await first.process;
     const completedBefore = before.status.unit_details.filter((u) => u.status === 'completed').map((u) => u.id);
     const orphans = before.running;
 

@@ -20,13 +20,17 @@ export interface ActivityDeps {
 function hostActivities(deps: ActivityDeps) {
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
-    ...heartbeatAll(createGitActivities({ workDir: deps.workDir })),
+    ...heartbeatAll(createGitActivities({ workDir: deps.workDir, logger: deps.logger })),
     ...createAgentActivities({
       workDir: deps.workDir,
       secretEnvNames: deps.secretEnvNames,
       secretValues: deps.secretValues,
     }),
-    ...createCheckActivities(),
+    ...createCheckActivities({
+      workDir: deps.workDir,
+      secretEnvNames: deps.secretEnvNames,
+      secretValues: deps.secretValues,
+    }),
   };
 }
 

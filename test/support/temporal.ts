@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TEST_SERVER_FILE } from './test-server.js';
+import { tmpdir } from 'node:os';
+
+const TEST_SERVER_FILE = join(tmpdir(), 'aidp-jest-temporal.json');
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -107,7 +107,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       validator: ({ text, unitIds }) => {
         if (!text || text.trim() === '') throw new Error('the instruction is empty');
         const unknown = (unitIds ?? []).filter((id: string) => !state.unit(id));
-        if (unknown.length > 0) throw new Error(`no unit ${unknown.map((id) => `"${id}"`).join(', ')}`);
+        if (unknown.length > 0) throw new Error(`no unit ${unknown.map((id: string) => `"${id}"`).join(', ')}`);
       },
     },
   );

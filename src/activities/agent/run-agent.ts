@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AgentProvider } from '../../config/repo-config.js';
+import { runInProcessGroup, type ProcessRunResult } from './process-group.js';
+import { buildAgentArgv, providerName } from './presets.js';
+
+const RATE_LIMITED = /rate.?limit|\b429\b|quota exceeded|overloaded/i;
+/** A successful exit counts as rate limited only when the output is this short (a bare error line). */
+const SHORT_OUTPUT_CHARS = 400;
+
+export interface RunAgentInput {
+  providers: AgentProvider[];
+  prompt: string;
+  cwd: string;
+  timeoutMs: number;
+  /** The agent's whole environment; AIDP_PROMPT_FILE is added. */
+  env: NodeJS.ProcessEnv;
+  /** Where the prompt file goes: outside the worktree, so it is never committed. */
+  promptDir: string;
+  /** File-name-safe key of this run; names the prompt file and the registry entry. */
+  promptKey: string;
+  signal?: AbortSignal;
+  onHeartbeat?: () => void;
+  registry?: { dir: string };
+  outputTailBytes?: number;
+}
+
+export interface AgentAttempt {
+  provider: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  rateLimited: boolean;
+  durationMs: number;
+}
+
+export interface AgentRunResult {
+  ok: boolean;
+  /** The provider of the last attempt: the one that succeeded, or the last one tried. */
+  provider: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  rateLimited: boolean;
+  outputTail: string;
+  stdout: string;
+  /** All attempts together. */
+  durationMs: number;
+  attempts: AgentAttempt[];
+  /** Why it is not ok, as a sentence naming each attempt. */
+  reason?: string;
+}
+
+/**
+ * Runs the providers in order until one succeeds: the next is tried when one exits non-zero,
+ * times out, cannot start, or prints what looks like a rate limit. A cancel stops at once.
+ */
+export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentRunResult> {
+  if (input.providers.length === 0) throw ApplicationFailure.nonRetryable('no agent providers are configured', 'AgentConfigInvalid');
+  const promptFile = promptFilePath(input);
+  // Built before anything runs, so a bad command line fails the run instead of one attempt.
+  const argvs = input.providers.map((p) => buildAgentArgv(p, promptFile, input.prompt));
+  mkdirSync(input.promptDir, { recursive: true });
+  writeFileSync(promptFile, input.prompt, { mode: 0o600 });
+  const attempts: AgentAttempt[] = [];
+  const reasons: string[] = [];
+  let last: { name: string; run: ProcessRunResult; rateLimited: boolean } | undefined;
+  try {
+    for (const [i, provider] of input.providers.entries()) {
+      const name = providerName(provider);
+      const run = await runInProcessGroup({
+        argv: argvs[i]!,
+        cwd: input.cwd,
+        env: { ...input.env, AIDP_PROMPT_FILE: promptFile },
+        timeoutMs: input.timeoutMs,
+        signal: input.signal,
+        onHeartbeat: input.onHeartbeat,
+        outputTailBytes: input.outputTailBytes,
+        // Unique per attempt: an entry left by an earlier, orphaned attempt is never overwritten.
+        registry: input.registry && { dir: input.registry.dir, key: `${input.promptKey}-${randomUUID()}` },
+      });
+      const rateLimited = looksRateLimited(run);
+      attempts.push({ provider: name, exitCode: run.exitCode, timedOut: run.timedOut, rateLimited, durationMs: run.durationMs });
+      last = { name, run, rateLimited };
+      if (run.cancelled) {
+        reasons.push(`agent "${name}" was cancelled`);
+        break;
+      }
+      if (run.exitCode === 0 && !rateLimited) break;
+      reasons.push(describeFailure(name, run, rateLimited, input.timeoutMs));
+    }
+  } finally {
+    rmSync(promptFile, { force: true });
+  }
+  const { name, run, rateLimited } = last!;
+  const ok = !run.cancelled && run.exitCode === 0 && !rateLimited;
+  return {
+    ok,
+    provider: name,
+    exitCode: run.exitCode,
+    timedOut: run.timedOut,
+    cancelled: run.cancelled,
+    rateLimited,
+    outputTail: run.outputTail,
+    stdout: run.stdout,
+    durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
+    attempts,
+    ...(ok ? {} : { reason: reasons.join('; then ') }),
+  };
+}
+
+function promptFilePath(input: RunAgentInput): string {
+  const dir = resolve(input.promptDir);
+  const file = resolve(dir, `${input.promptKey}.md`);
+  const inDir = relative(dir, file);
+  if (inDir.startsWith('..') || isAbsolute(inDir) || inDir.includes('/')) {
+    throw ApplicationFailure.nonRetryable(`prompt key ${JSON.stringify(input.promptKey)} leaves the prompt directory`, 'InvalidPromptKey');
+  }
+  const fromWorktree = relative(resolve(input.cwd), file);
+  if (!fromWorktree.startsWith('..') && !isAbsolute(fromWorktree)) {
+    throw ApplicationFailure.nonRetryable(`the prompt directory ${dir} is inside the worktree ${input.cwd}`, 'InvalidPromptKey');
+  }
+  return join(dir, `${input.promptKey}.md`);
+}
+
+/**
+ * A failed run whose output mentions a rate limit is rate limited. A run that exited 0 is only
+ * when its whole output is a short line like that: an agent that just built rate limiting
+ * says "rate limit" in its summary and has succeeded.
+ */
+function looksRateLimited(run: ProcessRunResult): boolean {
+  if (run.cancelled || !RATE_LIMITED.test(run.outputTail)) return false;
+  return run.exitCode !== 0 || run.outputTail.trim().length <= SHORT_OUTPUT_CHARS;
+}
+
+function describeFailure(name: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
+  if (run.spawnError) return `agent "${name}" could not start: ${run.spawnError}`;
+  if (run.timedOut) return `agent "${name}" timed out after ${seconds(timeoutMs)} and was killed with its process group`;
+  const exit = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `exited with code ${run.exitCode}`;
+  return rateLimited ? `agent "${name}" was rate limited (it ${exit})` : `agent "${name}" ${exit}`;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))}s`;
+}

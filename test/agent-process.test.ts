@@ -1,0 +1,391 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createAgentActivities } from '../src/activities/agent/agent-activities.js';
+import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
+import { reapOrphanedProcessGroups, runInProcessGroup } from '../src/activities/agent/process-group.js';
+import { processIsRunning } from '../src/activities/agent/process-liveness.js';
+import { runAgentWithFallback, type RunAgentInput } from '../src/activities/agent/run-agent.js';
+import type { AgentProvider } from '../src/config/repo-config.js';
+import { starts, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { tempDir } from './support/repos.js';
+
+function agent(flags: string): AgentProvider {
+  return { preset: 'command', command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] };
+}
+
+function scripted(...flags: string[]): string[] {
+  return [process.execPath, SCRIPTED_AGENT, ...flags];
+}
+
+function grandchildPids(logDir: string): number[] {
+  return readdirSync(logDir)
+    .filter((name) => /^grandchild-\d+\.pid$/.test(name))
+    .map((name) => Number(readFileSync(join(logDir, name), 'utf8')));
+}
+
+function agentInput(providers: AgentProvider[], extra: Partial<RunAgentInput> = {}): RunAgentInput {
+  return {
+    providers,
+    prompt: 'Write the unit file',
+    cwd: tempDir('worktree'),
+    timeoutMs: 20_000,
+    env: { ...process.env, AIDP_UNIT_ID: 'unit-a', AIDP_ITERATION: '1' },
+    promptDir: tempDir('prompts'),
+    promptKey: 'unit-a-1',
+    ...extra,
+  };
+}
+
+/** An activity context without a server; failures the tests expect are not logged. */
+function mockActivity(): MockActivityEnvironment {
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+}
+
+/** Runs an activity in the mock context, keeping its result type. */
+function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
+  return env.run(fn, ...args) as Promise<R>;
+}
+
+/** The pid of a process that has exited and been reaped: no process has it. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+describe('running a process group', () => {
+  it('kills the agent and its grandchild when the timeout passes', async () => {
+    const log = tempDir('log');
+    const run = await runInProcessGroup({ argv: scripted('--hang', '--log', log), cwd: log, env: process.env, timeoutMs: 3000 });
+
+    expect(run.timedOut).toBe(true);
+    expect(run.exitCode).toBeNull();
+    const [grandchild] = grandchildPids(log);
+    expect(grandchild).toBeDefined();
+    expect(processIsRunning(starts(log)[0]!.pid)).toBe(false);
+    expect(processIsRunning(grandchild!)).toBe(false);
+  });
+
+  it('kills the whole group at once when aborted', async () => {
+    const log = tempDir('log');
+    const controller = new AbortController();
+    const running = runInProcessGroup({ argv: scripted('--hang', '--log', log), cwd: log, env: process.env, timeoutMs: 60_000, signal: controller.signal });
+    await waitFor(() => grandchildPids(log).length > 0, 10_000, 'the grandchild');
+    const abortedAt = Date.now();
+    controller.abort();
+    const run = await running;
+
+    expect(run.cancelled).toBe(true);
+    expect(run.timedOut).toBe(false);
+    expect(Date.now() - abortedAt).toBeLessThan(1500);
+    expect(processIsRunning(starts(log)[0]!.pid)).toBe(false);
+    expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+  });
+
+  it('sends SIGKILL 2 s after SIGTERM to a group that ignores SIGTERM', async () => {
+    const log = tempDir('log');
+    const run = await runInProcessGroup({ argv: scripted('--hang', '--ignore-term', '--log', log), cwd: log, env: process.env, timeoutMs: 1500 });
+
+    expect(run.timedOut).toBe(true);
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.durationMs).toBeGreaterThanOrEqual(3400);
+    expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+  });
+
+  it('kills a grandchild that an agent left behind when it exited', async () => {
+    const log = tempDir('log');
+    const run = await runInProcessGroup({ argv: scripted('--orphan', '--log', log), cwd: log, env: process.env, timeoutMs: 20_000 });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.timedOut).toBe(false);
+    expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+  });
+
+  it('keeps the last bytes of stdout and stderr together in the output tail', async () => {
+    const code = "process.stdout.write('x'.repeat(50000)); setTimeout(() => process.stderr.write('ERR-END'), 100);";
+    const run = await runInProcessGroup({ argv: [process.execPath, '-e', code], cwd: tempDir('tail'), env: process.env, timeoutMs: 20_000, outputTailBytes: 1000, stdoutMaxBytes: 300 });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputTail).toHaveLength(1000);
+    expect(run.outputTail.endsWith('xxxERR-END')).toBe(true);
+    expect(run.stdout).toBe('x'.repeat(300));
+  });
+
+  it('reports a program that does not exist as a spawn error', async () => {
+    const run = await runInProcessGroup({ argv: ['aidp-no-such-agent-program'], cwd: tempDir('spawn'), env: process.env, timeoutMs: 5000 });
+
+    expect(run.exitCode).toBeNull();
+    expect(run.spawnError).toMatch(/ENOENT/);
+  });
+
+  it('records the running group in the registry and removes the entry when it ends', async () => {
+    const log = tempDir('log');
+    const registry = { dir: tempDir('registry'), key: 'unit-a-1' };
+    const entryFile = join(registry.dir, 'unit-a-1.json');
+    const running = runInProcessGroup({ argv: scripted('--sleep', '1500', '--log', log), cwd: log, env: process.env, timeoutMs: 20_000, registry });
+    await waitFor(() => starts(log).length > 0, 10_000, 'the agent to start');
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { pgid: number; ownerPid: number; startedAt: string };
+
+    expect(entry.pgid).toBe(starts(log)[0]!.pid);
+    expect(entry.ownerPid).toBe(process.pid);
+    expect(Date.parse(entry.startedAt)).not.toBeNaN();
+    await running;
+    expect(existsSync(entryFile)).toBe(false);
+  });
+});
+
+describe('reaping orphaned process groups', () => {
+  it('kills the group of a dead owner and leaves the group of a live owner alone', async () => {
+    const dir = tempDir('registry');
+    const log = tempDir('log');
+    const orphan = spawn(process.execPath, scripted('--hang', '--log', log).slice(1), { detached: true, stdio: 'ignore' });
+    const live = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { detached: true, stdio: 'ignore' });
+    try {
+      await waitFor(() => grandchildPids(log).length > 0, 10_000, 'the orphan grandchild');
+      const startedAt = new Date().toISOString();
+      writeFileSync(join(dir, 'orphan.json'), JSON.stringify({ pgid: orphan.pid, ownerPid: await deadPid(), startedAt }));
+      writeFileSync(join(dir, 'live.json'), JSON.stringify({ pgid: live.pid, ownerPid: process.pid, startedAt }));
+
+      expect(await reapOrphanedProcessGroups(dir)).toBe(1);
+      expect(processIsRunning(orphan.pid!)).toBe(false);
+      expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+      expect(existsSync(join(dir, 'orphan.json'))).toBe(false);
+      expect(processIsRunning(live.pid!)).toBe(true);
+      expect(existsSync(join(dir, 'live.json'))).toBe(true);
+    } finally {
+      for (const child of [orphan, live]) if (processIsRunning(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+    }
+  });
+
+  it('does not kill a group whose leader is not the process that was recorded', async () => {
+    const dir = tempDir('registry');
+    const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { detached: true, stdio: 'ignore' });
+    try {
+      const entry = { pgid: stranger.pid, ownerPid: await deadPid(), startedAt: new Date().toISOString(), leaderStartTicks: '1' };
+      writeFileSync(join(dir, 'stale.json'), JSON.stringify(entry));
+
+      expect(await reapOrphanedProcessGroups(dir)).toBe(0);
+      expect(processIsRunning(stranger.pid!)).toBe(true);
+      expect(existsSync(join(dir, 'stale.json'))).toBe(false);
+    } finally {
+      process.kill(-stranger.pid!, 'SIGKILL');
+    }
+  });
+});
+
+describe('running agents with fallback', () => {
+  it('runs the second provider after the first is rate limited', async () => {
+    const input = agentInput([agent('--rate-limited'), agent('--write')]);
+    const result = await runAgentWithFallback(input);
+
+    expect(result.ok).toBe(true);
+    expect(result.attempts.map((a) => [a.exitCode, a.rateLimited])).toEqual([
+      [1, true],
+      [0, false],
+    ]);
+    expect(readdirSync(join(input.cwd, 'units'))).toHaveLength(1);
+  });
+
+  it('runs the second provider after the first fails', async () => {
+    const input = agentInput([agent('--fail-units unit-a'), agent('--write')]);
+    const result = await runAgentWithFallback(input);
+
+    expect(result.ok).toBe(true);
+    expect(result.attempts.map((a) => [a.exitCode, a.rateLimited])).toEqual([
+      [1, false],
+      [0, false],
+    ]);
+    expect(readdirSync(join(input.cwd, 'units'))).toHaveLength(1);
+  });
+
+  it('says why, attempt by attempt, when every provider fails', async () => {
+    const result = await runAgentWithFallback(agentInput([agent('--rate-limited'), agent('--fail-units unit-a')]));
+
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe('agent "command" was rate limited (it exited with code 1); then agent "command" exited with code 1');
+    expect(result.outputTail).toMatch(/unit unit-a is set to fail/);
+  });
+
+  it('names the timeout and the process-group kill when an agent hangs', async () => {
+    const result = await runAgentWithFallback(agentInput([agent('--hang')], { timeoutMs: 1500 }));
+
+    expect(result.ok).toBe(false);
+    expect(result.timedOut).toBe(true);
+    expect(result.reason).toBe('agent "command" timed out after 1.5s and was killed with its process group');
+  });
+
+  it('stops at a cancel without trying the next provider', async () => {
+    const log = tempDir('log');
+    const controller = new AbortController();
+    const input = agentInput([agent(`--sleep 30000 --log ${log}`), agent(`--write --log ${log}`)], { signal: controller.signal });
+    const running = runAgentWithFallback(input);
+    await waitFor(() => starts(log).length > 0, 10_000, 'the first agent');
+    controller.abort();
+    const result = await running;
+
+    expect(result.cancelled).toBe(true);
+    expect(result.attempts).toHaveLength(1);
+    expect(starts(log)).toHaveLength(1);
+    expect(existsSync(join(input.cwd, 'units'))).toBe(false);
+  });
+
+  it('does not take a successful agent that talks about rate limiting for a rate-limited one', async () => {
+    const summary = join(tempDir('summary'), 'summary.txt');
+    writeFileSync(summary, `I added rate limiting to the API: it now answers 429 when a client sends too much. ${'Details. '.repeat(60)}`);
+    const result = await runAgentWithFallback(agentInput([agent(`--json ${summary}`), agent('--write')]));
+
+    expect(result.ok).toBe(true);
+    expect(result.rateLimited).toBe(false);
+    expect(result.attempts).toHaveLength(1);
+  });
+
+  it('gives the agent an environment without secrets that still holds ANTHROPIC_API_KEY', async () => {
+    const base = { ...process.env, GITHUB_TOKEN: 'ghs_x', PRIVATE_KEY: 'pem', MY_SECRET: 'named', SNEAKY: 'a-sentinel-value-b', ANTHROPIC_API_KEY: 'sk-ant' };
+    const env = buildAgentEnv({ base, secretEnvNames: ['MY_SECRET'], secretValues: ['sentinel-value'], extra: {} });
+    const checker = agent('--assert-no-secrets GITHUB_TOKEN,PRIVATE_KEY,MY_SECRET --assert-no-value sentinel-value --require-env ANTHROPIC_API_KEY');
+
+    const filtered = await runAgentWithFallback(agentInput([checker], { env }));
+    const unfiltered = await runAgentWithFallback(agentInput([checker], { env: base }));
+
+    expect(filtered.ok).toBe(true);
+    expect(unfiltered.exitCode).toBe(3);
+  });
+
+  it('writes the prompt to a file outside the worktree and removes it afterwards', async () => {
+    const input = agentInput([agent('--noop')], { prompt: 'Make it so ✓' });
+    const result = await runAgentWithFallback(input);
+    const [, promptFile, bytes] = /prompt (\S+) \((\d+) bytes\)/.exec(result.outputTail) ?? [];
+
+    expect(promptFile).toBe(join(input.promptDir, 'unit-a-1.md'));
+    expect(relative(input.cwd, promptFile!).startsWith('..')).toBe(true);
+    expect(Number(bytes)).toBe(Buffer.byteLength('Make it so ✓'));
+    expect(existsSync(promptFile!)).toBe(false);
+  });
+
+  it('refuses a prompt key that would leave the prompt directory', async () => {
+    await expect(runAgentWithFallback(agentInput([agent('--noop')], { promptKey: '../escape' }))).rejects.toMatchObject({
+      type: 'InvalidPromptKey',
+      nonRetryable: true,
+    });
+  });
+});
+
+describe('the agent activities', () => {
+  const workDir = (): string => tempDir('work');
+  const activities = (dir: string) => createAgentActivities({ workDir: dir, secretEnvNames: [], secretValues: [], baseEnv: process.env });
+
+  it('executeAgent gives the agent its unit, iteration and worktree, and heartbeats while it runs', async () => {
+    const env = mockActivity();
+    let heartbeats = 0;
+    env.on('heartbeat', () => heartbeats++);
+    const worktreePath = tempDir('worktree');
+    const result = await runIn(env, activities(workDir()).executeAgent, {
+      worktreePath,
+      prompt: 'Write the unit file',
+      providers: [agent('--write --sleep 1500')],
+      timeoutMs: 20_000,
+      unitId: 'unit-7',
+      iteration: 3,
+      promptKey: 'unit-7-3',
+    });
+
+    expect(result.ok).toBe(true);
+    const [file] = readdirSync(join(worktreePath, 'units'));
+    expect(readFileSync(join(worktreePath, 'units', file!), 'utf8')).toBe('unit: unit-7\niteration: 3\n');
+    expect(heartbeats).toBeGreaterThanOrEqual(2);
+  });
+
+  it('executeAgent records its running agent under <workDir>/agents and removes the entry when it ends', async () => {
+    const dir = workDir();
+    const log = tempDir('log');
+    const running = runIn(mockActivity(), activities(dir).executeAgent, {
+      worktreePath: tempDir('worktree'),
+      prompt: 'Take a second',
+      providers: [agent(`--sleep 1000 --log ${log}`)],
+      timeoutMs: 20_000,
+      unitId: 'unit-reg',
+      iteration: 1,
+      promptKey: 'unit-reg-1',
+    });
+    await waitFor(() => starts(log).length > 0, 10_000, 'the agent to start');
+    const [entry] = readdirSync(join(dir, 'agents'));
+
+    expect(JSON.parse(readFileSync(join(dir, 'agents', entry!), 'utf8'))).toMatchObject({ pgid: starts(log)[0]!.pid, ownerPid: process.pid });
+    await running;
+    expect(readdirSync(join(dir, 'agents'))).toEqual([]);
+  });
+
+  it('executeAgent caps the output it returns, since it lands in workflow history', async () => {
+    const big = join(tempDir('big'), 'out.txt');
+    writeFileSync(big, 'y'.repeat(200_000));
+    const result = await runIn(mockActivity(), activities(workDir()).executeAgent, {
+      worktreePath: tempDir('worktree'),
+      prompt: 'Print a lot',
+      providers: [agent(`--json ${big}`)],
+      timeoutMs: 20_000,
+      unitId: 'unit-big',
+      iteration: 1,
+      promptKey: 'unit-big-1',
+    });
+
+    expect(result.ok).toBe(true);
+    expect(result.stdout.length).toBeLessThanOrEqual(8000);
+    expect(result.outputTail.length).toBeLessThanOrEqual(8000);
+  });
+
+  it('executeAgent throws CancelledFailure on cancel, once the agent and its grandchild are dead', async () => {
+    const env = mockActivity();
+    const log = tempDir('log');
+    const running = runIn(env, activities(workDir()).executeAgent, {
+      worktreePath: tempDir('worktree'),
+      prompt: 'Hang',
+      providers: [agent(`--hang --log ${log}`)],
+      timeoutMs: 60_000,
+      unitId: 'unit-hang',
+      iteration: 1,
+      promptKey: 'unit-hang-1',
+    });
+    await waitFor(() => grandchildPids(log).length > 0, 10_000, 'the grandchild');
+    env.cancel();
+
+    const failure = await running.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(CancelledFailure);
+    expect(processIsRunning(starts(log)[0]!.pid)).toBe(false);
+    expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+  });
+
+  it('askAgentForText returns the stdout of the first provider that succeeds', async () => {
+    const json = join(tempDir('json'), 'units.json');
+    writeFileSync(json, '{"units":[{"id":"a","title":"A"}]}');
+    const text = await runIn(mockActivity(), activities(workDir()).askAgentForText, {
+      prompt: 'Split this feature',
+      cwd: tempDir('checkout'),
+      providers: [agent('--rate-limited'), agent(`--json ${json}`)],
+      timeoutMs: 20_000,
+    });
+
+    expect(text).toBe('{"units":[{"id":"a","title":"A"}]}');
+  });
+
+  it('askAgentForText throws a non-retryable AgentFailed naming the reason when no provider succeeds', async () => {
+    const failure = await runIn(mockActivity(), activities(workDir()).askAgentForText, { prompt: 'Split', cwd: tempDir('checkout'), providers: [agent('--rate-limited')], timeoutMs: 20_000 })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe('AgentFailed');
+    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+    expect((failure as ApplicationFailure).message).toMatch(/rate limited/);
+  });
+});
