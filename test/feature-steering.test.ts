@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   adjustConcurrencyUpdate,
@@ -101,7 +103,11 @@ describe('steering a running feature', () => {
       providers: agent('--write --sleep 2000'),
       concurrency: 1,
     });
-    await expect(handle.executeUpdate(adjustConcurrencyUpdate, { args: [0] })).rejects.toThrow(/from 1 to 100/);
+    const refusal = await handle.executeUpdate(adjustConcurrencyUpdate, { args: [0] }).catch((err: unknown) => err);
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refusal as WorkflowUpdateFailedError).cause).toBeInstanceOf(ApplicationFailure);
+    expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(/from 1 to 100/);
+    expect((await handle.query(orchestrationStatusQuery)).concurrency).toBe(1);
     await handle.signal(cancelSignal);
     await handle.result();
   });

@@ -24,6 +24,13 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Temporal wraps the reason (an update's validator, a workflow's failure) in its causes. */
+function innermostMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(err);
+}
+
 /** Runs the CLI; every failure is one line on stderr and an exit code (2: bad input or config). */
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -33,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = innermostMessage(err);
     process.stderr.write(`aidp: ${message.split('\n')[0]}\n`);
     process.exitCode = err instanceof ConfigError || err instanceof InputError ? 2 : 1;
   }

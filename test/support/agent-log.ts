@@ -36,14 +36,8 @@ export function maxConcurrentAgents(events: AgentEvent[]): number {
   return max;
 }
 
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Running, not a zombie: PID 1 in a container may never reap an orphan, so kill(pid, 0) is not enough. */
+export { processIsRunning as processIsAlive } from '../../src/activities/agent/process-liveness.js';
 
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
@@ -32,6 +33,8 @@ function hostActivities(input: WorkLoopInput) {
     heartbeatTimeout: '10s',
     // Agents and checks are not retried blindly: a failed iteration is fed back to the agent.
     retry: { maximumAttempts: 1 },
+    // A cancel is done only when the agent's process group is dead.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   } as const;
   return {
     agent: proxyActivities<HostActivities>({
