@@ -1,6 +1,8 @@
 /** Real Temporal dev server per run (globalSetup); TypeScript through ts-jest as ESM. */
 export default {
   testEnvironment: 'node',
+  // Jest 30's clean-up of globals between files recurses forever on Temporal's and execa's globals.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

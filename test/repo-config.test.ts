@@ -69,7 +69,7 @@ describe('parseRepoConfig', () => {
 
   it('puts a custom message of the schema after the field path', () => {
     expect(messageOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: command\n'))).toBe(
-      'Invalid .github/aidp.yml: agents.providers[0].command: preset "command" needs a "command" line',
+      'Invalid .github/aidp.yml: agents.providers[0].command is required when preset is "command"',
     );
   });
 
