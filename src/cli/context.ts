@@ -9,9 +9,13 @@ export interface CliContext {
   logger: Logger;
 }
 
-/** Env config, validated all at once (a ConfigError names every bad field), and the logger. */
-export function loadCliContext(overrides: Partial<NodeJS.ProcessEnv> = {}): CliContext {
-  const env = loadEnvConfig({ ...process.env, ...overrides });
+/**
+ * Env config, validated all at once (a ConfigError names every bad field), and the logger.
+ * Commands a person watches (`run`, `exec`, `status`...) log warnings only unless LOG_LEVEL says otherwise.
+ */
+export function loadCliContext(opts: { interactive?: boolean } = {}): CliContext {
+  const quiet = opts.interactive && !process.env.LOG_LEVEL ? { LOG_LEVEL: 'warn' } : {};
+  const env = loadEnvConfig({ ...process.env, ...quiet });
   const logger = createLogger({ level: env.logLevel, secrets: secretValues(env), name: 'aidp' });
   return { env, logger };
 }

@@ -16,7 +16,7 @@ import { renderStatus } from '../progress-view.js';
 
 /** A client for commands that act on a run: they never start workers of their own. */
 async function withFeature(id: string, act: (handle: FeatureHandle, client: Client, endpoint: TemporalEndpoint) => Promise<void>): Promise<void> {
-  const ctx = loadCliContext();
+  const ctx = loadCliContext({ interactive: true });
   const endpoint = await openEngine(engineConfig(ctx.env));
   const client = await connectClient(endpoint);
   try {

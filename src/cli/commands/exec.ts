@@ -35,7 +35,7 @@ export function registerExecCommand(program: Command): void {
     .option('--json', 'print one JSON object with the result')
     .action(async (opts: ExecOptions) => {
       if (!opts.text.trim()) throw new InputError('--text is empty');
-      const ctx = loadCliContext();
+      const ctx = loadCliContext({ interactive: true });
       const repo = await resolveLocalRepo(opts.repo);
       const config = await loadRepoConfigFromGit(repo.path, repo.baseBranch);
       const settings = featureSettings(config, { providers: agentOverride(opts), maxIterations: opts.maxIterations });

@@ -77,7 +77,7 @@ export function registerRunCommand(program: Command): void {
         'Example: aidp run --repo . --spec feature.md --agent-command "node my-agent.mjs"',
     )
     .action(async (opts: RunOptions) => {
-      const ctx = loadCliContext();
+      const ctx = loadCliContext({ interactive: true });
       const text = await specText(opts);
       const repo = await resolveLocalRepo(opts.repo, opts.base);
       const feature = await prepareLocalFeature({

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { processIsAlive } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, TEST_SECRETS, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+
+function agent(flags: string) {
+  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+}
+
+describe('agents run contained', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  const savedEnv = { ...process.env };
+  beforeAll(async () => {
+    // The worker's own environment holds the app's secrets, as a real deployment's does.
+    Object.assign(process.env, TEST_SECRETS, { INNOCENT_LOOKING_VAR: TEST_SECRETS.WEBHOOK_SECRET });
+    bundle = await bundleWorkflows();
+    harness = await startHarness({ bundle });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    for (const key of [...Object.keys(TEST_SECRETS), 'INNOCENT_LOOKING_VAR']) {
+      if (savedEnv[key] === undefined) delete process.env[key];
+      else process.env[key] = savedEnv[key];
+    }
+  });
+
+  it('kills a hanging agent and its children at the timeout, and the unit fails saying so', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Hang', ['Never finishes']), {
+      providers: agent(`--hang --log ${logDir}`),
+      agentTimeoutMs: 3000,
+      maxIterations: 1,
+    });
+    const result = await handle.result();
+
+    expect(result.status).toBe('failed');
+    expect(result.units[0]?.error).toMatch(/timed out after 3 ?s/);
+    const pidFiles = readdirSync(logDir).filter((f) => f.startsWith('grandchild-'));
+    expect(pidFiles).toHaveLength(1);
+    const grandchild = Number(readFileSync(join(logDir, pidFiles[0]!), 'utf8'));
+    expect(processIsAlive(grandchild)).toBe(false);
+  });
+
+  it('gives agents an environment without the private key, webhook secret or tokens', async () => {
+    const repo = await createTestRepo();
+    const names = Object.keys(TEST_SECRETS).join(',');
+    const handle = await harness.startFeature(repo, taskListSpec('Secrets', ['Look around']), {
+      // Exit 3 (a failed unit) if any secret is visible by name or by value.
+      providers: agent(
+        `--write --assert-no-secrets ${names} --assert-no-value ${TEST_SECRETS.WEBHOOK_SECRET} --require-env AIDP_PROMPT_FILE,AIDP_UNIT_ID,AIDP_ITERATION,AIDP_WORKTREE`,
+      ),
+      maxIterations: 1,
+    });
+    const result = await handle.result();
+    expect(result.units[0]?.error).toBeUndefined();
+    expect(result.status).toBe('completed');
+  });
+
+  it('fails a unit whose agent changes nothing, saying so instead of reporting it complete', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Lazy', ['Do nothing']), {
+      providers: agent('--noop'),
+      maxIterations: 2,
+    });
+    const result = await handle.result();
+    expect(result.status).toBe('failed');
+    expect(result.units[0]?.error).toBe('the agent changed no files in 2 iteration(s)');
+  });
+});
