@@ -84,6 +84,25 @@ describe('a feature built by parallel agents', () => {
     }
   });
 
+  it('continues as new when Temporal suggests it, keeping every unit and running none twice', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
+    const handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
+      providers: agent(`--write --log ${logDir}`),
+      concurrency: 4,
+    });
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.completed).toBe(16);
+    const runs = [];
+    for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
+    for (let i = 1; i <= 16; i++) expect(starts(logDir, `long-feature-part-${i}`)).toHaveLength(1);
+  });
+
   it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
     const repo = await createTestRepo();
     const logDir = tempDir('log');

@@ -28,6 +28,9 @@ export default async function globalSetup() {
     uiPort: await freePort(),
     namespace: 'default',
     startTimeoutMs: 120_000,
+    // Temporal suggests continue-as-new after 4Ki events by default; this low limit makes every
+    // feature of more than a few units continue as new in the tests, so that path is always run.
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 120 },
   });
   globalThis.aidpTestServer = { server, workDir };
   process.env.AIDP_TEST_TEMPORAL_ADDRESS = server.address;

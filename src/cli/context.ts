@@ -14,7 +14,7 @@ export interface CliContext {
  * Commands a person watches (`run`, `exec`, `status`...) log warnings only unless LOG_LEVEL says otherwise.
  */
 export function loadCliContext(opts: { interactive?: boolean } = {}): CliContext {
-  const quiet = opts.interactive && !process.env.LOG_LEVEL ? { LOG_LEVEL: 'warn' } : {};
+  const quiet: NodeJS.ProcessEnv = opts.interactive && !process.env.LOG_LEVEL ? { LOG_LEVEL: 'warn' } : {};
   const env = loadEnvConfig({ ...process.env, ...quiet });
   const logger = createLogger({ level: env.logLevel, secrets: secretValues(env), name: 'aidp' });
   return { env, logger };

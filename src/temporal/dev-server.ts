@@ -14,6 +14,8 @@ export interface EmbeddedServerOptions {
   cliPath?: string;
   startTimeoutMs?: number;
   ip?: string;
+  /** Server dynamic config, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 200 }` (tests). */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface EmbeddedServer {
@@ -167,6 +169,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       opts.namespace,
       '--log-level',
       'warn',
+      ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
     ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
