@@ -6,6 +6,7 @@ import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration
 import { agentEvents, processIsAlive, starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
+import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
@@ -26,6 +27,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
+      AIDP_METRICS_PORT: String(await freePort()),
       AIDP_HOST_ID: `crash-${Date.now()}`,
     };
     // Wrapped in an object: awaiting an execa process itself would wait for it to exit.

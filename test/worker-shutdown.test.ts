@@ -4,6 +4,7 @@ import { hostQueueName, AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, processIsAlive, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
+import { freePort } from './support/free-port.js';
 import { createTestRepo, tempDir } from './support/repos.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
@@ -25,6 +26,7 @@ describe('a worker process stopped with SIGTERM', () => {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
+      AIDP_METRICS_PORT: String(await freePort()),
       AIDP_HOST_ID: hostId,
       AIDP_SHUTDOWN_GRACE_SECONDS: '2',
     });

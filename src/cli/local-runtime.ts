@@ -6,6 +6,9 @@ import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-que
 import { createAidpWorkers, type AidpWorkers } from '../temporal/worker-factory.js';
 import { defaultWorkflowSource, type WorkflowSource } from '../temporal/workflow-source.js';
 import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
+import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
 
 export interface LocalRuntime {
@@ -24,6 +27,8 @@ export interface WorkerPlan {
   mode: 'auto' | 'always' | 'never';
   queues?: readonly QueueKind[];
   workflows?: WorkflowSource;
+  /** Long-running processes (`start`, `worker`) serve /metrics, aidp's and the SDK's. */
+  serveMetrics?: boolean;
 }
 
 /** Temporal (embedded or cluster), a client, and workers in this process when needed. */
@@ -40,8 +45,16 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   let workersDone: Promise<void> | undefined;
   let unregister: (() => void) | undefined;
   let closeWorkerConnection: (() => Promise<void>) | undefined;
+  let metricsServer: RunningMetricsServer | undefined;
+  if (plan.serveMetrics) {
+    metricsServer = await startMetricsServer({ registry: createMetrics().registry, port: ctx.env.metricsPort, host: ctx.env.host });
+    ctx.logger.info({ url: metricsServer.url }, 'metrics');
+  }
   if (runWorkers) {
-    installRuntime(ctx.logger);
+    installRuntime(
+      ctx.logger,
+      plan.serveMetrics ? temporalRuntimeTelemetry(temporalMetricsBindAddress(ctx.env.metricsPort, ctx.env.host)) : undefined,
+    );
     const connection = await connectWorker(endpoint);
     closeWorkerConnection = () => connection.close();
     const queues = plan.mode === 'always' ? wanted : missing;
@@ -71,6 +84,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       await workersDone?.catch((err: unknown) => ctx.logger.error({ err }, 'worker stopped with an error'));
       await closeWorkerConnection?.();
       await client.connection.close();
+      await metricsServer?.close();
       await endpoint.close();
     },
   };

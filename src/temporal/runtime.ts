@@ -1,10 +1,13 @@
-import { Runtime, makeTelemetryFilterString, type LogLevel, type LogMetadata } from '@temporalio/worker';
+import { Runtime, makeTelemetryFilterString, type LogLevel, type LogMetadata, type MetricsExporterConfig } from '@temporalio/worker';
 import type { Logger } from 'pino';
 
 let installed = false;
 
-/** Installs the Temporal runtime once per process, logging through pino. Call before any worker. */
-export function installRuntime(logger: Logger): void {
+/**
+ * Installs the Temporal runtime once per process, logging through pino, and exporting the
+ * SDK's own metrics when asked. Call before any worker.
+ */
+export function installRuntime(logger: Logger, metrics?: MetricsExporterConfig): void {
   if (installed) return;
   installed = true;
   const log = logger.child({ component: 'temporal' });
@@ -21,6 +24,6 @@ export function installRuntime(logger: Logger): void {
       warn: (m, meta) => forward('WARN', m, meta),
       error: (m, meta) => forward('ERROR', m, meta),
     },
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} }, metrics },
   });
 }

@@ -29,11 +29,11 @@ export function assertRemoteUrl(remoteUrl: string): void {
   }
 }
 
-/** aidp force-pushes only branches it owns: `aidp/<slug>` or `aidp/<slug>/<slug>`. */
+/** aidp force-pushes only branches it owns: `aidp/<feature>/<unit>`, `aidp/<feature>/feature`, or the older `aidp/<feature>`. */
 export function assertAidpBranch(branch: string): void {
   const [prefix, ...rest] = branch.split('/');
   if (prefix !== 'aidp' || rest.length < 1 || rest.length > 2 || !rest.every(isSafeSlug)) {
-    throw refuse('UnsafeBranch', `${JSON.stringify(branch)} is not an aidp branch (aidp/<feature> or aidp/<feature>/<unit>)`);
+    throw refuse('UnsafeBranch', `${JSON.stringify(branch)} is not an aidp branch (aidp/<feature>/<unit> or aidp/<feature>/feature)`);
   }
 }
 

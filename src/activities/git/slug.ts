@@ -61,11 +61,17 @@ export function slugify(text: string, maxLength = 40): string {
   return `${cut(base, maxLength - HASH_CHARS - 1)}-${shortHash(text)}`;
 }
 
-/** Slugs for ids, same order, all distinct: a repeated slug gets `-2`, `-3`… */
+/**
+ * Unit slugs no unit may have: `feature` names the feature branch (`aidp/<feature>/feature`),
+ * which sits beside the unit branches.
+ */
+export const RESERVED_UNIT_SLUGS: readonly string[] = ['feature'];
+
+/** Slugs for ids, same order, all distinct: a repeated slug gets `-2`, `-3`…, and so does a reserved one. */
 export function uniqueSlugs(ids: string[], maxLength = 40): string[] {
   const slugs = ids.map((id) => slugify(id, maxLength));
-  const taken = new Set(slugs);
-  const seen = new Set<string>();
+  const taken = new Set([...slugs, ...RESERVED_UNIT_SLUGS]);
+  const seen = new Set<string>(RESERVED_UNIT_SLUGS);
   return slugs.map((slug) => {
     if (!seen.has(slug)) {
       seen.add(slug);
@@ -89,15 +95,18 @@ function assertSlug(kind: string, slug: string): void {
   }
 }
 
-/** `aidp/<featureSlug>`; refuses anything slugify would not produce. */
+/** `aidp/<featureSlug>/feature`; refuses anything slugify would not produce. */
 export function featureBranch(featureSlug: string): string {
   assertSlug('feature slug', featureSlug);
   return featureBranchName(featureSlug);
 }
 
-/** `aidp/<featureSlug>/<unitSlug>`; refuses anything slugify would not produce. */
+/** `aidp/<featureSlug>/<unitSlug>`; refuses anything slugify would not produce, and the reserved `feature`. */
 export function unitBranch(featureSlug: string, unitSlug: string): string {
   assertSlug('feature slug', featureSlug);
   assertSlug('unit slug', unitSlug);
+  if (RESERVED_UNIT_SLUGS.includes(unitSlug)) {
+    throw ApplicationFailure.nonRetryable(`unit slug ${JSON.stringify(unitSlug)} is reserved (it names the feature branch)`, 'UnsafeName');
+  }
   return unitBranchName(featureSlug, unitSlug);
 }

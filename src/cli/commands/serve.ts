@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { appIsConfigured } from '../../config/env.js';
 import { createApp } from '../../handlers/app.js';
+import { createMetrics } from '../../metrics/metrics.js';
+import { startMetricsServer } from '../../metrics/metrics-server.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
 import { openEngine } from '../../temporal/engine.js';
 import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
@@ -50,7 +52,7 @@ export function registerServeCommands(program: Command): void {
     .option('--queue <queue>', `only this worker queue: ${QUEUE_KINDS.join(' or ')} (default both)`)
     .action(async (opts: { queue?: string }) => {
       const ctx = loadCliContext();
-      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue) });
+      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue), serveMetrics: true });
       announce(`Temporal ${runtime.endpoint.address} (namespace ${runtime.endpoint.namespace})`);
       if (runtime.endpoint.uiUrl) announce(`Web UI ${runtime.endpoint.uiUrl}`);
       const server = await webhookServer(ctx);
@@ -73,9 +75,11 @@ export function registerServeCommands(program: Command): void {
       if (!appIsConfigured(ctx.env)) announce('APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are not all set: starting the setup page');
       const endpoint = await openEngine(engineConfig(ctx.env));
       const server = await webhookServer(ctx);
-      announce(`webhooks on ${server.url}${ctx.env.webhookPath}; Temporal ${endpoint.address}`);
+      const metrics = await startMetricsServer({ registry: createMetrics().registry, port: ctx.env.metricsPort, host: ctx.env.host });
+      announce(`webhooks on ${server.url}${ctx.env.webhookPath}; metrics ${metrics.url}; Temporal ${endpoint.address}`);
       await untilSignal();
       await server.stop();
+      await metrics.close();
       await endpoint.close();
     });
 
@@ -85,7 +89,7 @@ export function registerServeCommands(program: Command): void {
     .option('--queue <queue>', `only this queue: ${QUEUE_KINDS.join(' or ')}`)
     .action(async (opts: { queue?: string }) => {
       const ctx = loadCliContext();
-      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue) });
+      const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue), serveMetrics: true });
       announce(`worker on ${runtime.workers?.taskQueues.join(', ')} at Temporal ${runtime.endpoint.address}`);
       announce(`SIGINT/SIGTERM drains: running activities get ${ctx.env.shutdownGraceSeconds} s, then are cancelled`);
       await runtime.workersDone;
