@@ -112,7 +112,7 @@ describe('uniqueSlugs', () => {
 
 describe('branch names', () => {
   it('puts the feature under aidp/ and each unit under its feature', () => {
-    expect(featureBranch('login')).toBe('aidp/login');
+    expect(featureBranch('login')).toBe('aidp/login/feature');
     expect(unitBranch('login', 'api')).toBe('aidp/login/api');
   });
 

@@ -1,12 +1,16 @@
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { createAgentActivities } from './agent/agent-activities.js';
 import { reapOrphanedProcessGroups } from './agent/process-group.js';
 import { createCheckActivities } from './checks/check-activities.js';
 import { createDecomposeActivities } from './decompose/decompose-activities.js';
+import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
+import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
-import { join } from 'node:path';
+import { createMergeActivities } from './merge/merge-activities.js';
 
 export interface ActivityDeps {
   workDir: string;
@@ -15,22 +19,19 @@ export interface ActivityDeps {
   secretEnvNames: string[];
   /** Values that never reach an agent, whatever variable holds them. */
   secretValues: string[];
+  /** An installation's GitHub client; absent when no GitHub App is configured. */
+  octokitFor?: GitHubActivityDeps['octokitFor'];
 }
 
 function hostActivities(deps: ActivityDeps) {
+  const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(createGitActivities({ workDir: deps.workDir, logger: deps.logger })),
-    ...createAgentActivities({
-      workDir: deps.workDir,
-      secretEnvNames: deps.secretEnvNames,
-      secretValues: deps.secretValues,
-    }),
-    ...createCheckActivities({
-      workDir: deps.workDir,
-      secretEnvNames: deps.secretEnvNames,
-      secretValues: deps.secretValues,
-    }),
+    ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger })),
+    ...createSummaryFileActivities({ workDir: deps.workDir }),
+    ...createAgentActivities({ workDir: deps.workDir, ...secrets }),
+    ...createCheckActivities({ workDir: deps.workDir, ...secrets }),
   };
 }
 
@@ -40,7 +41,15 @@ function orchestratorActivities(deps: ActivityDeps) {
     secretEnvNames: deps.secretEnvNames,
     secretValues: deps.secretValues,
   });
-  return createDecomposeActivities({ askAgent: agents.askAgentForText });
+  const octokitFor: GitHubActivityDeps['octokitFor'] =
+    deps.octokitFor ??
+    (async () => {
+      throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', 'GitHubNotConfigured');
+    });
+  return {
+    ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
+    ...createGitHubActivities({ octokitFor }),
+  };
 }
 
 /** Activities by the queue that runs them (see temporal/worker-factory.ts). */

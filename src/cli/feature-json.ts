@@ -9,6 +9,13 @@ export function featureJson(workflowId: string, result: FeatureResult, uiUrl?: s
     featureSlug: result.featureSlug,
     uiUrl,
     error: result.error,
+    featureBranch: result.featureBranch,
+    merged: result.merge?.merged ?? result.carried.merged,
+    conflicts: result.merge?.conflicts ?? [],
+    reverted: result.merge?.reverted ?? [],
+    skipped: result.merge?.skipped ?? [],
+    /** The PR's URL, or (without GitHub) the path of the summary a PR body would hold. */
+    pr: result.merge?.pr?.url ?? result.merge?.summaryPath,
     totals: {
       units: result.total_units,
       completed: result.completed,

@@ -1,4 +1,4 @@
-import type { OrchestrationStatus, UnitStatus } from '../workflows/feature-orchestration/messages.js';
+import type { FeatureResult, OrchestrationStatus, UnitStatus } from '../workflows/feature-orchestration/messages.js';
 
 const MARK: Record<UnitStatus, string> = {
   pending: '·',
@@ -47,4 +47,19 @@ export class ProgressView {
       this.out.write(`${lines[0]}\n`);
     }
   }
+}
+
+/** After a run: the feature branch, what merged, what did not and why, and where the summary is. */
+export function renderMergeOutcome(result: FeatureResult, repoPath: string): string[] {
+  const merge = result.merge;
+  if (!merge) return result.carried.merged.length > 0 ? [`feature branch: ${result.featureBranch}`] : [];
+  const lines = [
+    `feature branch: ${result.featureBranch} in ${repoPath} (${merge.merged.length} of ${result.total_units} units merged: ${merge.status.replace('_', ' ')})`,
+  ];
+  for (const c of merge.conflicts) lines.push(`  conflict: ${c.unitId} (${c.files.join(', ')})${c.with ? ` with ${c.with}` : ''}`);
+  for (const r of merge.reverted) lines.push(`  reverted: ${r.unitId} (check "${r.check}" failed after the merge)`);
+  for (const s of merge.skipped) lines.push(`  not merged: ${s.unitId}: ${s.reason}`);
+  if (merge.pr) lines.push(`pull request: ${merge.pr.url}`);
+  if (merge.summaryPath) lines.push(`summary: ${merge.summaryPath}`);
+  return lines;
 }

@@ -7,6 +7,7 @@ export interface SettingOverrides {
   concurrency?: number;
   maxIterations?: number;
   agentTimeoutMs?: number;
+  mergeThreshold?: number;
 }
 
 /** The repo's checks in a fixed order: build, then lint, then test. */
@@ -27,5 +28,6 @@ export function featureSettings(config: RepoConfig, overrides: SettingOverrides 
     maxIterations: overrides.maxIterations ?? config.max_iterations,
     concurrency: overrides.concurrency ?? config.concurrency,
     conventions: config.conventions,
+    mergeThreshold: overrides.mergeThreshold ?? config.merge.threshold,
   };
 }

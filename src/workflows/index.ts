@@ -2,3 +2,4 @@
 export { FeatureOrchestrationWorkflow } from './feature-orchestration/workflow.js';
 export { AtomicUnitWorkflow } from './atomic-unit/workflow.js';
 export { WorkLoopWorkflow } from './work-loop/workflow.js';
+export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';

@@ -10,7 +10,7 @@ export function tempDir(prefix: string): string {
 
 /**
  * A real git repository on `main` that is its own remote (as in `aidp run`): its checks pass
- * when every file under units/ is non-empty and there is at least one.
+ * when every file under units/ is non-empty, there is at least one, and exclusive/ holds at most one file.
  */
 export async function createTestRepo(opts: { aidpYml?: string } = {}): Promise<string> {
   const dir = tempDir('repo');
@@ -23,6 +23,8 @@ export async function createTestRepo(opts: { aidpYml?: string } = {}): Promise<s
       "const files = existsSync('units') ? readdirSync('units') : [];",
       "if (files.length === 0) { console.error('no unit files'); process.exit(1); }",
       "for (const f of files) if (readFileSync(`units/${f}`, 'utf8').trim() === '') { console.error(`empty ${f}`); process.exit(1); }",
+      "const exclusive = existsSync('exclusive') ? readdirSync('exclusive') : [];",
+      "if (exclusive.length > 1) { console.error(`exclusive files clash: ${exclusive.join(', ')}`); process.exit(1); }",
       "console.log(`${files.length} unit file(s) ok`);",
     ].join('\n'),
   );
@@ -32,6 +34,7 @@ export async function createTestRepo(opts: { aidpYml?: string } = {}): Promise<s
       'concurrency: 4\nmax_iterations: 2\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n    timeout_seconds: 60\n',
   );
   writeFileSync(join(dir, 'README.md'), '# test repo\n');
+  writeFileSync(join(dir, 'shared.txt'), 'base\n');
   const git = simpleGit(dir);
   await git.init(['--initial-branch=main']);
   await git.addConfig('user.name', 'test');

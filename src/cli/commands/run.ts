@@ -9,7 +9,7 @@ import { loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
-import { ProgressView, renderStatus } from '../progress-view.js';
+import { ProgressView, renderMergeOutcome, renderStatus } from '../progress-view.js';
 import { featureJson } from '../feature-json.js';
 
 interface RunOptions {
@@ -107,6 +107,7 @@ export function registerRunCommand(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify(featureJson(feature.workflowId, result, uiUrl))}\n`);
         else {
           process.stdout.write(`${renderStatus(result).join('\n')}\n`);
+          process.stdout.write(`${renderMergeOutcome(result, feature.input.repo.remoteUrl).join('\n')}\n`);
           if (result.error) process.stdout.write(`error: ${result.error}\n`);
         }
         process.exitCode = result.status === 'completed' ? 0 : 1;

@@ -17,6 +17,9 @@ export class FeatureState {
   paused: boolean;
   cancelled = false;
   decomposing = false;
+  merging = false;
+  merged: string[];
+  mergeStatus?: 'merged' | 'insufficient_merges' | 'nothing_to_merge';
 
   constructor(
     readonly title: string,
@@ -26,10 +29,11 @@ export class FeatureState {
     this.instructions = carried.instructions;
     this.concurrency = carried.concurrency;
     this.paused = carried.paused;
+    this.merged = carried.merged ?? [];
   }
 
   static fresh(title: string, concurrency: number): FeatureState {
-    return new FeatureState(title, { units: [], instructions: [], concurrency, paused: false });
+    return new FeatureState(title, { units: [], instructions: [], concurrency, paused: false, merged: [] });
   }
 
   addUnits(specs: UnitSpec[], branchOf: (spec: UnitSpec) => string): void {
@@ -86,10 +90,12 @@ export class FeatureState {
 
   overallStatus(): FeatureStatus {
     if (this.decomposing) return 'decomposing';
+    if (this.merging) return 'merging';
     if (this.cancelled && this.settled()) return 'cancelled';
     if (!this.settled()) return this.paused ? 'paused' : 'running';
     const failed = this.count('failed') + this.count('cancelled');
     if (this.units.length === 0) return 'failed';
+    if (this.mergeStatus === 'insufficient_merges') return 'insufficient_merges';
     if (failed === 0) return 'completed';
     return failed === this.units.length ? 'failed' : 'partial';
   }
@@ -133,6 +139,6 @@ export class FeatureState {
   }
 
   carry(): CarriedState {
-    return { units: this.units, instructions: this.instructions, concurrency: this.concurrency, paused: this.paused };
+    return { units: this.units, instructions: this.instructions, concurrency: this.concurrency, paused: this.paused, merged: this.merged };
   }
 }

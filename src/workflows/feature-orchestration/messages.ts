@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
+import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
 import type { NamedCheck } from '../work-loop/messages.js';
 
 export type UnitStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -29,6 +30,8 @@ export interface FeatureSettings {
   maxIterations: number;
   concurrency: number;
   conventions: string;
+  /** Share of units that must merge before a PR is opened (`merge.threshold`). */
+  mergeThreshold: number;
 }
 
 export interface FeatureInput {
@@ -39,6 +42,10 @@ export interface FeatureInput {
   /** Directory an agent may read when it is asked to split the spec (decompose). */
   decomposeCwd: string;
   settings: FeatureSettings;
+  /** Web UI base for links in the summary and PR. */
+  uiUrl?: string;
+  /** Where the feature PR goes; absent in `aidp run`. */
+  github?: GitHubTarget;
   /** Carried across continue-as-new, and into a new run by `aidp retry` after the run closed. */
   carried?: CarriedState;
 }
@@ -48,11 +55,22 @@ export interface CarriedState {
   instructions: Array<{ text: string; unitIds?: string[] }>;
   concurrency: number;
   paused: boolean;
+  /** Units already merged into the feature branch by earlier runs. */
+  merged: string[];
   /** Units to run again at the start of this run (from `aidp retry` on a closed run). */
   retry?: string[];
 }
 
-export type FeatureStatus = 'decomposing' | 'running' | 'paused' | 'completed' | 'partial' | 'failed' | 'cancelled';
+export type FeatureStatus =
+  | 'decomposing'
+  | 'running'
+  | 'paused'
+  | 'merging'
+  | 'completed'
+  | 'partial'
+  | 'insufficient_merges'
+  | 'failed'
+  | 'cancelled';
 
 export interface UnitDetail {
   id: string;
@@ -97,6 +115,9 @@ export interface FeatureResult extends OrchestrationStatus {
   units: UnitState[];
   /** Why the run could not start its units (e.g. the spec could not be split). */
   error?: string;
+  featureBranch: string;
+  /** The merge of this run: absent when nothing completed or the run was cancelled. */
+  merge?: MergeResult;
   /** What started this run, so `aidp retry` can start the next one after it closed. */
   request: Omit<FeatureInput, 'carried'>;
   carried: CarriedState;

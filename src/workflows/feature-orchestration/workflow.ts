@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  executeChild,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -12,10 +13,12 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
-import { unitBranchName } from '../../domain/branches.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { featureBranchName, unitBranchName } from '../../domain/branches.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
+import type { MergeResult } from '../merge-orchestration/messages.js';
+import { MergeOrchestrationWorkflow } from '../merge-orchestration/workflow.js';
 import { injectInstructionSignal, iterationProgressSignal, pauseSignal as loopPause, resumeSignal as loopResume } from '../work-loop/messages.js';
 import { FeatureState } from './feature-state.js';
 import {
@@ -51,6 +54,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     : FeatureState.fresh(input.title, input.settings.concurrency);
   const running = new Map<string, ChildWorkflowHandle<typeof AtomicUnitWorkflow>>();
   const work = new CancellationScope();
+  const featureBranch = featureBranchName(input.featureSlug);
   let finishing = false;
   let error: string | undefined;
 
@@ -203,6 +207,45 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     if (!isCancellation(err)) throw err;
     state.cancelled = true;
   }
+
+  // Every unit settled: merge what completed and is not in the feature branch yet.
+  let merge: MergeResult | undefined;
+  const toMerge = state.units.filter((u) => u.status === 'completed' && !state.merged.includes(u.spec.id));
+  if (!state.cancelled && state.settled() && toMerge.length > 0) {
+    state.merging = true;
+    try {
+      merge = await work.run(() =>
+        executeChild(MergeOrchestrationWorkflow, {
+          workflowId: `${info.workflowId}/merge-${info.runId.slice(0, 8)}`,
+          taskQueue: ORCHESTRATOR_QUEUE,
+          cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+          args: [
+            {
+              title: input.title,
+              featureSlug: input.featureSlug,
+              featureBranch,
+              repo: input.repo,
+              units: state.units,
+              alreadyMerged: state.merged,
+              providers: input.settings.providers,
+              agentTimeoutMs: input.settings.agentTimeoutMs,
+              checks: input.settings.checks,
+              threshold: input.settings.mergeThreshold,
+              uiUrl: input.uiUrl,
+              github: input.github,
+            },
+          ],
+        }),
+      );
+      state.merged = merge.merged;
+      state.mergeStatus = merge.status;
+    } catch (err) {
+      if (isCancellation(err)) state.cancelled = true;
+      else error = `merging the units failed: ${failureMessage(err)}`;
+    } finally {
+      state.merging = false;
+    }
+  }
   // Cancelled: every unit workflow finishes its own cleanup (agents killed, worktrees removed) first.
   // From here on nothing is cancellable: the run reports what happened.
   return CancellationScope.nonCancellable(async () => {
@@ -220,6 +263,15 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     finishing = true;
     await condition(allHandlersFinished);
     const { carried: _previous, ...request } = input;
-    return { ...state.snapshot(), featureSlug: input.featureSlug, units: state.units, error, request, carried: state.carry() };
+    return {
+      ...state.snapshot(),
+      featureSlug: input.featureSlug,
+      featureBranch,
+      merge,
+      units: state.units,
+      error,
+      request,
+      carried: state.carry(),
+    };
   });
 }

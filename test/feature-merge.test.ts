@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { execa } from 'execa';
+import { simpleGit } from 'simple-git';
+import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+
+function agent(flags: string) {
+  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+}
+
+const titles = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
+const id = (prefix: string, i: number) => `${prefix.toLowerCase().replace(/ /g, '-')}-${i}`;
+
+/** The repository's own checks, run on a checkout of the feature branch. */
+async function checksPassOn(repo: string, branch: string): Promise<boolean> {
+  const dir = join(tempDir('checkout'), 'wt');
+  await simpleGit(repo).raw(['worktree', 'add', '--detach', dir, branch]);
+  const run = await execa('node', ['scripts/check-units.mjs'], { cwd: dir, reject: false });
+  await simpleGit(repo).raw(['worktree', 'remove', '--force', dir]);
+  return run.exitCode === 0;
+}
+
+async function filesOn(repo: string, branch: string, dir: string): Promise<string[]> {
+  const out = await simpleGit(repo).raw(['ls-tree', '--name-only', `${branch}:${dir}`]).catch(() => '');
+  return out.trim().split('\n').filter(Boolean);
+}
+
+describe('merging units into one feature branch', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    harness = await startHarness({ bundle });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('merges 10 units touching different files into a feature branch that holds all 10 and passes its checks', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Ten parts', titles('Part', 10)), {
+      providers: agent('--write'),
+      concurrency: 5,
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.merge?.status).toBe('merged');
+    expect(result.merge?.merged).toHaveLength(10);
+    expect(result.featureBranch).toBe(`aidp/${result.featureSlug}/feature`);
+    expect(await filesOn(repo, result.featureBranch, 'units')).toHaveLength(10);
+    expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
+    const summary = readFileSync(result.merge!.summaryPath!, 'utf8');
+    for (const title of titles('Part', 10)) expect(summary).toContain(title);
+  });
+
+  it('hands a conflict on the same lines to the resolver agent and merges its resolution', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Same lines', titles('Clash', 3)), {
+      providers: agent(`--write --resolve --shared-units ${id('Clash', 1)},${id('Clash', 2)}`),
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.merge?.merged).toHaveLength(3);
+    expect(result.merge?.resolved).toHaveLength(1);
+    const shared = await simpleGit(repo).show([`${result.featureBranch}:shared.txt`]);
+    expect(shared).toContain(id('Clash', 1));
+    expect(shared).toContain(id('Clash', 2));
+    expect(shared).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
+  });
+
+  it('records a conflict the resolver cannot fix, leaves no marker in the feature branch and merges the others', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Unresolved', titles('Knot', 4)), {
+      providers: agent(`--write --shared-units ${id('Knot', 1)},${id('Knot', 2)}`),
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.merge?.merged).toHaveLength(3);
+    expect(result.merge?.conflicts).toHaveLength(1);
+    expect(result.merge?.conflicts[0]?.files).toEqual(['shared.txt']);
+    const grep = await execa('git', ['grep', '-n', '-E', '^(<<<<<<<|>>>>>>>)', result.featureBranch], { cwd: repo, reject: false });
+    expect(grep.stdout).toBe('');
+    expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
+  });
+
+  it('reverts a unit whose merge breaks the checks, and the feature branch still passes them', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Breaker', titles('Piece', 3)), {
+      providers: agent(`--write --exclusive-units ${id('Piece', 1)},${id('Piece', 2)}`),
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.merge?.merged).toHaveLength(2);
+    expect(result.merge?.reverted).toHaveLength(1);
+    expect(result.merge?.reverted[0]?.check).toBe('test');
+    expect(result.merge?.reverted[0]?.outputTail).toMatch(/exclusive files clash/);
+    expect(await filesOn(repo, result.featureBranch, 'exclusive')).toHaveLength(1);
+    expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
+  });
+
+  it('reports insufficient_merges when fewer units merged than the threshold asks', async () => {
+    const repo = await createTestRepo();
+    const failing = [8, 9, 10].map((i) => id('Share', i)).join(',');
+    const handle = await harness.startFeature(repo, taskListSpec('Seven of ten', titles('Share', 10)), {
+      providers: agent(`--write --fail-units ${failing}`),
+      maxIterations: 1,
+      mergeThreshold: 0.8,
+      concurrency: 5,
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.merge?.merged).toHaveLength(7);
+    expect(result.merge?.status).toBe('insufficient_merges');
+    expect(result.status).toBe('insufficient_merges');
+    const summary = readFileSync(result.merge!.summaryPath!, 'utf8');
+    expect(summary).toMatch(/7 of 10/);
+  });
+
+  it('merges a dependency first, and does not merge a unit whose dependency failed, saying why', async () => {
+    const repo = await createTestRepo();
+    const spec = [
+      '# Layers',
+      '```aidp-units',
+      '- id: base\n  title: The base layer',
+      '- id: top\n  title: The top layer\n  depends_on: [base]',
+      '- id: broken\n  title: A broken layer',
+      '- id: above-broken\n  title: Above the broken layer\n  depends_on: [broken]',
+      '```',
+    ].join('\n');
+    const handle = await harness.startFeature(repo, spec, {
+      providers: agent('--write --fail-units broken'),
+      maxIterations: 1,
+      mergeThreshold: 0.5,
+    });
+    const result: FeatureResult = await handle.result();
+
+    expect(result.merge?.merged).toEqual(['base', 'top']);
+    expect(result.merge?.skipped).toEqual([{ unitId: 'above-broken', reason: 'depends on "broken", which failed' }]);
+    const log = await simpleGit(repo).raw(['log', '--format=%s', '--first-parent', result.featureBranch]);
+    expect(log.indexOf('The base layer')).toBeGreaterThan(log.indexOf('The top layer'));
+  });
+});
