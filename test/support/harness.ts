@@ -5,6 +5,8 @@ import { pino } from 'pino';
 import { startFeature, type FeatureHandle } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import type { SettingOverrides } from '../../src/features/feature-settings.js';
+import type { ActivityDeps } from '../../src/activities/index.js';
+import type { FeatureInput } from '../../src/workflows/feature-orchestration/messages.js';
 import { installRuntime } from '../../src/temporal/runtime.js';
 import type { QueueKind } from '../../src/temporal/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
@@ -23,7 +25,12 @@ export interface Harness {
   workDir: string;
   workers: AidpWorkers;
   /** Starts a feature on a local repository, as `aidp run` does. */
-  startFeature(repoDir: string, specText: string, overrides?: SettingOverrides): Promise<FeatureHandle>;
+  startFeature(
+    repoDir: string,
+    specText: string,
+    overrides?: SettingOverrides,
+    extra?: Pick<FeatureInput, 'github' | 'uiUrl'>,
+  ): Promise<FeatureHandle>;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,7 @@ export async function startHarness(opts: {
   bundle: WorkflowBundleWithSourceMap;
   queues?: QueueKind[];
   hostId?: string;
+  octokitFor?: ActivityDeps['octokitFor'];
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -51,6 +59,7 @@ export async function startHarness(opts: {
       logger,
       secretEnvNames: Object.keys(TEST_SECRETS),
       secretValues: Object.values(TEST_SECRETS),
+      octokitFor: opts.octokitFor,
     },
     logger,
   });
@@ -59,10 +68,10 @@ export async function startHarness(opts: {
     client: temporal.client,
     workDir,
     workers,
-    async startFeature(repoDir, specText, overrides) {
+    async startFeature(repoDir, specText, overrides, extra) {
       const repo = await resolveLocalRepo(repoDir);
       const feature = await prepareLocalFeature({ repo, specText, overrides });
-      return startFeature(temporal.client, feature);
+      return startFeature(temporal.client, { ...feature, input: { ...feature.input, ...extra } });
     },
     async close() {
       await terminateRunningWorkflows(temporal.client);
