@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
+import { createMetrics } from '../src/metrics/metrics.js';
 import { blockNetwork, fixture, githubWithToken, sign, startTestApp, watchUnmatched, type TestApp } from './support/webhooks.js';
 
 const REPO = '/repos/Codertocat/Hello-World';
@@ -107,5 +108,28 @@ describe('the webhook endpoint', () => {
     // The permission answer is cached: the retried delivery needs no GitHub request.
     expect((await app.deliver('issues', payload)).status).toBe(200);
     expect(app.processors.calls.map((call) => call.method)).toEqual(['startBuild']);
+  });
+
+  it('counts each handled delivery by event and outcome', async () => {
+    await app.stop();
+    const metrics = createMetrics();
+    app = await startTestApp({ deps: { metrics } });
+    const reader = buildLabel();
+    reader.sender.login = 'reader';
+    const scope = githubWithToken(reader.installation.id)
+      .get(`${REPO}/collaborators/reader/permission`)
+      .reply(200, { permission: 'read' })
+      .post(`${REPO}/issues/1/comments`)
+      .reply(201, {})
+      .get(`${REPO}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: 'write' });
+    const bug = fixture('issues.labeled');
+
+    for (const payload of [reader, buildLabel(), bug]) expect((await app.deliver('issues', payload)).status).toBe(200);
+
+    scope.done();
+    const counted = (await metrics.registry.getSingleMetric('aidp_deliveries_total')?.get())?.values.map((v) => [v.labels.outcome, v.value]);
+    expect(counted).toEqual(expect.arrayContaining([['refused', 1], ['started', 1], ['ignored', 1]]));
+    expect(counted).toHaveLength(3);
   });
 });

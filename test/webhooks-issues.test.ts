@@ -123,4 +123,20 @@ describe('issues.labeled', () => {
     expect(unmatched.requests).toEqual([]);
     expect(app.processors.calls).toEqual([]);
   });
+
+  it('follows the labels it is configured with instead of the defaults', async () => {
+    await app.stop();
+    app = await startTestApp({ deps: { labels: { build: 'ship-it' } } });
+    const payload = labeled('ship-it');
+    const scope = githubWithToken(payload.installation.id)
+      .get(`${REPO}/collaborators/Codertocat/permission`)
+      .reply(200, { permission: 'write' });
+
+    expect((await app.deliver('issues', payload)).status).toBe(200);
+    expect((await app.deliver('issues', labeled('aidp-build'))).status).toBe(200);
+
+    scope.done();
+    expect(unmatched.requests).toEqual([]);
+    expect(app.processors.calls.map((call) => call.method)).toEqual(['startBuild']);
+  });
 });

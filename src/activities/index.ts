@@ -7,10 +7,12 @@ import { createCheckActivities } from './checks/check-activities.js';
 import { createDecomposeActivities } from './decompose/decompose-activities.js';
 import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
+import { createCommentActivities, type CommentClient } from './github/comments.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
+import { createRepoConfigActivities } from './repo-config-activities.js';
 
 export interface ActivityDeps {
   workDir: string;
@@ -20,14 +22,19 @@ export interface ActivityDeps {
   /** Values that never reach an agent, whatever variable holds them. */
   secretValues: string[];
   /** An installation's GitHub client; absent when no GitHub App is configured. */
-  octokitFor?: GitHubActivityDeps['octokitFor'];
+  octokitFor?: (installationId: number) => Promise<GitHubClient>;
 }
+
+/** What the GitHub activities call: Probot's Octokit satisfies it. */
+export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient;
 
 function hostActivities(deps: ActivityDeps) {
   const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
+  const git = createGitActivities({ workDir: deps.workDir, logger: deps.logger });
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
-    ...heartbeatAll(createGitActivities({ workDir: deps.workDir, logger: deps.logger })),
+    ...heartbeatAll(git),
+    ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror })),
     ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...createAgentActivities({ workDir: deps.workDir, ...secrets }),
@@ -41,7 +48,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     secretEnvNames: deps.secretEnvNames,
     secretValues: deps.secretValues,
   });
-  const octokitFor: GitHubActivityDeps['octokitFor'] =
+  const octokitFor: (installationId: number) => Promise<GitHubClient> =
     deps.octokitFor ??
     (async () => {
       throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', 'GitHubNotConfigured');
@@ -49,6 +56,7 @@ function orchestratorActivities(deps: ActivityDeps) {
   return {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
     ...createGitHubActivities({ octokitFor }),
+    ...createCommentActivities({ octokitFor }),
   };
 }
 

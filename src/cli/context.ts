@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
+import { Probot } from 'probot';
+import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
 import type { ActivityDeps } from '../activities/index.js';
@@ -38,8 +39,20 @@ export function engineConfig(env: EnvConfig): EngineConfig {
   };
 }
 
+/** The app's installation clients, for workers that open PRs and post comments. */
+function octokitFactory(env: EnvConfig): ActivityDeps['octokitFor'] {
+  if (!appIsConfigured(env)) return undefined;
+  const probot = new Probot({
+    appId: env.appId,
+    privateKey: env.privateKey,
+    baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
+  });
+  return (installationId) => probot.auth(installationId);
+}
+
 export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
+    octokitFor: octokitFactory(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,
     secretEnvNames: [...SECRET_ENV_NAMES],

@@ -6,7 +6,7 @@ import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-que
 import { createAidpWorkers, type AidpWorkers } from '../temporal/worker-factory.js';
 import { defaultWorkflowSource, type WorkflowSource } from '../temporal/workflow-source.js';
 import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
-import { createMetrics } from '../metrics/metrics.js';
+import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
@@ -19,6 +19,8 @@ export interface LocalRuntime {
   /** Settles when the workers have drained. */
   workersDone?: Promise<void>;
   hostQueue: string;
+  /** aidp's metrics, when this process serves /metrics. */
+  metrics?: AidpMetrics;
   close(): Promise<void>;
 }
 
@@ -46,8 +48,9 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   let unregister: (() => void) | undefined;
   let closeWorkerConnection: (() => Promise<void>) | undefined;
   let metricsServer: RunningMetricsServer | undefined;
-  if (plan.serveMetrics) {
-    metricsServer = await startMetricsServer({ registry: createMetrics().registry, port: ctx.env.metricsPort, host: ctx.env.host });
+  const metrics = plan.serveMetrics ? createMetrics() : undefined;
+  if (metrics) {
+    metricsServer = await startMetricsServer({ registry: metrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
     ctx.logger.info({ url: metricsServer.url }, 'metrics');
   }
   if (runWorkers) {
@@ -79,6 +82,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     workers,
     workersDone,
     hostQueue: workers?.hostQueue ?? hostQueueName(hostId),
+    metrics,
     async close() {
       workers?.shutdown();
       await workersDone?.catch((err: unknown) => ctx.logger.error({ err }, 'worker stopped with an error'));

@@ -1,13 +1,69 @@
-import type { ApplicationFunction } from 'probot';
+import type { ApplicationFunction, Probot } from 'probot';
+import type { PermissionChecker } from '../github/permissions.js';
+import type { AidpMetrics } from '../metrics/metrics.js';
+import { onCheckRunCompleted, onCheckSuiteCompleted, onWorkflowRunCompleted } from './ci.js';
+import type { EventContext, EventHandler, HandlerDeps } from './context.js';
+import { onInstallation } from './installation.js';
+import { onIssueComment } from './issue-comment.js';
+import { onIssueLabeled } from './issues.js';
+import { DEFAULT_LABELS, type AidpLabels } from './labels.js';
+import type { ProcessorPort } from './processor-port.js';
+import { onPullRequestReview } from './pull-request-review.js';
+import { onPullRequest } from './pull-request.js';
+
+export interface AppDeps {
+  processors: ProcessorPort;
+  permissions: PermissionChecker;
+  /** App-wide trigger labels; each one defaults to its `aidp-*` name. */
+  labels?: Partial<AidpLabels>;
+  /** This GitHub App's id: check suites and runs it created never start a CI fix. */
+  appId?: number;
+  /** Counts each delivery by event and outcome (`aidp_deliveries_total`). */
+  metrics?: Pick<AidpMetrics, 'deliveries'>;
+}
+
+/** Event name (with action) → handler. Probot checks signatures and JSON before any of these runs. */
+const ROUTES: [string, EventHandler][] = [
+  ['issues.labeled', onIssueLabeled],
+  ['issue_comment.created', onIssueComment],
+  ['pull_request.labeled', onPullRequest],
+  ['pull_request.closed', onPullRequest],
+  ['pull_request.synchronize', onPullRequest],
+  ['pull_request_review.submitted', onPullRequestReview],
+  ['check_suite.completed', onCheckSuiteCompleted],
+  ['check_run.completed', onCheckRunCompleted],
+  ['workflow_run.completed', onWorkflowRunCompleted],
+  ['installation', onInstallation],
+  ['installation_repositories', onInstallation],
+];
 
 /**
- * The Probot app: webhook events in, workflow starts and signals out. Handlers only decide;
- * git, agents and long GitHub work happen in workflows.
+ * The Probot app: webhook events in, processor calls out. Handlers only decide; git, agents
+ * and long GitHub work happen in workflows behind `deps.processors`. A malformed payload is
+ * logged and ignored; an error from GitHub or the processors is logged and answered with a
+ * 500, so the delivery shows as failed on GitHub and the reconcile pass picks the work up.
  */
-export function createApp(): ApplicationFunction {
-  return (app) => {
-    app.onAny(async (event) => {
-      app.log.debug({ event: event.name, id: event.id }, 'delivery received');
-    });
+export function createApp(deps: AppDeps): ApplicationFunction {
+  const handlerDeps: HandlerDeps = {
+    processors: deps.processors,
+    permissions: deps.permissions,
+    labels: { ...DEFAULT_LABELS, ...deps.labels },
+    appId: deps.appId,
+  };
+  return (app: Probot) => {
+    for (const [event, handler] of ROUTES) {
+      // Probot's `on` is typed per event name; every handler validates its own payload.
+      app.on(event as 'issues', async (context) => {
+        const ctx: EventContext = context;
+        try {
+          const outcome = await handler(ctx, handlerDeps);
+          deps.metrics?.deliveries.inc({ event: ctx.name, outcome });
+          ctx.log.debug({ event: ctx.name, delivery: ctx.id, outcome }, 'delivery handled');
+        } catch (error) {
+          ctx.log.error({ err: error, event: ctx.name, delivery: ctx.id }, 'delivery failed');
+          throw error;
+        }
+      });
+    }
   };
 }

@@ -3,3 +3,4 @@ export { FeatureOrchestrationWorkflow } from './feature-orchestration/workflow.j
 export { AtomicUnitWorkflow } from './atomic-unit/workflow.js';
 export { WorkLoopWorkflow } from './work-loop/workflow.js';
 export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';
+export { BuildProcessorWorkflow } from './build-processor/workflow.js';

@@ -4,7 +4,11 @@ import { createApp } from '../../handlers/app.js';
 import { createMetrics } from '../../metrics/metrics.js';
 import { startMetricsServer } from '../../metrics/metrics-server.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
-import { openEngine } from '../../temporal/engine.js';
+import type { Client } from '@temporalio/client';
+import { createPermissionChecker } from '../../github/permissions.js';
+import type { AidpMetrics } from '../../metrics/metrics.js';
+import { createTemporalProcessors } from '../../processors/temporal-processors.js';
+import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
 import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
 import { InputError } from '../input-error.js';
@@ -18,7 +22,7 @@ function queuesOption(queue?: string): readonly QueueKind[] {
   return [queue as QueueKind];
 }
 
-function webhookServer(ctx: CliContext) {
+function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoint, metrics: AidpMetrics) {
   const { env } = ctx;
   return startWebhookServer({
     appId: env.appId,
@@ -29,7 +33,12 @@ function webhookServer(ctx: CliContext) {
     webhookPath: env.webhookPath,
     baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
     logger: ctx.logger,
-    app: createApp(),
+    app: createApp({
+      processors: createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id) }),
+      permissions: createPermissionChecker(),
+      appId: env.appId,
+      metrics,
+    }),
   });
 }
 
@@ -55,7 +64,7 @@ export function registerServeCommands(program: Command): void {
       const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue), serveMetrics: true });
       announce(`Temporal ${runtime.endpoint.address} (namespace ${runtime.endpoint.namespace})`);
       if (runtime.endpoint.uiUrl) announce(`Web UI ${runtime.endpoint.uiUrl}`);
-      const server = await webhookServer(ctx);
+      const server = await webhookServer(ctx, runtime.client, runtime.endpoint, runtime.metrics ?? createMetrics());
       announce(
         server.configured
           ? `webhooks on ${server.url}${ctx.env.webhookPath}`
@@ -74,12 +83,15 @@ export function registerServeCommands(program: Command): void {
       const ctx = loadCliContext();
       if (!appIsConfigured(ctx.env)) announce('APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are not all set: starting the setup page');
       const endpoint = await openEngine(engineConfig(ctx.env));
-      const server = await webhookServer(ctx);
-      const metrics = await startMetricsServer({ registry: createMetrics().registry, port: ctx.env.metricsPort, host: ctx.env.host });
+      const client = await connectClient(endpoint);
+      const aidpMetrics = createMetrics();
+      const server = await webhookServer(ctx, client, endpoint, aidpMetrics);
+      const metrics = await startMetricsServer({ registry: aidpMetrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
       announce(`webhooks on ${server.url}${ctx.env.webhookPath}; metrics ${metrics.url}; Temporal ${endpoint.address}`);
       await untilSignal();
       await server.stop();
       await metrics.close();
+      await client.connection.close();
       await endpoint.close();
     });
 

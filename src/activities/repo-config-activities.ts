@@ -1,0 +1,24 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError } from '../config/config-error.js';
+import { loadRepoConfigFromGit } from '../config/load-repo-config.js';
+import type { RepoConfig } from '../config/repo-config.js';
+
+/**
+ * `.github/aidp.yml` as committed on a branch of the remote (the default branch for GitHub
+ * runs), read from the host's mirror: never from a working tree or a pull request.
+ */
+export function createRepoConfigActivities(deps: {
+  ensureMirror: (input: { remoteUrl: string }) => Promise<{ mirrorPath: string }>;
+}) {
+  return {
+    async loadRepoConfigAt(input: { remoteUrl: string; branch: string }): Promise<RepoConfig> {
+      const { mirrorPath } = await deps.ensureMirror({ remoteUrl: input.remoteUrl });
+      try {
+        return await loadRepoConfigFromGit(mirrorPath, `refs/remotes/origin/${input.branch}`);
+      } catch (err) {
+        if (err instanceof ConfigError) throw ApplicationFailure.nonRetryable(err.message, 'ConfigInvalid');
+        throw err;
+      }
+    },
+  };
+}

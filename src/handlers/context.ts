@@ -1,0 +1,47 @@
+import type { Logger, ProbotOctokit } from 'probot';
+import type { z } from 'zod';
+import type { PermissionChecker } from '../github/permissions.js';
+import type { DeliveryOutcome } from '../metrics/metrics.js';
+import type { AidpLabels } from './labels.js';
+import type { ProcessorPort, RepoTarget } from './processor-port.js';
+import type { RepositoryPayload } from './payloads.js';
+
+/** The parts of Probot's `Context` a handler uses; the payload is validated before use. */
+export interface EventContext {
+  name: string;
+  id: string;
+  payload: unknown;
+  octokit: ProbotOctokit;
+  log: Logger;
+}
+
+export interface HandlerDeps {
+  processors: ProcessorPort;
+  permissions: PermissionChecker;
+  labels: AidpLabels;
+  /** This GitHub App's id: check suites and runs it created itself never start a CI fix. */
+  appId?: number;
+}
+
+/** What a handler did with a delivery, as counted by `aidp_deliveries_total`. */
+export type EventHandler = (ctx: EventContext, deps: HandlerDeps) => Promise<DeliveryOutcome>;
+
+/** The payload as `schema` reads it, or undefined (logged) when it does not fit. */
+export function parsePayload<S extends z.ZodType>(schema: S, ctx: EventContext): z.infer<S> | undefined {
+  const result = schema.safeParse(ctx.payload);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 5).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  ctx.log.warn({ event: ctx.name, delivery: ctx.id, problems }, 'malformed webhook payload ignored');
+  return undefined;
+}
+
+export function repoTarget(payload: { repository: RepositoryPayload; installation: { id: number } }): RepoTarget {
+  const { repository, installation } = payload;
+  return {
+    owner: repository.owner.login,
+    repo: repository.name,
+    installationId: installation.id,
+    cloneUrl: repository.clone_url,
+    defaultBranch: repository.default_branch,
+  };
+}

@@ -1,0 +1,128 @@
+import { tmpdir } from 'node:os';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { slugify } from '../activities/git/slug.js';
+import { githubWorkflowId } from '../github/workflow-ids.js';
+import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
+import { featureIdOf } from '../workflows/build-processor/feature-id.js';
+import { statusMarkdown } from '../workflows/build-processor/status-comment.js';
+import {
+  adjustConcurrencyUpdate,
+  cancelSignal,
+  orchestrationStatusQuery,
+  pauseSignal,
+  resumeSignal,
+  retryFailedUpdate,
+} from '../workflows/feature-orchestration/messages.js';
+
+/** The innermost reason, e.g. an update validator's refusal. */
+function reasonOf(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(err);
+}
+
+/**
+ * The processors on Temporal: each start is a workflow whose id comes from the repository,
+ * the issue or PR number and the kind, so a redelivered webhook or a second label finds the
+ * running workflow instead of starting another.
+ */
+export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (workflowId: string) => string | undefined }): ProcessorPort {
+  const { client } = deps;
+
+  async function start(workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
+    try {
+      await run();
+      return { workflowId, started: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+      throw err;
+    }
+  }
+
+  /** Commands on an issue act on its build's feature; PRs map to the issue only in a later version. */
+  function featureHandle(item: ItemRef) {
+    const buildId = githubWorkflowId({ owner: item.owner, repo: item.repo, number: item.number, kind: 'build' });
+    return client.workflow.getHandle(featureIdOf(buildId));
+  }
+
+  async function message(item: ItemRef, act: (handle: ReturnType<typeof featureHandle>) => Promise<void>): Promise<MessageResult> {
+    if (item.isPullRequest) {
+      return { delivered: false, reason: 'send this command on the issue the feature was built from' };
+    }
+    const handle = featureHandle(item);
+    try {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return { delivered: false, reason: 'the aidp build of this issue has finished' };
+      await act(handle);
+      return { delivered: true, workflowId: handle.workflowId };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { delivered: false, reason: 'there is no aidp build on this issue yet' };
+      return { delivered: false, reason: reasonOf(err) };
+    }
+  }
+
+  return {
+    async startBuild(request: BuildRequest) {
+      const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
+      return start(workflowId, () =>
+        client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
+          workflowId,
+          taskQueue: ORCHESTRATOR_QUEUE,
+          args: [
+            {
+              owner: request.owner,
+              repo: request.repo,
+              issueNumber: request.issueNumber,
+              installationId: request.installationId,
+              cloneUrl: request.cloneUrl,
+              defaultBranch: request.defaultBranch,
+              title: request.title,
+              body: request.body,
+              featureSlug: `issue-${request.issueNumber}-${slugify(request.title, 30)}`,
+              requestedBy: request.requestedBy,
+              uiUrl: deps.uiUrlOf?.(workflowId),
+              decomposeCwd: tmpdir(),
+            },
+          ],
+        }),
+      );
+    },
+    async startPlan() {
+      throw new Error(notAvailable('planning (`aidp-plan`, `/aidp plan`)'));
+    },
+    async startReview() {
+      throw new Error(notAvailable('reviews (`aidp-review`, `/aidp review`)'));
+    },
+    async startCiFix() {
+      throw new Error(notAvailable('CI fixes (`aidp-fix-ci`, `/aidp fix-ci`)'));
+    },
+    async startChangeRequest() {
+      throw new Error(notAvailable('change requests (`/aidp change`)'));
+    },
+    signalFeature: (request) =>
+      message(request, (handle) =>
+        handle.signal(request.signal === 'pause' ? pauseSignal : request.signal === 'resume' ? resumeSignal : cancelSignal),
+      ),
+    retry: (request) => message(request, async (handle) => void (await handle.executeUpdate(retryFailedUpdate, { args: [request.units] }))),
+    setConcurrency: (request) =>
+      message(request, async (handle) => void (await handle.executeUpdate(adjustConcurrencyUpdate, { args: [request.concurrency] }))),
+    async status(item) {
+      if (item.isPullRequest) return undefined;
+      const handle = featureHandle(item);
+      try {
+        const description = await handle.describe();
+        const status = description.status.name === 'RUNNING' ? await handle.query(orchestrationStatusQuery) : await handle.result();
+        return statusMarkdown(status, { uiUrl: deps.uiUrlOf?.(handle.workflowId) });
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+function notAvailable(what: string): string {
+  return `${what} are not available in this version of aidp yet`;
+}

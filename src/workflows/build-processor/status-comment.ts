@@ -1,0 +1,36 @@
+import type { FeatureResult, OrchestrationStatus } from '../feature-orchestration/messages.js';
+
+const bar = (percent: number, width = 20): string => {
+  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+  return `\`${'█'.repeat(filled)}${'░'.repeat(width - filled)}\` ${percent}%`;
+};
+
+const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').slice(0, 200);
+
+/** The units table shared by the status comment and `/aidp status`. */
+export function statusMarkdown(status: OrchestrationStatus, links: { uiUrl?: string; prUrl?: string } = {}): string {
+  const lines = [
+    `**${cell(status.title)}**: ${status.status.replace('_', ' ')} ${bar(status.progress_percent)}`,
+    '',
+    `${status.completed}/${status.total_units} done · ${status.in_progress} running · ${status.failed} failed · ${status.pending} pending · concurrency ${status.concurrency}`,
+    '',
+    '| unit | status | iterations | note |',
+    '|---|---|---|---|',
+    ...status.unit_details.map((u) => `| ${cell(u.title)} | ${u.status} | ${u.iterations} | ${cell(u.error ?? '')} |`),
+  ];
+  const footer = [links.prUrl ? `[pull request](${links.prUrl})` : '', links.uiUrl ? `[Temporal Web UI](${links.uiUrl})` : ''].filter(Boolean);
+  if (footer.length > 0) lines.push('', footer.join(' · '));
+  return lines.join('\n');
+}
+
+/** The comment once the build has finished: what happened and what to do next. */
+export function finalComment(result: FeatureResult, uiUrl?: string): string {
+  const prUrl = result.merge?.pr?.url;
+  const next =
+    result.status === 'completed'
+      ? 'Review the pull request; comment `/aidp change <what>` on it for changes.'
+      : result.status === 'cancelled'
+        ? 'The build was cancelled. Add the label again to start over.'
+        : 'Some units did not make it. Comment `/aidp retry` to run the failed units again, or `/aidp retry <unit>` for one.';
+  return [statusMarkdown(result, { uiUrl, prUrl }), '', result.error ? `Error: ${cell(result.error)}` : '', next].filter((l) => l !== '').join('\n');
+}

@@ -1,0 +1,68 @@
+import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { featureSettings } from '../../features/feature-settings.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
+import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
+import { featureIdOf } from './feature-id.js';
+import type { BuildInput, BuildResult } from './messages.js';
+import { finalComment } from './status-comment.js';
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
+const github = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+});
+
+/**
+ * `aidp-build` on an issue: read the repo config from the default branch, build the feature
+ * (decompose → units → merge → PR), and keep one status comment on the issue.
+ */
+export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildResult> {
+  const info = workflowInfo();
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
+  const host = proxyActivities<HostActivities>({
+    taskQueue: await claimHost(),
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '30m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeRemote'] },
+  });
+
+  let config;
+  try {
+    config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+  } catch (err) {
+    const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+    await github.postComment({
+      ...target,
+      issueNumber: input.issueNumber,
+      body: `aidp could not start: ${why}\n\nFix \`.github/aidp.yml\` on \`${input.defaultBranch}\`, then add the label again.`,
+    });
+    return { status: 'failed', error: why };
+  }
+
+  const featureWorkflowId = featureIdOf(info.workflowId);
+  const comment = await github.postComment({
+    ...target,
+    issueNumber: input.issueNumber,
+    body: `aidp is building this issue for @${input.requestedBy}: splitting it into units.${input.uiUrl ? ` [Temporal Web UI](${input.uiUrl})` : ''}\n\nComment \`/aidp status\` for progress, \`/aidp pause\` or \`/aidp cancel\` to stop.`,
+  });
+  const result = await executeChild(FeatureOrchestrationWorkflow, {
+    workflowId: featureWorkflowId,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    args: [
+      {
+        title: input.title,
+        featureSlug: input.featureSlug,
+        specText: input.body,
+        repo: { remoteUrl: input.cloneUrl, baseBranch: input.defaultBranch },
+        decomposeCwd: input.decomposeCwd,
+        settings: featureSettings(config),
+        uiUrl: input.uiUrl,
+        github: { ...target, issueNumber: input.issueNumber },
+      },
+    ],
+  });
+  await github.updateComment({ ...target, commentId: comment.id, body: finalComment(result, input.uiUrl) });
+  return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error };
+}
