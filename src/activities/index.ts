@@ -23,6 +23,8 @@ export interface ActivityDeps {
   secretValues: string[];
   /** An installation's GitHub client; absent when no GitHub App is configured. */
   octokitFor?: (installationId: number) => Promise<GitHubClient>;
+  /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
+  gitEnv?: Record<string, string>;
 }
 
 /** What the GitHub activities call: Probot's Octokit satisfies it. */
@@ -30,12 +32,12 @@ export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>>
 
 function hostActivities(deps: ActivityDeps) {
   const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
-  const git = createGitActivities({ workDir: deps.workDir, logger: deps.logger });
+  const git = createGitActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv });
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(git),
     ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror })),
-    ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger })),
+    ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...createAgentActivities({ workDir: deps.workDir, ...secrets }),
     ...createCheckActivities({ workDir: deps.workDir, ...secrets }),

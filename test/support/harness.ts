@@ -40,6 +40,7 @@ export async function startHarness(opts: {
   queues?: QueueKind[];
   hostId?: string;
   octokitFor?: ActivityDeps['octokitFor'];
+  gitEnv?: ActivityDeps['gitEnv'];
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -60,6 +61,7 @@ export async function startHarness(opts: {
       secretEnvNames: Object.keys(TEST_SECRETS),
       secretValues: Object.values(TEST_SECRETS),
       octokitFor: opts.octokitFor,
+      gitEnv: opts.gitEnv,
     },
     logger,
   });

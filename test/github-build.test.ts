@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { basename } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nock from 'nock';
+import { ProbotOctokit } from 'probot';
+import { githubWorkflowId } from '../src/github/workflow-ids.js';
+import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
+import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
+import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
+import { agentEvents, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+import { blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+
+const INSTALLATION = 4242;
+/** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
+const CLONE_BASE = 'https://github.com/local-test/';
+const GIT_ENV = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE };
+
+/** A repo whose agent is the scripted one (the GitHub path reads agents from .github/aidp.yml). */
+async function repoWithAgent(flags: string): Promise<string> {
+  return createTestRepo({
+    aidpYml: [
+      'concurrency: 2',
+      'max_iterations: 1',
+      'agents:',
+      '  providers:',
+      '    - preset: command',
+      `      command: node ${SCRIPTED_AGENT} ${flags}`,
+      'checks:',
+      '  test:',
+      '    command: node scripts/check-units.mjs',
+      '',
+    ].join('\n'),
+  });
+}
+
+function labeled(repo: string, opts: { login: string; spec: string; issue: number }) {
+  const payload = fixture('issues.labeled');
+  payload.issue.number = opts.issue;
+  payload.label.name = 'aidp-build';
+  payload.sender.login = opts.login;
+  payload.sender.type = 'User';
+  payload.issue.title = 'Widgets';
+  payload.issue.body = opts.spec;
+  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: INSTALLATION };
+  return payload;
+}
+
+describe('a build started from GitHub', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  let app: TestApp;
+  beforeAll(async () => {
+    blockNetwork();
+    bundle = await bundleWorkflows();
+    harness = await startHarness({
+      bundle,
+      octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } }),
+      gitEnv: GIT_ENV,
+    });
+  });
+  afterEach(async () => {
+    await app?.stop();
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    nock.enableNetConnect();
+  });
+
+  it('starts one build with the id derived from the issue, however often the label arrives', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
+    const repo = await repoWithAgent('--write --sleep 1500');
+    const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two']), issue: 101 });
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    const api = nock(GITHUB_API)
+      .persist()
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .post(`/repos/${owner}/${name}/issues/${payload.issue.number}/comments`)
+      .reply(201, { id: 501, html_url: 'https://github.com/c/501' });
+
+    expect((await app.deliver('issues', payload)).status).toBe(200);
+    expect((await app.deliver('issues', payload)).status).toBe(200);
+    expect((await app.deliver('issues', { ...payload, label: { ...payload.label } })).status).toBe(200);
+
+    const buildId = githubWorkflowId({ owner, repo: name, number: payload.issue.number, kind: 'build' });
+    const runs = [];
+    for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${buildId}"` })) runs.push(run);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.type).toBe('BuildProcessorWorkflow');
+    await harness.client.workflow.getHandle(buildId).terminate('test done');
+    api.persist(false);
+  });
+
+  it('pauses the build on `/aidp pause` from a writer, checked by query', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
+    const logDir = tempDir('log');
+    const repo = await repoWithAgent(`--write --sleep 3000 --log ${logDir}`);
+    const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two', 'Part three']), issue: 102 });
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    nock(GITHUB_API)
+      .persist()
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'admin' })
+      .post(/\/issues\/\d+\/comments$/)
+      .reply(201, { id: 502, html_url: 'https://github.com/c/502' })
+      .post(/\/issues\/comments\/\d+\/reactions$/)
+      .reply(201, {});
+    await app.deliver('issues', payload);
+    await waitFor(() => agentEvents(logDir).length > 0, 30_000, 'an agent');
+
+    const comment = fixture('issue_comment.created');
+    comment.comment.body = '/aidp pause';
+    comment.comment.user = { ...comment.comment.user, login: 'alice', type: 'User' };
+    comment.sender = { ...comment.sender, login: 'alice', type: 'User' };
+    comment.issue = { ...comment.issue, number: payload.issue.number, pull_request: undefined };
+    comment.repository = payload.repository;
+    comment.installation = { id: INSTALLATION };
+    expect((await app.deliver('issue_comment', comment)).status).toBe(200);
+
+    const buildId = githubWorkflowId({ owner, repo: name, number: payload.issue.number, kind: 'build' });
+    const feature = harness.client.workflow.getHandle(featureIdOf(buildId));
+    expect((await feature.query(orchestrationStatusQuery)).paused).toBe(true);
+    await harness.client.workflow.getHandle(buildId).terminate('test done');
+  });
+
+  it('goes from label to feature PR with one status comment, edited at the end, and one PR', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
+    const repo = await repoWithAgent('--write');
+    const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two']), issue: 103 });
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    const issue = payload.issue.number as number;
+    const bodies: Record<string, string> = {};
+    const api = nock(GITHUB_API)
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .post(`/repos/${owner}/${name}/issues/${issue}/comments`, (b: { body: string }) => Boolean((bodies.created = b.body)))
+      .reply(201, { id: 777, html_url: 'https://github.com/c/777' })
+      .get(`/repos/${owner}/${name}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/pulls`, (b: { body: string }) => Boolean((bodies.pr = b.body)))
+      .reply(201, { number: 12, html_url: `https://github.com/${owner}/${name}/pull/12`, head: { ref: 'x' } })
+      .patch(`/repos/${owner}/${name}/issues/comments/777`, (b: { body: string }) => Boolean((bodies.final = b.body)))
+      .reply(200, { id: 777 });
+
+    await app.deliver('issues', payload);
+    const buildId = githubWorkflowId({ owner, repo: name, number: issue, kind: 'build' });
+    const result = await harness.client.workflow.getHandle(buildId).result();
+
+    expect(result).toMatchObject({ status: 'completed', prUrl: `https://github.com/${owner}/${name}/pull/12` });
+    expect(bodies.created).toMatch(/aidp is building this issue/);
+    expect(bodies.pr).toContain(`Closes #${issue}`);
+    expect(bodies.final).toContain('Part one');
+    expect(bodies.final).toContain(`pull/12`);
+    api.done();
+  });
+});
