@@ -7,6 +7,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   adjustConcurrencyUpdate,
   cancelSignal,
+  injectInstructionUpdate,
   orchestrationStatusQuery,
   pauseSignal,
   resumeSignal,
@@ -95,6 +96,21 @@ describe('steering a running feature', () => {
     const widest = maxConcurrentAgents(agentEvents(logDir));
     expect(widest).toBeGreaterThan(2);
     expect(widest).toBeLessThanOrEqual(6);
+  });
+
+  it('inject_instruction reaches the next iteration of a running unit', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Instruct me', ['Needs a hint']), {
+      providers: agent(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
+      maxIterations: 3,
+    });
+    await waitFor(() => starts(logDir).length >= 1, 30_000, 'the first iteration');
+    expect(await handle.executeUpdate(injectInstructionUpdate, { args: [{ text: 'The password is PINEAPPLE.' }] })).toBe(1);
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.units[0]?.iterations).toBe(2);
   });
 
   it('rejects a concurrency of 0 with a message that says what is allowed', async () => {
