@@ -11,13 +11,18 @@ import { delimiter, join } from 'node:path';
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const depsOnly = process.argv.includes('--deps-only');
 
-function run(command, args, env = process.env) {
+function attempt(command, args, env = process.env) {
   console.error(`[aidp setup] ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env });
   if (result.error) throw result.error;
-  if (result.status !== 0) {
-    console.error(`[aidp setup] "${command} ${args.join(' ')}" exited with ${result.status}`);
-    process.exit(result.status ?? 1);
+  return result.status ?? 1;
+}
+
+function run(command, args, env = process.env) {
+  const status = attempt(command, args, env);
+  if (status !== 0) {
+    console.error(`[aidp setup] "${command} ${args.join(' ')}" exited with ${status}`);
+    process.exit(status);
   }
 }
 
@@ -45,7 +50,15 @@ function findTemporalCli() {
   return isExecutable(cached) ? cached : undefined;
 }
 
-if (!dependenciesAreInstalled()) run('npm', ['ci', '--no-audit', '--no-fund']);
+if (!dependenciesAreInstalled()) {
+  // A registry that serves only some platforms' optional binaries (@swc/core-darwin-*, ...)
+  // leaves them out of the lockfile, and `npm ci` then refuses the lockfile as out of sync.
+  // `npm install` installs the same locked versions and skips what this platform cannot use.
+  if (attempt('npm', ['ci', '--no-audit', '--no-fund']) !== 0) {
+    console.error('[aidp setup] npm ci refused the lockfile; installing the locked versions with npm install');
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
+  }
+}
 
 if (!depsOnly && !findTemporalCli()) {
   const gobin = join(homedir(), '.cache', 'aidp', 'bin');
