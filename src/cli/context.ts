@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { pino } from 'pino';
 import { Probot } from 'probot';
 import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
@@ -17,7 +18,8 @@ export interface CliContext {
 export function loadCliContext(opts: { interactive?: boolean } = {}): CliContext {
   const quiet: NodeJS.ProcessEnv = opts.interactive && !process.env.LOG_LEVEL ? { LOG_LEVEL: 'warn' } : {};
   const env = loadEnvConfig({ ...process.env, ...quiet });
-  const logger = createLogger({ level: env.logLevel, secrets: secretValues(env), name: 'aidp' });
+  // Logs go to stderr: stdout carries results (`--json`, status tables) for scripts.
+  const logger = createLogger({ level: env.logLevel, secrets: secretValues(env), name: 'aidp', destination: pino.destination(2) });
   return { env, logger };
 }
 

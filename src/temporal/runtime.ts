@@ -12,6 +12,8 @@ export function installRuntime(logger: Logger, metrics?: MetricsExporterConfig):
   installed = true;
   const log = logger.child({ component: 'temporal' });
   const forward = (level: LogLevel, message: string, meta?: LogMetadata): void => {
+    // The host queue's worker runs activities only, by design: not worth a warning.
+    if (message.startsWith('No workflows registered')) return;
     const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
     log[method](meta ?? {}, message);
   };

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { simpleGit } from 'simple-git';
 import { slugify } from '../../activities/git/slug.js';
 import { loadRepoConfigFromGit } from '../../config/load-repo-config.js';
 import { featureSettings } from '../../features/feature-settings.js';
@@ -8,7 +7,8 @@ import { resolveLocalRepo } from '../../features/local-feature.js';
 import { localExecWorkflowId } from '../../features/workflow-ids.js';
 import { workflowUiUrl } from '../../temporal/engine.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
-import type { WorkLoopWorkflow } from '../../workflows/work-loop/workflow.js';
+import { unitBranchName } from '../../domain/branches.js';
+import type { AtomicUnitWorkflow } from '../../workflows/atomic-unit/workflow.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
@@ -26,7 +26,7 @@ interface ExecOptions {
 export function registerExecCommand(program: Command): void {
   program
     .command('exec')
-    .description('one agent, one work loop, in the repository itself: edits are left for you to review (no branch, no commit)')
+    .description('one agent, one fix-forward work loop, in a worktree: the result is a branch aidp/exec/<task> to review')
     .requiredOption('--repo <dir>', 'the git repository to work in')
     .requiredOption('--text <text>', 'what to do')
     .option('--agent <preset>', 'agent preset')
@@ -41,42 +41,41 @@ export function registerExecCommand(program: Command): void {
       const settings = featureSettings(config, { providers: agentOverride(opts), maxIterations: opts.maxIterations });
       const title = featureTitle(opts.text);
       const workflowId = localExecWorkflowId(repo.path, slugify(title));
-      const baseSha = (await simpleGit(repo.path).revparse(['HEAD'])).trim();
       const runtime = await openLocalRuntime(ctx, { mode: 'auto', queues: ['agent'] });
       try {
-        const result = await runtime.client.workflow.execute<typeof WorkLoopWorkflow>('WorkLoopWorkflow', {
+        const unitSlug = slugify(title);
+        const branch = unitBranchName('exec', unitSlug);
+        const result = await runtime.client.workflow.execute<typeof AtomicUnitWorkflow>('AtomicUnitWorkflow', {
           workflowId,
           taskQueue: AGENT_QUEUE,
           workflowIdConflictPolicy: 'USE_EXISTING',
           args: [
             {
-              unitId: slugify(title),
-              title,
-              task: opts.text,
-              conventions: settings.conventions,
-              worktreePath: repo.path,
-              baseSha,
-              hostQueue: runtime.hostQueue,
+              unit: { id: unitSlug, slug: unitSlug, title, description: opts.text, dependsOn: [] },
+              featureSlug: 'exec',
+              branch,
+              repo: { remoteUrl: repo.path, baseBranch: repo.baseBranch },
               providers: settings.providers,
               agentTimeoutMs: settings.agentTimeoutMs,
               checks: settings.checks,
               maxIterations: settings.maxIterations,
+              conventions: settings.conventions,
               instructions: [],
-              promptKey: `exec--${slugify(title)}`,
             },
           ],
         });
         const uiUrl = workflowUiUrl(runtime.endpoint, workflowId);
+        const passed = result.status === 'completed';
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ workflowId, status: result.ok ? 'passed' : 'failed', uiUrl, ...result })}\n`);
+          process.stdout.write(`${JSON.stringify({ workflowId, uiUrl, ...result, status: passed ? 'passed' : 'failed' })}\n`);
         } else {
           process.stdout.write(
-            result.ok
-              ? `passed after ${result.iterations} iteration(s); review the changes in ${repo.path}\n`
-              : `failed: ${result.reason}\n`,
+            passed
+              ? `passed after ${result.iterations} iteration(s); review it on branch ${branch} in ${repo.path}\n`
+              : `failed: ${result.error}\n`,
           );
         }
-        process.exitCode = result.ok ? 0 : 1;
+        process.exitCode = passed ? 0 : 1;
       } finally {
         await runtime.close();
       }
