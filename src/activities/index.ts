@@ -12,6 +12,9 @@ import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-r
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
+import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
+import type { ReconcileGitHub } from './github/reconcile-targets.js';
+import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
 
 export interface ActivityDeps {
@@ -23,6 +26,10 @@ export interface ActivityDeps {
   secretValues: string[];
   /** An installation's GitHub client; absent when no GitHub App is configured. */
   octokitFor?: (installationId: number) => Promise<GitHubClient>;
+  /** GitHub as the app and as its installations, for reconcile passes. */
+  reconcileGitHub?: ReconcileGitHub;
+  /** Starts a build for an issue that never had one (reconcile). */
+  startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
   /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
   gitEnv?: Record<string, string>;
 }
@@ -59,6 +66,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
+    ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
   };
 }
 

@@ -41,20 +41,23 @@ export function engineConfig(env: EnvConfig): EngineConfig {
   };
 }
 
-/** The app's installation clients, for workers that open PRs and post comments. */
-function octokitFactory(env: EnvConfig): ActivityDeps['octokitFor'] {
-  if (!appIsConfigured(env)) return undefined;
+/** The app's GitHub clients (as the app, and per installation), when an app is configured. */
+function githubClients(env: EnvConfig): Pick<ActivityDeps, 'octokitFor' | 'reconcileGitHub'> {
+  if (!appIsConfigured(env)) return {};
   const probot = new Probot({
     appId: env.appId,
     privateKey: env.privateKey,
     baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
   });
-  return (installationId) => probot.auth(installationId);
+  return {
+    octokitFor: (installationId) => probot.auth(installationId),
+    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id) },
+  };
 }
 
 export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
-    octokitFor: octokitFactory(ctx.env),
+    ...githubClients(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,
     secretEnvNames: [...SECRET_ENV_NAMES],

@@ -9,6 +9,7 @@ import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
 import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
+import { createTemporalProcessors } from '../processors/temporal-processors.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
 
 export interface LocalRuntime {
@@ -70,7 +71,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       maxConcurrentActivities: ctx.env.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
       shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: activityDeps(ctx),
+      activityDeps: { ...activityDeps(ctx), startBuildIfNew: createTemporalProcessors({ client }).startBuildIfNew },
       logger: ctx.logger,
     });
     unregister = registerWorker(ctx.env.workDir, queues);

@@ -28,7 +28,12 @@ function reasonOf(err: unknown): string {
  * the issue or PR number and the kind, so a redelivered webhook or a second label finds the
  * running workflow instead of starting another.
  */
-export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (workflowId: string) => string | undefined }): ProcessorPort {
+export interface TemporalProcessors extends ProcessorPort {
+  /** For reconcile: starts a build only when the issue never had one (running or finished). */
+  startBuildIfNew(request: BuildRequest): Promise<StartResult>;
+}
+
+export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (workflowId: string) => string | undefined }): TemporalProcessors {
   const { client } = deps;
 
   async function start(workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
@@ -63,7 +68,17 @@ export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (work
     }
   }
 
-  return {
+  const processors: TemporalProcessors = {
+    async startBuildIfNew(request: BuildRequest) {
+      const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
+      try {
+        await client.workflow.getHandle(workflowId).describe();
+        return { workflowId, started: false };
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      return processors.startBuild(request);
+    },
     async startBuild(request: BuildRequest) {
       const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
       return start(workflowId, () =>
@@ -121,6 +136,7 @@ export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (work
       }
     },
   };
+  return processors;
 }
 
 function notAvailable(what: string): string {

@@ -4,3 +4,4 @@ export { AtomicUnitWorkflow } from './atomic-unit/workflow.js';
 export { WorkLoopWorkflow } from './work-loop/workflow.js';
 export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';
 export { BuildProcessorWorkflow } from './build-processor/workflow.js';
+export { ReconcileWorkflow } from './reconcile/workflow.js';

@@ -7,6 +7,7 @@ import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-
 import type { SettingOverrides } from '../../src/features/feature-settings.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import type { FeatureInput } from '../../src/workflows/feature-orchestration/messages.js';
+import { createTemporalProcessors } from '../../src/processors/temporal-processors.js';
 import { installRuntime } from '../../src/temporal/runtime.js';
 import type { QueueKind } from '../../src/temporal/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
@@ -41,6 +42,7 @@ export async function startHarness(opts: {
   hostId?: string;
   octokitFor?: ActivityDeps['octokitFor'];
   gitEnv?: ActivityDeps['gitEnv'];
+  reconcileGitHub?: ActivityDeps['reconcileGitHub'];
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -62,6 +64,8 @@ export async function startHarness(opts: {
       secretValues: Object.values(TEST_SECRETS),
       octokitFor: opts.octokitFor,
       gitEnv: opts.gitEnv,
+      reconcileGitHub: opts.reconcileGitHub,
+      startBuildIfNew: createTemporalProcessors({ client: temporal.client }).startBuildIfNew,
     },
     logger,
   });

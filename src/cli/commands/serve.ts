@@ -9,6 +9,7 @@ import { createPermissionChecker } from '../../github/permissions.js';
 import type { AidpMetrics } from '../../metrics/metrics.js';
 import { createTemporalProcessors } from '../../processors/temporal-processors.js';
 import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../temporal/reconcile-schedule.js';
 import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
 import { InputError } from '../input-error.js';
@@ -42,6 +43,13 @@ function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoi
   });
 }
 
+/** With an app configured: the `aidp-reconcile` schedule, created or updated. */
+async function scheduleReconcile(ctx: CliContext, client: Client): Promise<void> {
+  if (!appIsConfigured(ctx.env)) return;
+  await ensureReconcileSchedule(client, { intervalMinutes: ctx.env.reconcileIntervalMinutes, buildLabel: 'aidp-build' });
+  announce(`schedule ${RECONCILE_SCHEDULE_ID}: every ${ctx.env.reconcileIntervalMinutes} min, starts builds whose webhook was missed`);
+}
+
 function announce(line: string): void {
   process.stderr.write(`aidp: ${line}\n`);
 }
@@ -65,6 +73,7 @@ export function registerServeCommands(program: Command): void {
       announce(`Temporal ${runtime.endpoint.address} (namespace ${runtime.endpoint.namespace})`);
       if (runtime.endpoint.uiUrl) announce(`Web UI ${runtime.endpoint.uiUrl}`);
       const server = await webhookServer(ctx, runtime.client, runtime.endpoint, runtime.metrics ?? createMetrics());
+      await scheduleReconcile(ctx, runtime.client);
       announce(
         server.configured
           ? `webhooks on ${server.url}${ctx.env.webhookPath}`
@@ -86,6 +95,7 @@ export function registerServeCommands(program: Command): void {
       const client = await connectClient(endpoint);
       const aidpMetrics = createMetrics();
       const server = await webhookServer(ctx, client, endpoint, aidpMetrics);
+      await scheduleReconcile(ctx, client);
       const metrics = await startMetricsServer({ registry: aidpMetrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
       announce(`webhooks on ${server.url}${ctx.env.webhookPath}; metrics ${metrics.url}; Temporal ${endpoint.address}`);
       await untilSignal();

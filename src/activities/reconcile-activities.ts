@@ -1,0 +1,28 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { userText } from '../github/user-text.js';
+import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
+import { findLabelledIssues, type ReconcileGitHub } from './github/reconcile-targets.js';
+
+/**
+ * One reconcile pass: find what a missed webhook would have started and start it through the
+ * same processors the webhooks use. A build that exists, running or finished, is left alone.
+ */
+export function createReconcileActivities(deps: {
+  github?: ReconcileGitHub;
+  startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
+}) {
+  return {
+    async reconcileBuilds(input: { buildLabel: string }): Promise<{ checked: number; started: string[] }> {
+      if (!deps.github || !deps.startBuildIfNew) {
+        throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', 'GitHubNotConfigured');
+      }
+      const targets = await findLabelledIssues(deps.github, input.buildLabel);
+      const started: string[] = [];
+      for (const target of targets) {
+        const result = await deps.startBuildIfNew({ ...target, title: userText(target.title), body: userText(target.body) });
+        if (result.started) started.push(result.workflowId);
+      }
+      return { checked: targets.length, started };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { OrchestratorActivities } from '../../activities/index.js';
+
+const { reconcileBuilds } = proxyActivities<OrchestratorActivities>({
+  // Paging through every installed repository takes a while on a big installation.
+  startToCloseTimeout: '10m',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+});
+
+export interface ReconcileInput {
+  buildLabel: string;
+}
+
+/** Run by the `aidp-reconcile` schedule: the fallback for webhooks that never arrived. */
+export async function ReconcileWorkflow(input: ReconcileInput): Promise<{ checked: number; started: string[] }> {
+  return reconcileBuilds({ buildLabel: input.buildLabel });
+}

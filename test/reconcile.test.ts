@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { tmpdir } from 'node:os';
+import { basename } from 'node:path';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nock from 'nock';
+import { ProbotOctokit } from 'probot';
+import { githubWorkflowId } from '../src/github/workflow-ids.js';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
+import { ORCHESTRATOR_QUEUE } from '../src/temporal/task-queues.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+import { blockNetwork, GITHUB_API } from './support/webhooks.js';
+
+const CLONE_BASE = 'https://github.com/local-test/';
+const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
+
+describe('the reconcile fallback', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  beforeAll(async () => {
+    blockNetwork();
+    bundle = await bundleWorkflows();
+    harness = await startHarness({
+      bundle,
+      octokitFor: async () => octokit(),
+      reconcileGitHub: { app: async () => octokit(), installation: async () => octokit() },
+      gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
+    });
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    await harness?.close();
+    nock.enableNetConnect();
+  });
+
+  it('starts the build of a labelled issue whose webhook never arrived, once; a second pass starts nothing', async () => {
+    const repo = await createTestRepo({
+      aidpYml: `agents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write --sleep 5000\n`,
+    });
+    const github = nock(GITHUB_API)
+      .persist()
+      .get('/app/installations')
+      .query(true)
+      .reply(200, [{ id: 4242 }])
+      .get('/installation/repositories')
+      .query(true)
+      .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: `${CLONE_BASE}${basename(repo)}`, default_branch: 'main' }] })
+      .get('/repos/octo-org/gadgets/issues')
+      .query({ labels: 'aidp-build', state: 'open', per_page: '100' })
+      .reply(200, [
+        { number: 301, title: 'Gadgets', body: taskListSpec('Gadgets', ['One gadget']) },
+        { number: 302, title: 'A PR', body: '', pull_request: {} },
+        { number: 303, title: 'Labelled by a reader', body: '' },
+      ])
+      .get('/repos/octo-org/gadgets/issues/301/events')
+      .query(true)
+      .reply(200, [{ event: 'labeled', label: { name: 'aidp-build' }, actor: { login: 'alice', type: 'User' } }])
+      .get('/repos/octo-org/gadgets/issues/303/events')
+      .query(true)
+      .reply(200, [{ event: 'labeled', label: { name: 'aidp-build' }, actor: { login: 'reader', type: 'User' } }])
+      .get('/repos/octo-org/gadgets/collaborators/alice/permission')
+      .reply(200, { permission: 'write' })
+      .get('/repos/octo-org/gadgets/collaborators/reader/permission')
+      .reply(200, { permission: 'read' })
+      .post(/\/repos\/octo-org\/gadgets\/issues\/301\/comments/)
+      .reply(201, { id: 1, html_url: 'https://github.com/c/1' });
+
+    const pass = () =>
+      harness.client.workflow.execute('ReconcileWorkflow', {
+        workflowId: `reconcile-test-${Date.now()}`,
+        taskQueue: ORCHESTRATOR_QUEUE,
+        args: [{ buildLabel: 'aidp-build' }],
+      });
+    const first = await pass();
+    const second = await pass();
+
+    const buildId = githubWorkflowId({ owner: 'octo-org', repo: 'gadgets', number: 301, kind: 'build' });
+    expect(first).toEqual({ checked: 1, started: [buildId] });
+    expect(second).toEqual({ checked: 1, started: [] });
+    expect((await harness.client.workflow.getHandle(buildId).describe()).type).toBe('BuildProcessorWorkflow');
+    await harness.client.workflow.getHandle(buildId).terminate('test done');
+    github.persist(false);
+  });
+
+  it('creates the aidp-reconcile schedule once and updates it in place', async () => {
+    await ensureReconcileSchedule(harness.client, { intervalMinutes: 5, buildLabel: 'aidp-build' });
+    await ensureReconcileSchedule(harness.client, { intervalMinutes: 7, buildLabel: 'aidp-build' });
+    const schedule = await harness.client.schedule.getHandle(RECONCILE_SCHEDULE_ID).describe();
+    expect(schedule.spec.intervals?.map((i) => i.every)).toEqual([7 * 60_000]);
+    expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'ReconcileWorkflow', taskQueue: ORCHESTRATOR_QUEUE });
+    await harness.client.schedule.getHandle(RECONCILE_SCHEDULE_ID).delete();
+  });
+});
