@@ -171,4 +171,38 @@ describe('a build started from GitHub', () => {
     expect(bodies.final).toContain(`pull/12`);
     api.done();
   });
+
+  it('edits its one status comment while the build runs, then with the result', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client, statusEveryMs: 500 }) } });
+    const repo = await repoWithAgent('--write --sleep 2500');
+    const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two']), issue: 104 });
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    const edits: string[] = [];
+    const api = nock(GITHUB_API)
+      .persist()
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .post(`/repos/${owner}/${name}/issues/104/comments`)
+      .reply(201, { id: 888, html_url: 'https://github.com/c/888' })
+      .get(`/repos/${owner}/${name}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/pulls`)
+      .reply(201, { number: 13, html_url: `https://github.com/${owner}/${name}/pull/13`, head: { ref: 'x' } })
+      .patch(`/repos/${owner}/${name}/issues/comments/888`, (b: { body: string }) => Boolean(edits.push(b.body)))
+      .reply(200, { id: 888 });
+
+    await app.deliver('issues', payload);
+    const buildId = githubWorkflowId({ owner, repo: name, number: 104, kind: 'build' });
+    await harness.client.workflow.getHandle(buildId).result();
+    api.persist(false);
+
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    expect(edits.slice(0, -1).some((body) => /\*\*Widgets\*\*: running/.test(body))).toBe(true);
+    expect(edits.at(-1)).toMatch(/\*\*Widgets\*\*: completed/);
+    expect(new Set(edits).size).toBe(edits.length);
+  });
 });

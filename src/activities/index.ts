@@ -5,6 +5,8 @@ import { createAgentActivities } from './agent/agent-activities.js';
 import { reapOrphanedProcessGroups } from './agent/process-group.js';
 import { createCheckActivities } from './checks/check-activities.js';
 import { createDecomposeActivities } from './decompose/decompose-activities.js';
+import type { Client } from '@temporalio/client';
+import { createFeatureStatusActivities } from './feature-status-activities.js';
 import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   octokitFor?: (installationId: number) => Promise<GitHubClient>;
   /** GitHub as the app and as its installations, for reconcile passes. */
   reconcileGitHub?: ReconcileGitHub;
+  /** Temporal, for activities that query workflows (the live status comment). */
+  temporalClient?: Client;
   /** Starts a build for an issue that never had one (reconcile). */
   startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
   /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
@@ -66,6 +70,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
+    ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
   };
 }

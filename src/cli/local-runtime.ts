@@ -71,7 +71,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       maxConcurrentActivities: ctx.env.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
       shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: { ...activityDeps(ctx), startBuildIfNew: createTemporalProcessors({ client }).startBuildIfNew },
+      activityDeps: { ...activityDeps(ctx), temporalClient: client, startBuildIfNew: createTemporalProcessors({ client }).startBuildIfNew },
       logger: ctx.logger,
     });
     unregister = registerWorker(ctx.env.workDir, queues);

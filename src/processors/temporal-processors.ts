@@ -33,7 +33,12 @@ export interface TemporalProcessors extends ProcessorPort {
   startBuildIfNew(request: BuildRequest): Promise<StartResult>;
 }
 
-export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (workflowId: string) => string | undefined }): TemporalProcessors {
+export function createTemporalProcessors(deps: {
+  client: Client;
+  uiUrlOf?: (workflowId: string) => string | undefined;
+  /** How often, at most, a build's status comment is edited (default 30 s). */
+  statusEveryMs?: number;
+}): TemporalProcessors {
   const { client } = deps;
 
   async function start(workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
@@ -99,6 +104,7 @@ export function createTemporalProcessors(deps: { client: Client; uiUrlOf?: (work
               requestedBy: request.requestedBy,
               uiUrl: deps.uiUrlOf?.(workflowId),
               decomposeCwd: tmpdir(),
+              statusEveryMs: deps.statusEveryMs ?? 30_000,
             },
           ],
         }),

@@ -15,6 +15,8 @@ export interface BuildInput {
   uiUrl?: string;
   /** Directory an agent may use when asked to split the spec. */
   decomposeCwd: string;
+  /** How often, at most, the status comment is edited while the build runs. */
+  statusEveryMs: number;
 }
 
 export interface BuildResult {

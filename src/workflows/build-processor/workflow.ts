@@ -1,4 +1,4 @@
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
@@ -47,7 +47,7 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
     issueNumber: input.issueNumber,
     body: `aidp is building this issue for @${input.requestedBy}: splitting it into units.${input.uiUrl ? ` [Temporal Web UI](${input.uiUrl})` : ''}\n\nComment \`/aidp status\` for progress, \`/aidp pause\` or \`/aidp cancel\` to stop.`,
   });
-  const result = await executeChild(FeatureOrchestrationWorkflow, {
+  const feature = await startChild(FeatureOrchestrationWorkflow, {
     workflowId: featureWorkflowId,
     taskQueue: ORCHESTRATOR_QUEUE,
     args: [
@@ -63,6 +63,22 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
       },
     ],
   });
+
+  // The status comment follows the build, edited at most every statusEveryMs and only on change.
+  let done = false;
+  const live = (async () => {
+    let shown = '';
+    while (!(await condition(() => done, input.statusEveryMs))) {
+      const markdown = await github.featureStatusMarkdown({ workflowId: featureWorkflowId, uiUrl: input.uiUrl });
+      if (markdown && markdown !== shown) {
+        await github.updateComment({ ...target, commentId: comment.id, body: markdown });
+        shown = markdown;
+      }
+    }
+  })();
+  const result = await feature.result();
+  done = true;
+  await live;
   await github.updateComment({ ...target, commentId: comment.id, body: finalComment(result, input.uiUrl) });
   return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error };
 }

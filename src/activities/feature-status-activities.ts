@@ -1,0 +1,20 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { statusMarkdown } from '../workflows/build-processor/status-comment.js';
+import { orchestrationStatusQuery } from '../workflows/feature-orchestration/messages.js';
+
+/** A running feature's status as the Markdown of its status comment (queried through Temporal). */
+export function createFeatureStatusActivities(deps: { client?: Client }) {
+  return {
+    async featureStatusMarkdown(input: { workflowId: string; uiUrl?: string }): Promise<string | undefined> {
+      if (!deps.client) return undefined;
+      try {
+        const status = await deps.client.workflow.getHandle(input.workflowId).query(orchestrationStatusQuery);
+        return statusMarkdown(status, { uiUrl: input.uiUrl });
+      } catch (err) {
+        // Not started yet, or already closed: the final comment says the rest.
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  };
+}
