@@ -11,7 +11,6 @@ import {
 import type { FeatureOrchestrationWorkflow } from '../../workflows/feature-orchestration/workflow.js';
 import { engineConfig, loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
-import { positiveInt } from '../options.js';
 import { renderStatus } from '../progress-view.js';
 
 /** A client for commands that act on a run: they never start workers of their own. */
@@ -98,7 +97,10 @@ export function registerControlCommands(program: Command): void {
     .description('change how many units run at once, while the run goes on')
     .action(async (id: string, n: string) =>
       withFeature(id, async (handle) => {
-        const value = positiveInt('concurrency', 100)(n);
+        const value = Number(n);
+        if (!Number.isInteger(value) || value < 1 || value > 100) {
+          throw new InputError(`concurrency must be an integer from 1 to 100 (got "${n}")`);
+        }
         await mustBeRunning(handle);
         await handle.executeUpdate(adjustConcurrencyUpdate, { args: [value] });
         process.stdout.write(`${id} now runs up to ${value} units at once\n`);

@@ -5,6 +5,8 @@ import { prepareLocalFeature, resolveLocalRepo } from '../../features/local-feat
 import { workflowUiUrl } from '../../temporal/engine.js';
 import type { FeatureResult } from '../../workflows/feature-orchestration/messages.js';
 import { orchestrationStatusQuery } from '../../workflows/feature-orchestration/messages.js';
+import { QUEUE_KINDS } from '../../temporal/task-queues.js';
+import { servedQueues } from '../../temporal/worker-registry.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
@@ -85,6 +87,11 @@ export function registerRunCommand(program: Command): void {
         specText: text,
         overrides: { providers: agentOverride(opts), concurrency: opts.concurrency, maxIterations: opts.maxIterations },
       });
+      if (opts.detach && servedQueues(ctx.env.workDir).size < QUEUE_KINDS.length) {
+        throw new InputError(
+          `--detach needs a worker that outlives this command: start \`aidp start\` or \`aidp worker\` on ${ctx.env.workDir} first`,
+        );
+      }
       const runtime = await openLocalRuntime(ctx, { mode: opts.detach ? 'never' : 'auto' });
       try {
         const handle = await startFeature(runtime.client, feature);

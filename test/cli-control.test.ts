@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
+import { starts, waitFor } from './support/agent-log.js';
+import { runCli, SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows, testServerAddress } from './support/temporal.js';
+
+const env = () => ({ AIDP_ENGINE: 'temporal', TEMPORAL_ADDRESS: testServerAddress(), AIDP_WORKDIR: tempDir('cli-control') });
+
+describe('aidp commands on a running feature', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  beforeAll(async () => {
+    bundle = await bundleWorkflows();
+    harness = await startHarness({ bundle });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('status, pause, concurrency and resume act on the run and say what they did', async () => {
+    const repo = await createTestRepo();
+    const logDir = tempDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Steer from the CLI', ['One', 'Two', 'Three']), {
+      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 1500 --log ${logDir}`, args: [] }],
+      concurrency: 1,
+    });
+    await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
+    const id = handle.workflowId;
+
+    const status = await runCli(['status', id, '--json'], env());
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ workflowId: id, total_units: 3, concurrency: 1 });
+
+    const pause = await runCli(['pause', id], env());
+    expect(pause.exitCode).toBe(0);
+    expect(pause.stdout).toContain(`aidp resume ${id}`);
+    expect((await handle.query(orchestrationStatusQuery)).paused).toBe(true);
+
+    const refused = await runCli(['concurrency', id, '0'], env());
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe('aidp: concurrency must be an integer from 1 to 100 (got "0")');
+
+    const widen = await runCli(['concurrency', id, '3'], env());
+    expect(widen.exitCode).toBe(0);
+    expect((await handle.query(orchestrationStatusQuery)).concurrency).toBe(3);
+
+    expect((await runCli(['resume', id], env())).exitCode).toBe(0);
+    expect((await handle.result()).status).toBe('completed');
+  });
+
+  it('status of an unknown id is one line and exit 2', async () => {
+    const result = await runCli(['status', 'aidp/local/nothing-here/none'], env());
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('aidp: no feature run with id aidp/local/nothing-here/none');
+  });
+
+  it('run --detach refuses when no worker outlives the command', async () => {
+    const repo = await createTestRepo();
+    const result = await runCli(['run', '--repo', repo, '--text', '- [ ] x', '--detach'], env());
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--detach needs a worker/);
+  });
+});
