@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { createFeatureStatusActivities } from './feature-status-activities.js';
 import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
+import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
@@ -39,7 +40,7 @@ export interface ActivityDeps {
 }
 
 /** What the GitHub activities call: Probot's Octokit satisfies it. */
-export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient;
+export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient;
 
 function hostActivities(deps: ActivityDeps) {
   const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
@@ -70,6 +71,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
+    ...createCheckRunActivities({ octokitFor }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
   };

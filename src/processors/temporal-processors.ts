@@ -2,7 +2,9 @@ import { tmpdir } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { slugify } from '../activities/git/slug.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, PullRequestTarget, StartResult } from '../handlers/processor-port.js';
+import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
+import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import { featureIdOf } from '../workflows/build-processor/feature-id.js';
@@ -38,6 +40,8 @@ export function createTemporalProcessors(deps: {
   uiUrlOf?: (workflowId: string) => string | undefined;
   /** How often, at most, a build's status comment is edited (default 30 s). */
   statusEveryMs?: number;
+  /** CI fix runs allowed per failing head commit (`ci_fix.max_attempts`'s default). */
+  ciFixAttempts?: number;
 }): TemporalProcessors {
   const { client } = deps;
 
@@ -72,6 +76,28 @@ export function createTemporalProcessors(deps: {
       return { delivered: false, reason: reasonOf(err) };
     }
   }
+
+  const startPullRequestWork = (workflowId: string, request: PullRequestTarget & { kind: PullRequestWorkKind; instruction: string; reviewId?: number; requestedBy?: string }) =>
+    client.workflow.start<typeof PullRequestWorkWorkflow>('PullRequestWorkWorkflow', {
+      workflowId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      args: [
+        {
+          kind: request.kind,
+          owner: request.owner,
+          repo: request.repo,
+          installationId: request.installationId,
+          cloneUrl: request.cloneUrl,
+          defaultBranch: request.defaultBranch,
+          prNumber: request.prNumber,
+          headBranch: request.headBranch,
+          headSha: request.headSha,
+          instruction: request.instruction,
+          reviewId: request.reviewId,
+          requestedBy: request.requestedBy,
+        },
+      ],
+    });
 
   const processors: TemporalProcessors = {
     async startBuildIfNew(request: BuildRequest) {
@@ -116,11 +142,17 @@ export function createTemporalProcessors(deps: {
     async startReview() {
       throw new Error(notAvailable('reviews (`aidp-review`, `/aidp review`)'));
     },
-    async startCiFix() {
-      throw new Error(notAvailable('CI fixes (`aidp-fix-ci`, `/aidp fix-ci`)'));
+    async startCiFix(request) {
+      // One id per head commit: at most ciFixAttempts runs for the same failing commit.
+      const workflowId = `${githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'ci-fix' })}/${request.headSha.slice(0, 12)}`;
+      let attempts = 0;
+      for await (const _run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) attempts++;
+      if (attempts >= (deps.ciFixAttempts ?? 3)) return { workflowId, started: false };
+      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'ci-fix', instruction: '' }));
     },
-    async startChangeRequest() {
-      throw new Error(notAvailable('change requests (`/aidp change`)'));
+    async startChangeRequest(request) {
+      const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'change-request' });
+      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'change-request' }));
     },
     signalFeature: (request) =>
       message(request, (handle) =>

@@ -5,3 +5,4 @@ export { WorkLoopWorkflow } from './work-loop/workflow.js';
 export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';
 export { BuildProcessorWorkflow } from './build-processor/workflow.js';
 export { ReconcileWorkflow } from './reconcile/workflow.js';
+export { PullRequestWorkWorkflow } from './pr-work/workflow.js';

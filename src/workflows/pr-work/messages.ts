@@ -1,0 +1,26 @@
+export type PullRequestWorkKind = 'ci-fix' | 'change-request';
+
+export interface PullRequestWorkInput {
+  kind: PullRequestWorkKind;
+  owner: string;
+  repo: string;
+  installationId: number;
+  cloneUrl: string;
+  defaultBranch: string;
+  prNumber: number;
+  /** An aidp branch in the base repository (never a fork's). */
+  headBranch: string;
+  headSha: string;
+  /** What to change (`/aidp change`, a review's body); empty for a CI fix. */
+  instruction: string;
+  /** A review without a body: its inline comments say what to change. */
+  reviewId?: number;
+  requestedBy?: string;
+}
+
+export interface PullRequestWorkResult {
+  status: 'pushed' | 'failed';
+  sha?: string;
+  iterations: number;
+  reason?: string;
+}

@@ -1,0 +1,101 @@
+import { CancellationScope, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { featureSettings } from '../../features/feature-settings.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { WorkLoopWorkflow } from '../work-loop/workflow.js';
+import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
+const github = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '1m',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+});
+
+const TITLES = { 'ci-fix': 'aidp CI fix', 'change-request': 'aidp change request' } as const;
+
+function reasonOf(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(err);
+}
+
+/**
+ * CiFix and ChangeRequest: a work loop on the PR's own branch, fed the failed checks or the
+ * requested change; the fix is pushed to the PR, with a check run on its head and one reply.
+ */
+export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Promise<PullRequestWorkResult> {
+  const info = workflowInfo();
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
+  const name = TITLES[input.kind];
+  const check = await github.startCheckRun({ ...target, headSha: input.headSha, name, summary: 'aidp is working on this pull request.' });
+  const finish = async (result: PullRequestWorkResult): Promise<PullRequestWorkResult> => {
+    const pushed = result.status === 'pushed';
+    const summary = pushed
+      ? `Pushed ${result.sha?.slice(0, 7)} after ${result.iterations} iteration(s).`
+      : `No fix was pushed: ${result.reason}`;
+    await github.finishCheckRun({ ...target, checkRunId: check.id, conclusion: pushed ? 'success' : 'failure', title: name, summary });
+    const next = pushed ? '' : input.kind === 'ci-fix' ? ' Comment `/aidp fix-ci` to try again.' : ' Comment `/aidp change <what>` with more detail to try again.';
+    await github.postComment({ ...target, issueNumber: input.prNumber, body: `${name}: ${summary}${next}` });
+    return result;
+  };
+
+  const hostQueue = await claimHost();
+  const host = proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '30m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing'] },
+  });
+  let worktreePath: string | undefined;
+  try {
+    const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+    const settings = featureSettings(config);
+    const task =
+      input.kind === 'ci-fix'
+        ? `CI failed on this pull request. Make the failing checks pass.\n\n${await github.failedCheckOutput({ ...target, headSha: input.headSha })}`
+        : input.instruction ||
+          (input.reviewId
+            ? `A reviewer requested these changes:\n${await github.reviewComments({ ...target, prNumber: input.prNumber, reviewId: input.reviewId })}`
+            : 'A reviewer requested changes without saying which; read the pull request and improve it.');
+    const worktree = await host.prepareWorktree({
+      remoteUrl: input.cloneUrl,
+      baseBranch: input.headBranch,
+      featureSlug: `pr-${input.prNumber}`,
+      unitSlug: input.kind,
+      branch: input.headBranch,
+    });
+    worktreePath = worktree.worktreePath;
+    const loop = await executeChild(WorkLoopWorkflow, {
+      workflowId: `${info.workflowId}/loop`,
+      taskQueue: AGENT_QUEUE,
+      args: [
+        {
+          unitId: `pr-${input.prNumber}-${input.kind}`,
+          title: `${name} for pull request #${input.prNumber}`,
+          task,
+          conventions: settings.conventions,
+          worktreePath: worktree.worktreePath,
+          baseSha: worktree.baseSha,
+          hostQueue,
+          providers: settings.providers,
+          agentTimeoutMs: settings.agentTimeoutMs,
+          checks: settings.checks,
+          maxIterations: settings.maxIterations,
+          instructions: [],
+          promptKey: `pr-${input.prNumber}--${input.kind}--${info.runId.slice(0, 8)}`,
+        },
+      ],
+    });
+    if (!loop.ok) return await finish({ status: 'failed', iterations: loop.iterations, reason: loop.reason });
+    const commit = await host.commitAll({ worktreePath: worktree.worktreePath, message: `${name}\n\nRequested on #${input.prNumber}` });
+    if (!commit) return await finish({ status: 'failed', iterations: loop.iterations, reason: 'nothing changed' });
+    const pushed = await host.pushBranch({ worktreePath: worktree.worktreePath, branch: input.headBranch, remoteUrl: input.cloneUrl });
+    return await finish({ status: 'pushed', sha: pushed.sha, iterations: loop.iterations });
+  } catch (err) {
+    return finish({ status: 'failed', iterations: 0, reason: reasonOf(err) });
+  } finally {
+    const path = worktreePath;
+    if (path) await CancellationScope.nonCancellable(() => host.removeWorktree({ worktreePath: path }).catch(() => undefined));
+  }
+}

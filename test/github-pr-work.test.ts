@@ -1,0 +1,124 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nock from 'nock';
+import { ProbotOctokit } from 'probot';
+import { simpleGit } from 'simple-git';
+import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+import { blockNetwork, GITHUB_API } from './support/webhooks.js';
+
+const CLONE_BASE = 'https://github.com/local-test/';
+const HEAD = 'aidp/widgets/feature';
+const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
+
+/** A repo with an aidp PR branch that already holds one unit's work; its agent needs `word` in the prompt. */
+async function repoWithPullRequest(word: string): Promise<{ repo: string; headSha: string }> {
+  const repo = await createTestRepo({
+    aidpYml: `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write --require-prompt ${word}\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
+  });
+  const git = simpleGit(repo);
+  await git.checkout(['-b', HEAD]);
+  writeFileSync(join(repo, 'feature.txt'), 'the feature so far\n');
+  await git.add('.');
+  await git.commit('feature so far');
+  const headSha = (await git.revparse(['HEAD'])).trim();
+  await git.checkout('main');
+  return { repo, headSha };
+}
+
+function target(repo: string, headSha: string) {
+  return {
+    owner: 'octo-org',
+    repo: 'widgets',
+    installationId: 4242,
+    cloneUrl: `${CLONE_BASE}${basename(repo)}`,
+    defaultBranch: 'main',
+    prNumber: 9,
+    headBranch: HEAD,
+    headSha,
+    baseBranch: 'main',
+  };
+}
+
+describe('work on an aidp pull request branch', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  let processors: TemporalProcessors;
+  beforeAll(async () => {
+    blockNetwork();
+    bundle = await bundleWorkflows();
+    harness = await startHarness({
+      bundle,
+      octokitFor: async () => octokit(),
+      gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
+    });
+    processors = createTemporalProcessors({ client: harness.client });
+  });
+  afterEach(() => nock.cleanAll());
+  afterAll(async () => {
+    await harness?.close();
+    nock.enableNetConnect();
+  });
+
+  it('applies a requested change on the PR branch, pushes it, and reports on a check run and in one reply', async () => {
+    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING');
+    const bodies: Record<string, unknown> = {};
+    const api = nock(GITHUB_API)
+      .post('/repos/octo-org/widgets/check-runs', (b: Record<string, unknown>) => Boolean((bodies.started = b)))
+      .reply(201, { id: 55 })
+      .patch('/repos/octo-org/widgets/check-runs/55', (b: Record<string, unknown>) => Boolean((bodies.finished = b)))
+      .reply(200, { id: 55 })
+      .post('/repos/octo-org/widgets/issues/9/comments', (b: { body: string }) => Boolean((bodies.reply = b.body)))
+      .reply(201, { id: 1, html_url: 'https://github.com/c/1' });
+
+    const { workflowId, started } = await processors.startChangeRequest({
+      ...target(repo, headSha),
+      requestedBy: 'alice',
+      instruction: 'Please RENAME-THE-THING everywhere.',
+    });
+    expect(started).toBe(true);
+    const result = await harness.client.workflow.getHandle(workflowId).result();
+
+    api.done();
+    expect(result).toMatchObject({ status: 'pushed', iterations: 1 });
+    const git = simpleGit(repo);
+    expect((await git.revparse([HEAD])).trim()).toBe(result.sha);
+    expect((await git.raw(['rev-list', '--count', `${headSha}..${HEAD}`])).trim()).toBe('1');
+    expect(bodies.started).toMatchObject({ name: 'aidp change request', head_sha: headSha, status: 'in_progress' });
+    expect(bodies.finished).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(bodies.reply).toContain(`Pushed ${String(result.sha).slice(0, 7)}`);
+  });
+
+  it('feeds the failed check output and annotations to the agent and pushes the CI fix', async () => {
+    const { repo, headSha } = await repoWithPullRequest('units-missing');
+    const api = nock(GITHUB_API)
+      .post('/repos/octo-org/widgets/check-runs')
+      .reply(201, { id: 56 })
+      .get(`/repos/octo-org/widgets/commits/${headSha}/check-runs`)
+      .query(true)
+      .reply(200, { check_runs: [{ id: 7, name: 'test', conclusion: 'failure', output: { title: 'Tests failed', summary: 'no unit files', text: '' } }] })
+      .get('/repos/octo-org/widgets/check-runs/7/annotations')
+      .query(true)
+      .reply(200, [{ path: 'scripts/check-units.mjs', start_line: 3, annotation_level: 'failure', message: 'units-missing: add a unit file' }])
+      .patch('/repos/octo-org/widgets/check-runs/56', (b: { conclusion: string }) => b.conclusion === 'success')
+      .reply(200, { id: 56 })
+      .post('/repos/octo-org/widgets/issues/9/comments')
+      .reply(201, { id: 2, html_url: 'https://github.com/c/2' });
+
+    const first = await processors.startCiFix({ ...target(repo, headSha), failure: { source: 'check_suite', id: 1, conclusion: 'failure' } });
+    const duplicate = await processors.startCiFix({ ...target(repo, headSha), failure: { source: 'check_run', id: 7, conclusion: 'failure', name: 'test' } });
+    expect(first.started).toBe(true);
+    expect(duplicate).toEqual({ workflowId: first.workflowId, started: false });
+    const result = await harness.client.workflow.getHandle(first.workflowId).result();
+
+    api.done();
+    expect(result).toMatchObject({ status: 'pushed' });
+    expect((await simpleGit(repo).revparse([HEAD])).trim()).toBe(result.sha);
+  });
+});
