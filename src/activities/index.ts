@@ -11,6 +11,7 @@ import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
+import { createReviewActivities } from './github/reviews.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
@@ -72,6 +73,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
     ...createCheckRunActivities({ octokitFor }),
+    ...createReviewActivities({ octokitFor }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
   };

@@ -1,10 +1,10 @@
-import { tmpdir } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { slugify } from '../activities/git/slug.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, PullRequestTarget, StartResult } from '../handlers/processor-port.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
 import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
+import type { ReviewWorkflow } from '../workflows/review/workflow.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import { featureIdOf } from '../workflows/build-processor/feature-id.js';
@@ -129,7 +129,7 @@ export function createTemporalProcessors(deps: {
               featureSlug: `issue-${request.issueNumber}-${slugify(request.title, 30)}`,
               requestedBy: request.requestedBy,
               uiUrl: deps.uiUrlOf?.(workflowId),
-              decomposeCwd: tmpdir(),
+              decomposeCwd: '',
               statusEveryMs: deps.statusEveryMs ?? 30_000,
             },
           ],
@@ -139,8 +139,25 @@ export function createTemporalProcessors(deps: {
     async startPlan() {
       throw new Error(notAvailable('planning (`aidp-plan`, `/aidp plan`)'));
     },
-    async startReview() {
-      throw new Error(notAvailable('reviews (`aidp-review`, `/aidp review`)'));
+    async startReview(request) {
+      const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'review' });
+      return start(workflowId, () =>
+        client.workflow.start<typeof ReviewWorkflow>('ReviewWorkflow', {
+          workflowId,
+          taskQueue: ORCHESTRATOR_QUEUE,
+          args: [
+            {
+              owner: request.owner,
+              repo: request.repo,
+              installationId: request.installationId,
+              cloneUrl: request.cloneUrl,
+              defaultBranch: request.defaultBranch,
+              prNumber: request.prNumber,
+              agentCwd: '',
+            },
+          ],
+        }),
+      );
     },
     async startCiFix(request) {
       // One id per head commit: at most ciFixAttempts runs for the same failing commit.

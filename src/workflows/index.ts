@@ -6,3 +6,4 @@ export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';
 export { BuildProcessorWorkflow } from './build-processor/workflow.js';
 export { ReconcileWorkflow } from './reconcile/workflow.js';
 export { PullRequestWorkWorkflow } from './pr-work/workflow.js';
+export { ReviewWorkflow } from './review/workflow.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -34,6 +35,7 @@ export interface ExecuteAgentInput {
 
 export interface AskAgentInput {
   prompt: string;
+  /** Where the agent runs; empty: a scratch directory under the work dir. */
   cwd: string;
   providers: AgentProvider[];
   timeoutMs: number;
@@ -83,10 +85,13 @@ export function createAgentActivities(deps: AgentActivityDeps) {
 
     /** The stdout of the first provider that succeeds; a non-retryable `AgentFailed` when none does. */
     async askAgentForText(input: AskAgentInput): Promise<string> {
+      // No checkout to run in (a review reads its diff, a split reads its spec): an empty scratch dir.
+      const cwd = input.cwd || join(deps.workDir, 'scratch');
+      await mkdir(cwd, { recursive: true });
       const result = await runInActivity({
         providers: input.providers,
         prompt: input.prompt,
-        cwd: input.cwd,
+        cwd,
         timeoutMs: input.timeoutMs,
         promptDir,
         promptKey: `ask-${randomUUID()}`,

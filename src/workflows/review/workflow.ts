@@ -1,0 +1,57 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { featureSettings } from '../../features/feature-settings.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+
+export interface ReviewInput {
+  owner: string;
+  repo: string;
+  installationId: number;
+  cloneUrl: string;
+  defaultBranch: string;
+  prNumber: number;
+  /** Where the reviewer runs on its host; empty: a scratch directory (it reads the diff from its prompt). */
+  agentCwd: string;
+}
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
+const github = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '1m',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+});
+
+function reviewPrompt(pr: { title: string; body: string; diff: string; truncated: boolean }, conventions: string): string {
+  return [
+    '# Review this pull request',
+    'Write a code review in Markdown: correctness problems first, then missing tests, then style.',
+    'Quote file and line for each point. Do not approve or reject; only comment. Do not edit files.',
+    conventions.trim() ? `## Repository conventions\n${conventions.trim()}` : '',
+    `## ${pr.title}\n${pr.body}`,
+    `## Diff${pr.truncated ? ' (truncated)' : ''}\n\`\`\`diff\n${pr.diff}\n\`\`\``,
+  ]
+    .filter((s) => s !== '')
+    .join('\n\n');
+}
+
+/** `aidp-review`, `/aidp review`: an agent reads the diff and aidp posts its one review (never an approval). */
+export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: number }> {
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
+  const host = proxyActivities<HostActivities>({
+    taskQueue: await claimHost(),
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '1h',
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['ConfigInvalid', 'AgentFailed', 'AgentConfigInvalid'] },
+  });
+  const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+  const settings = featureSettings(config);
+  const pr = await github.pullRequestForReview({ ...target, prNumber: input.prNumber });
+  const review = await host.askAgentForText({
+    prompt: reviewPrompt(pr, settings.conventions),
+    cwd: input.agentCwd,
+    providers: settings.providers,
+    timeoutMs: settings.agentTimeoutMs,
+  });
+  const posted = await github.postReview({ ...target, prNumber: input.prNumber, body: `${review.trim()}\n\n— reviewed by aidp` });
+  return { reviewId: posted.id };
+}
