@@ -86,6 +86,9 @@ describe('a build started from GitHub', () => {
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
       .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
       .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/${payload.issue.number}/comments`)
+      .query(true)
+      .reply(200, [])
       .post(`/repos/${owner}/${name}/issues/${payload.issue.number}/comments`)
       .reply(201, { id: 501, html_url: 'https://github.com/c/501' });
 
@@ -115,6 +118,9 @@ describe('a build started from GitHub', () => {
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
       .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
       .reply(200, { permission: 'admin' })
+      .get(/\/issues\/\d+\/comments/)
+      .query(true)
+      .reply(200, [])
       .post(/\/issues\/\d+\/comments$/)
       .reply(201, { id: 502, html_url: 'https://github.com/c/502' })
       .post(/\/issues\/comments\/\d+\/reactions$/)
@@ -150,6 +156,9 @@ describe('a build started from GitHub', () => {
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
       .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
       .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/${issue}/comments`)
+      .query(true)
+      .reply(200, [])
       .post(`/repos/${owner}/${name}/issues/${issue}/comments`, (b: { body: string }) => Boolean((bodies.created = b.body)))
       .reply(201, { id: 777, html_url: 'https://github.com/c/777' })
       .get(`/repos/${owner}/${name}/pulls`)
@@ -185,6 +194,9 @@ describe('a build started from GitHub', () => {
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
       .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
       .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/104/comments`)
+      .query(true)
+      .reply(200, [])
       .post(`/repos/${owner}/${name}/issues/104/comments`)
       .reply(201, { id: 888, html_url: 'https://github.com/c/888' })
       .get(`/repos/${owner}/${name}/pulls`)
@@ -204,5 +216,43 @@ describe('a build started from GitHub', () => {
     expect(edits.slice(0, -1).some((body) => /\*\*Widgets\*\*: running/.test(body))).toBe(true);
     expect(edits.at(-1)).toMatch(/\*\*Widgets\*\*: completed/);
     expect(new Set(edits).size).toBe(edits.length);
+  });
+
+  it('builds the units of the latest plan comment, with the edits a person made to it', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
+    const repo = await repoWithAgent('--write');
+    const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['From the issue body']), issue: 105 });
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    const edited = ['<!-- aidp-plan -->', '### aidp plan', '```aidp-units', '- id: edited-by-a-person', '  title: Edited by a person', '```'].join('\n');
+    const api = nock(GITHUB_API)
+      .persist()
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/105/comments`)
+      .query(true)
+      .reply(200, [
+        { id: 1, body: `${edited.replace('Edited by a person', 'Forged')}`, user: { type: 'User' } },
+        { id: 2, body: edited, user: { type: 'Bot' } },
+      ])
+      .post(`/repos/${owner}/${name}/issues/105/comments`)
+      .reply(201, { id: 889, html_url: 'https://github.com/c/889' })
+      .get(`/repos/${owner}/${name}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/pulls`)
+      .reply(201, { number: 14, html_url: `https://github.com/${owner}/${name}/pull/14`, head: { ref: 'x' } })
+      .patch(`/repos/${owner}/${name}/issues/comments/889`)
+      .reply(200, { id: 889 });
+
+    await app.deliver('issues', payload);
+    const buildId = githubWorkflowId({ owner, repo: name, number: 105, kind: 'build' });
+    await harness.client.workflow.getHandle(buildId).result();
+    const feature = await harness.client.workflow.getHandle(featureIdOf(buildId)).result();
+    api.persist(false);
+
+    expect(feature.units.map((u: { spec: { title: string } }) => u.spec.title)).toEqual(['Edited by a person']);
   });
 });

@@ -11,6 +11,7 @@ import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
+import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
 import { createReviewActivities } from './github/reviews.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
@@ -41,7 +42,7 @@ export interface ActivityDeps {
 }
 
 /** What the GitHub activities call: Probot's Octokit satisfies it. */
-export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient;
+export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient & PlanClient;
 
 function hostActivities(deps: ActivityDeps) {
   const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
@@ -74,6 +75,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createCommentActivities({ octokitFor }),
     ...createCheckRunActivities({ octokitFor }),
     ...createReviewActivities({ octokitFor }),
+    ...createPlanActivities({ octokitFor }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
   };

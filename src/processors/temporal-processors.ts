@@ -4,6 +4,7 @@ import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, PullRequestTarget, StartResult } from '../handlers/processor-port.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
 import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
+import type { PlanWorkflow } from '../workflows/plan/workflow.js';
 import type { ReviewWorkflow } from '../workflows/review/workflow.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
@@ -136,8 +137,26 @@ export function createTemporalProcessors(deps: {
         }),
       );
     },
-    async startPlan() {
-      throw new Error(notAvailable('planning (`aidp-plan`, `/aidp plan`)'));
+    async startPlan(request) {
+      const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'plan' });
+      return start(workflowId, () =>
+        client.workflow.start<typeof PlanWorkflow>('PlanWorkflow', {
+          workflowId,
+          taskQueue: ORCHESTRATOR_QUEUE,
+          args: [
+            {
+              owner: request.owner,
+              repo: request.repo,
+              installationId: request.installationId,
+              cloneUrl: request.cloneUrl,
+              defaultBranch: request.defaultBranch,
+              issueNumber: request.issueNumber,
+              title: request.title,
+              body: request.body,
+            },
+          ],
+        }),
+      );
     },
     async startReview(request) {
       const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'review' });
@@ -192,8 +211,4 @@ export function createTemporalProcessors(deps: {
     },
   };
   return processors;
-}
-
-function notAvailable(what: string): string {
-  return `${what} are not available in this version of aidp yet`;
 }

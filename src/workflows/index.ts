@@ -7,3 +7,4 @@ export { BuildProcessorWorkflow } from './build-processor/workflow.js';
 export { ReconcileWorkflow } from './reconcile/workflow.js';
 export { PullRequestWorkWorkflow } from './pr-work/workflow.js';
 export { ReviewWorkflow } from './review/workflow.js';
+export { PlanWorkflow } from './plan/workflow.js';

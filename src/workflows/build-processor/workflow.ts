@@ -41,6 +41,9 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
     return { status: 'failed', error: why };
   }
 
+  // A plan comment (with a person's edits) wins over the issue body.
+  const plan = await github.latestPlan({ ...target, issueNumber: input.issueNumber });
+  const specText = plan ? `# ${input.title}\n\n${plan}` : input.body;
   const featureWorkflowId = featureIdOf(info.workflowId);
   const comment = await github.postComment({
     ...target,
@@ -54,7 +57,7 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
       {
         title: input.title,
         featureSlug: input.featureSlug,
-        specText: input.body,
+        specText,
         repo: { remoteUrl: input.cloneUrl, baseBranch: input.defaultBranch },
         decomposeCwd: input.decomposeCwd,
         settings: featureSettings(config),

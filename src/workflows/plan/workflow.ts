@@ -1,0 +1,52 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { featureSettings } from '../../features/feature-settings.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { renderNeedsInput, renderPlan } from './plan-comment.js';
+
+export interface PlanInput {
+  owner: string;
+  repo: string;
+  installationId: number;
+  cloneUrl: string;
+  defaultBranch: string;
+  issueNumber: number;
+  title: string;
+  body: string;
+}
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
+const github = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '1m',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+});
+
+/** `aidp-plan`, `/aidp plan`: units proposed in one plan comment (edited on re-plan) and a state label. */
+export async function PlanWorkflow(input: PlanInput): Promise<{ status: 'ready' | 'needs_input'; units: number }> {
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo, issueNumber: input.issueNumber };
+  const host = proxyActivities<HostActivities>({
+    taskQueue: await claimHost(),
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '30m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid'] },
+  });
+  const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+  const settings = featureSettings(config);
+  const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
+    startToCloseTimeout: settings.agentTimeoutMs * 2 + 60_000,
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed', 'AgentFailed'] },
+  });
+  try {
+    const units = await decomposeFeature({ specText: `# ${input.title}\n\n${input.body}`, repoDir: '', providers: settings.providers, timeoutMs: settings.agentTimeoutMs });
+    await github.upsertPlanComment({ ...target, body: renderPlan(units) });
+    await github.setStateLabel({ ...target, add: config.labels.ready, remove: config.labels.needs_input });
+    return { status: 'ready', units: units.length };
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (!(cause instanceof ApplicationFailure)) throw err;
+    await github.upsertPlanComment({ ...target, body: renderNeedsInput(cause.message) });
+    await github.setStateLabel({ ...target, add: config.labels.needs_input, remove: config.labels.ready });
+    return { status: 'needs_input', units: 0 };
+  }
+}
