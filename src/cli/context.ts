@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { credentialHelperEnv } from '../github/git-credential.js';
 import { Probot } from 'probot';
 import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
@@ -55,8 +57,13 @@ function githubClients(env: EnvConfig): Pick<ActivityDeps, 'octokitFor' | 'recon
   };
 }
 
+/** The installed CLI, which git runs as its credential helper. */
+const AIDP_BIN = fileURLToPath(new URL('../../../bin/aidp.js', import.meta.url));
+
 export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
+    // With an app, git asks `aidp git-credential` for installation tokens: none in URLs or env.
+    gitEnv: appIsConfigured(ctx.env) ? credentialHelperEnv(AIDP_BIN) : undefined,
     ...githubClients(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { registerControlCommands } from './commands/control.js';
 import { registerExecCommand } from './commands/exec.js';
+import { registerGitCredentialCommand } from './commands/git-credential.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommands } from './commands/serve.js';
 import { InputError } from './input-error.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerExecCommand(program);
   registerControlCommands(program);
+  registerGitCredentialCommand(program);
   return program;
 }
 

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { Probot } from 'probot';
+import { appIsConfigured } from '../../config/env.js';
+import { answerCredentialRequest } from '../../github/git-credential.js';
+import { loadCliContext } from '../context.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerGitCredentialCommand(program: Command): void {
+  program
+    .command('git-credential <action>')
+    .description('git credential helper: installation tokens for the app\'s repositories (set up by aidp workers; not for people)')
+    .action(async (action: string) => {
+      const request = await readStdin();
+      const ctx = loadCliContext({ interactive: true });
+      if (!appIsConfigured(ctx.env)) return;
+      const baseUrl = ctx.env.gheHost ? `${ctx.env.gheProtocol}://${ctx.env.gheHost}/api/v3` : undefined;
+      const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl });
+      const answer = await answerCredentialRequest(action, request, {
+        githubHost: ctx.env.gheHost ?? 'github.com',
+        tokens: {
+          async tokenFor(owner, repo) {
+            const app = await probot.auth();
+            const { data: installation } = await app.rest.apps.getRepoInstallation({ owner, repo });
+            const { data } = await app.rest.apps.createInstallationAccessToken({
+              installation_id: installation.id,
+              repositories: [repo],
+              permissions: { contents: 'write' },
+            });
+            return data.token;
+          },
+        },
+      });
+      process.stdout.write(answer);
+    });
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { answerCredentialRequest, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tokens = { tokenFor: async (owner: string, repo: string) => `ghs_token_for_${owner}_${repo}` };
+
+describe('the git credential helper', () => {
+  it('answers git with an installation token for the repository in the path', async () => {
+    const answer = await answerCredentialRequest('get', 'protocol=https\nhost=github.com\npath=octo-org/widgets.git\n', { githubHost: 'github.com', tokens });
+    expect(answer).toBe('username=x-access-token\npassword=ghs_token_for_octo-org_widgets\n');
+  });
+
+  it('says nothing for another host, another protocol, no path, or store and erase', async () => {
+    const opts = { githubHost: 'github.com', tokens };
+    expect(await answerCredentialRequest('get', 'protocol=https\nhost=gitlab.com\npath=a/b.git\n', opts)).toBe('');
+    expect(await answerCredentialRequest('get', 'protocol=ssh\nhost=github.com\npath=a/b.git\n', opts)).toBe('');
+    expect(await answerCredentialRequest('get', 'protocol=https\nhost=github.com\n', opts)).toBe('');
+    expect(await answerCredentialRequest('store', 'protocol=https\nhost=github.com\npath=a/b.git\n', opts)).toBe('');
+  });
+
+  it('refuses paths that are not owner/repo', () => {
+    expect(repositoryOf('octo-org/widgets.git')).toEqual({ owner: 'octo-org', repo: 'widgets' });
+    expect(repositoryOf('../../etc/passwd')).toBeUndefined();
+    expect(repositoryOf('a/b/c')).toBeUndefined();
+  });
+
+  it('is set up for git through config in the environment, which holds no secret', () => {
+    const env = credentialHelperEnv('/opt/aidp/bin/aidp.js');
+    expect(env.GIT_CONFIG_KEY_0).toBe('credential.helper');
+    expect(env.GIT_CONFIG_VALUE_0).toMatch(/aidp\.js" git-credential$/);
+    expect(env.GIT_CONFIG_KEY_1).toBe('credential.useHttpPath');
+    expect(Object.values(env).join(' ')).not.toMatch(/ghs_|token|password/i);
+  });
+
+  it('gives real git the token through the helper protocol (git credential fill)', async () => {
+    const helper = join(here, 'fixtures', 'credential-helper.mjs');
+    const result = await execa('git', ['credential', 'fill'], {
+      input: 'url=https://github.com/octo-org/widgets.git\n\n',
+      env: {
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: 'credential.helper',
+        GIT_CONFIG_VALUE_0: `!"${process.execPath}" "${helper}"`,
+        GIT_CONFIG_KEY_1: 'credential.useHttpPath',
+        GIT_CONFIG_VALUE_1: 'true',
+      },
+    });
+    expect(result.stdout).toContain('username=x-access-token');
+    expect(result.stdout).toContain('password=ghs_token_for_octo-org_widgets');
+  });
+});
