@@ -36,7 +36,7 @@ describe('the reconcile fallback', () => {
     nock.enableNetConnect();
   });
 
-  it('starts the build of a labelled issue whose webhook never arrived, once; a second pass starts nothing', async () => {
+  it('starts what missed webhooks would have (a labelled issue, failed CI on an aidp PR but not a fork\'s), once; a second pass starts nothing', async () => {
     const repo = await createTestRepo({
       aidpYml: `agents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write --sleep 5000\n`,
     });
@@ -66,7 +66,25 @@ describe('the reconcile fallback', () => {
       .get('/repos/octo-org/gadgets/collaborators/reader/permission')
       .reply(200, { permission: 'read' })
       .post(/\/repos\/octo-org\/gadgets\/issues\/301\/comments/)
-      .reply(201, { id: 1, html_url: 'https://github.com/c/1' });
+      .reply(201, { id: 1, html_url: 'https://github.com/c/1' })
+      .get(/\/repos\/octo-org\/gadgets\/issues\/301\/comments/)
+      .query(true)
+      .reply(200, [])
+      .get('/repos/octo-org/gadgets/pulls')
+      .query(true)
+      .reply(200, [
+        { number: 401, head: { ref: 'aidp/gadgets/feature', sha: 'a'.repeat(40), repo: { full_name: 'octo-org/gadgets' } }, base: { ref: 'main', repo: { full_name: 'octo-org/gadgets' } } },
+        { number: 402, head: { ref: 'aidp/fork/feature', sha: 'b'.repeat(40), repo: { full_name: 'someone/gadgets' } }, base: { ref: 'main', repo: { full_name: 'octo-org/gadgets' } } },
+        { number: 403, head: { ref: 'my-branch', sha: 'c'.repeat(40), repo: { full_name: 'octo-org/gadgets' } }, base: { ref: 'main', repo: { full_name: 'octo-org/gadgets' } } },
+      ])
+      .get(`/repos/octo-org/gadgets/commits/${'a'.repeat(40)}/check-runs`)
+      .query(true)
+      .reply(200, { check_runs: [{ id: 9, name: 'test', conclusion: 'failure' }] })
+      .post('/repos/octo-org/gadgets/check-runs')
+      .reply(201, { id: 10 })
+      .get('/repos/octo-org/gadgets/check-runs/9/annotations')
+      .query(true)
+      .reply(200, []);
 
     const pass = () =>
       harness.client.workflow.execute('ReconcileWorkflow', {
@@ -78,10 +96,13 @@ describe('the reconcile fallback', () => {
     const second = await pass();
 
     const buildId = githubWorkflowId({ owner: 'octo-org', repo: 'gadgets', number: 301, kind: 'build' });
-    expect(first).toEqual({ checked: 1, started: [buildId] });
-    expect(second).toEqual({ checked: 1, started: [] });
+    const ciFixId = `${githubWorkflowId({ owner: 'octo-org', repo: 'gadgets', number: 401, kind: 'ci-fix' })}/${'a'.repeat(12)}`;
+    expect(first).toEqual({ checked: 2, started: [buildId, ciFixId] });
+    expect(second).toEqual({ checked: 2, started: [] });
     expect((await harness.client.workflow.getHandle(buildId).describe()).type).toBe('BuildProcessorWorkflow');
+    expect((await harness.client.workflow.getHandle(ciFixId).describe()).type).toBe('PullRequestWorkWorkflow');
     await harness.client.workflow.getHandle(buildId).terminate('test done');
+    await harness.client.workflow.getHandle(ciFixId).terminate('test done');
     github.persist(false);
   });
 

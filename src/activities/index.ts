@@ -17,7 +17,7 @@ import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-r
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
-import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
@@ -37,6 +37,8 @@ export interface ActivityDeps {
   temporalClient?: Client;
   /** Starts a build for an issue that never had one (reconcile). */
   startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
+  /** Starts a CI fix for a failed aidp PR (reconcile). */
+  startCiFix?: (request: CiFixRequest) => Promise<StartResult>;
   /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
   gitEnv?: Record<string, string>;
 }
@@ -77,7 +79,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createReviewActivities({ octokitFor }),
     ...createPlanActivities({ octokitFor }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
-    ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew }),
+    ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew, startCiFix: deps.startCiFix }),
   };
 }
 

@@ -34,6 +34,12 @@ export interface WorkerPlan {
   serveMetrics?: boolean;
 }
 
+/** What a reconcile pass starts, through the same processors the webhooks use. */
+function reconcileStarts(client: Client) {
+  const processors = createTemporalProcessors({ client });
+  return { startBuildIfNew: processors.startBuildIfNew, startCiFix: processors.startCiFix };
+}
+
 /** Temporal (embedded or cluster), a client, and workers in this process when needed. */
 export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promise<LocalRuntime> {
   const endpoint = await openEngine(engineConfig(ctx.env));
@@ -71,7 +77,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       maxConcurrentActivities: ctx.env.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
       shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: { ...activityDeps(ctx), temporalClient: client, startBuildIfNew: createTemporalProcessors({ client }).startBuildIfNew },
+      activityDeps: { ...activityDeps(ctx), temporalClient: client, ...reconcileStarts(client) },
       logger: ctx.logger,
     });
     unregister = registerWorker(ctx.env.workDir, queues);

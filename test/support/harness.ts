@@ -66,6 +66,7 @@ export async function startHarness(opts: {
       gitEnv: opts.gitEnv,
       reconcileGitHub: opts.reconcileGitHub,
       startBuildIfNew: createTemporalProcessors({ client: temporal.client }).startBuildIfNew,
+      startCiFix: createTemporalProcessors({ client: temporal.client }).startCiFix,
       temporalClient: temporal.client,
     },
     logger,

@@ -1,4 +1,4 @@
-import type { BuildRequest } from '../../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
 
 /** The GitHub calls a reconcile pass makes; Probot's Octokit satisfies it. */
 export interface ReconcileClient {
@@ -77,4 +77,45 @@ export async function findLabelledIssues(github: ReconcileGitHub, buildLabel: st
     }
   }
   return targets;
+}
+
+/** Open aidp PRs (head branch `aidp/…` in the same repository) whose head commit has a failed check. */
+export async function findFailedAidpPullRequests(github: ReconcileGitHub): Promise<CiFixRequest[]> {
+  const found: CiFixRequest[] = [];
+  const app = await github.app();
+  for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
+    for (const installation of page.data as Array<{ id: number }>) {
+      const client = await github.installation(installation.id);
+      for await (const repos of client.paginate.iterator('GET /installation/repositories', { per_page: 100 })) {
+        const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
+        for (const repository of list as Array<{ name: string; full_name?: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
+          const owner = repository.owner.login;
+          for await (const pulls of client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo: repository.name, state: 'open', per_page: 100 })) {
+            for (const pr of pulls.data as Array<{ number: number; head: { ref: string; sha: string; repo?: { full_name?: string } | null }; base: { ref: string; repo?: { full_name?: string } } }>) {
+              if (!pr.head.ref.startsWith('aidp/') || pr.head.repo?.full_name !== pr.base.repo?.full_name) continue;
+              const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo: repository.name, ref: pr.head.sha, per_page: 100 });
+              const failed = ((data as { check_runs?: Array<{ id: number; name: string; conclusion: string | null }> }).check_runs ?? []).find(
+                (run) => run.conclusion === 'failure' || run.conclusion === 'timed_out',
+              );
+              if (!failed) continue;
+              found.push({
+                owner,
+                repo: repository.name,
+                installationId: installation.id,
+                cloneUrl: repository.clone_url,
+                defaultBranch: repository.default_branch,
+                prNumber: pr.number,
+                headBranch: pr.head.ref,
+                headSha: pr.head.sha,
+                baseBranch: pr.base.ref,
+                failure: { source: 'check_run', id: failed.id, conclusion: failed.conclusion ?? 'failure', name: failed.name },
+              });
+              if (found.length >= MAX_TARGETS) return found;
+            }
+          }
+        }
+      }
+    }
+  }
+  return found;
 }

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
 
-const { reconcileBuilds } = proxyActivities<OrchestratorActivities>({
+const { reconcileBuilds, reconcileCiFailures } = proxyActivities<OrchestratorActivities>({
   // Paging through every installed repository takes a while on a big installation.
   startToCloseTimeout: '10m',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
@@ -13,5 +13,7 @@ export interface ReconcileInput {
 
 /** Run by the `aidp-reconcile` schedule: the fallback for webhooks that never arrived. */
 export async function ReconcileWorkflow(input: ReconcileInput): Promise<{ checked: number; started: string[] }> {
-  return reconcileBuilds({ buildLabel: input.buildLabel });
+  const builds = await reconcileBuilds({ buildLabel: input.buildLabel });
+  const ciFixes = await reconcileCiFailures();
+  return { checked: builds.checked + ciFixes.checked, started: [...builds.started, ...ciFixes.started] };
 }
