@@ -151,4 +151,34 @@ describe('work on an aidp pull request branch', () => {
     expect(review.event).toBe('COMMENT');
     expect(review.body).toContain('feature.txt:1 needs a test.');
   });
+
+  it('stops CI fixes for one commit at the repository\'s ci_fix.max_attempts, saying so', async () => {
+    const { repo, headSha } = await repoWithPullRequest('never-in-the-prompt');
+    writeFileSync(join(repo, '.github', 'aidp.yml'), `max_iterations: 1\nci_fix:\n  max_attempts: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --noop\n`);
+    await simpleGit(repo).add('.');
+    await simpleGit(repo).commit('one attempt only');
+    const replies: string[] = [];
+    const api = nock(GITHUB_API)
+      .persist()
+      .post('/repos/octo-org/widgets/check-runs')
+      .reply(201, { id: 57 })
+      .get(`/repos/octo-org/widgets/commits/${headSha}/check-runs`)
+      .query(true)
+      .reply(200, { check_runs: [] })
+      .patch('/repos/octo-org/widgets/check-runs/57')
+      .reply(200, { id: 57 })
+      .post('/repos/octo-org/widgets/issues/9/comments', (b: { body: string }) => Boolean(replies.push(b.body)))
+      .reply(201, { id: 3, html_url: 'https://github.com/c/3' });
+
+    const first = await processors.startCiFix(target(repo, headSha));
+    expect(await harness.client.workflow.getHandle(first.workflowId).result()).toMatchObject({ status: 'failed' });
+    const second = await processors.startCiFix(target(repo, headSha));
+    expect(second).toEqual({ workflowId: first.workflowId, started: true });
+    const result = await harness.client.workflow.getHandle(second.workflowId).result();
+    api.persist(false);
+
+    expect(result).toEqual({ status: 'failed', iterations: 0, reason: 'ci_fix.max_attempts reached for this commit' });
+    expect(replies).toHaveLength(2);
+    expect(replies[1]).toMatch(/not trying again: 1 attempt/);
+  });
 });

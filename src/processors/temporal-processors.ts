@@ -31,6 +31,9 @@ function reasonOf(err: unknown): string {
  * the issue or PR number and the kind, so a redelivered webhook or a second label finds the
  * running workflow instead of starting another.
  */
+/** `ci_fix.max_attempts` can be at most this (see the repo config schema). */
+const MAX_CI_FIX_ATTEMPTS = 20;
+
 export interface TemporalProcessors extends ProcessorPort {
   /** For reconcile: starts a build only when the issue never had one (running or finished). */
   startBuildIfNew(request: BuildRequest): Promise<StartResult>;
@@ -41,7 +44,7 @@ export function createTemporalProcessors(deps: {
   uiUrlOf?: (workflowId: string) => string | undefined;
   /** How often, at most, a build's status comment is edited (default 30 s). */
   statusEveryMs?: number;
-  /** CI fix runs allowed per failing head commit (`ci_fix.max_attempts`'s default). */
+  /** A ceiling on CI fix runs per failing head commit; the repo's `ci_fix.max_attempts` applies below it. */
   ciFixAttempts?: number;
 }): TemporalProcessors {
   const { client } = deps;
@@ -78,7 +81,7 @@ export function createTemporalProcessors(deps: {
     }
   }
 
-  const startPullRequestWork = (workflowId: string, request: PullRequestTarget & { kind: PullRequestWorkKind; instruction: string; reviewId?: number; requestedBy?: string }) =>
+  const startPullRequestWork = (workflowId: string, request: PullRequestTarget & { kind: PullRequestWorkKind; instruction: string; reviewId?: number; requestedBy?: string; attempt: number }) =>
     client.workflow.start<typeof PullRequestWorkWorkflow>('PullRequestWorkWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
@@ -96,6 +99,7 @@ export function createTemporalProcessors(deps: {
           instruction: request.instruction,
           reviewId: request.reviewId,
           requestedBy: request.requestedBy,
+          attempt: request.attempt,
         },
       ],
     });
@@ -183,12 +187,13 @@ export function createTemporalProcessors(deps: {
       const workflowId = `${githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'ci-fix' })}/${request.headSha.slice(0, 12)}`;
       let attempts = 0;
       for await (const _run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) attempts++;
-      if (attempts >= (deps.ciFixAttempts ?? 3)) return { workflowId, started: false };
-      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'ci-fix', instruction: '' }));
+      // The workflow stops at the repository's ci_fix.max_attempts; this is the hard ceiling.
+      if (attempts >= (deps.ciFixAttempts ?? MAX_CI_FIX_ATTEMPTS)) return { workflowId, started: false };
+      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'ci-fix', instruction: '', attempt: attempts + 1 }));
     },
     async startChangeRequest(request) {
       const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'change-request' });
-      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'change-request' }));
+      return start(workflowId, () => startPullRequestWork(workflowId, { ...request, kind: 'change-request', attempt: 1 }));
     },
     signalFeature: (request) =>
       message(request, (handle) =>

@@ -16,6 +16,8 @@ export interface PullRequestWorkInput {
   /** A review without a body: its inline comments say what to change. */
   reviewId?: number;
   requestedBy?: string;
+  /** Which run this is for the same head commit (CI fixes stop at `ci_fix.max_attempts`). */
+  attempt: number;
 }
 
 export interface PullRequestWorkResult {

@@ -27,6 +27,29 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
   const info = workflowInfo();
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
   const name = TITLES[input.kind];
+  const hostQueue = await claimHost();
+  const host = proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '30m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing'] },
+  });
+  let config;
+  try {
+    config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+  } catch (err) {
+    await github.postComment({ ...target, issueNumber: input.prNumber, body: `${name}: could not start: ${reasonOf(err)}` });
+    return { status: 'failed', iterations: 0, reason: reasonOf(err) };
+  }
+  if (input.kind === 'ci-fix' && input.attempt > config.ci_fix.max_attempts) {
+    await github.postComment({
+      ...target,
+      issueNumber: input.prNumber,
+      body: `${name}: not trying again: ${config.ci_fix.max_attempts} attempt(s) on this commit already (\`ci_fix.max_attempts\`). Push a fix, or comment \`/aidp fix-ci\` after a new commit.`,
+    });
+    return { status: 'failed', iterations: 0, reason: 'ci_fix.max_attempts reached for this commit' };
+  }
   const check = await github.startCheckRun({ ...target, headSha: input.headSha, name, summary: 'aidp is working on this pull request.' });
   const finish = async (result: PullRequestWorkResult): Promise<PullRequestWorkResult> => {
     const pushed = result.status === 'pushed';
@@ -39,17 +62,8 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     return result;
   };
 
-  const hostQueue = await claimHost();
-  const host = proxyActivities<HostActivities>({
-    taskQueue: hostQueue,
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing'] },
-  });
   let worktreePath: string | undefined;
   try {
-    const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
     const settings = featureSettings(config);
     const task =
       input.kind === 'ci-fix'
