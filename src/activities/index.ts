@@ -21,6 +21,9 @@ import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/proces
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
+import type { AidpMetrics } from '../metrics/metrics.js';
+import { createOutcomeMetricActivities } from './outcome-metrics.js';
+import { recordAgentRun, recordChecks } from './recorded-metrics.js';
 
 export interface ActivityDeps {
   workDir: string;
@@ -39,6 +42,8 @@ export interface ActivityDeps {
   startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
   /** Starts a CI fix for a failed aidp PR (reconcile). */
   startCiFix?: (request: CiFixRequest) => Promise<StartResult>;
+  /** aidp's metrics in this process, when it serves /metrics. */
+  metrics?: AidpMetrics;
   /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
   gitEnv?: Record<string, string>;
 }
@@ -47,7 +52,6 @@ export interface ActivityDeps {
 export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient & PlanClient;
 
 function hostActivities(deps: ActivityDeps) {
-  const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
   const git = createGitActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv });
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
@@ -55,8 +59,27 @@ function hostActivities(deps: ActivityDeps) {
     ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror })),
     ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
-    ...createAgentActivities({ workDir: deps.workDir, ...secrets }),
-    ...createCheckActivities({ workDir: deps.workDir, ...secrets }),
+    ...measuredAgentAndChecks(deps),
+  };
+}
+
+/** Agents and checks, with their durations observed into the metrics. */
+function measuredAgentAndChecks(deps: ActivityDeps) {
+  const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
+  const agents = createAgentActivities({ workDir: deps.workDir, ...secrets });
+  const checks = createCheckActivities({ workDir: deps.workDir, ...secrets });
+  return {
+    ...agents,
+    async executeAgent(input: Parameters<typeof agents.executeAgent>[0]) {
+      const run = await agents.executeAgent(input);
+      recordAgentRun(deps.metrics, run);
+      return run;
+    },
+    async runChecks(input: Parameters<typeof checks.runChecks>[0]) {
+      const results = await checks.runChecks(input);
+      recordChecks(deps.metrics, results);
+      return results;
+    },
   };
 }
 
@@ -79,6 +102,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createReviewActivities({ octokitFor }),
     ...createPlanActivities({ octokitFor }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
+    ...createOutcomeMetricActivities({ metrics: deps.metrics }),
     ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew, startCiFix: deps.startCiFix }),
   };
 }

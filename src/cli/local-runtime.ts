@@ -35,8 +35,8 @@ export interface WorkerPlan {
 }
 
 /** What a reconcile pass starts, through the same processors the webhooks use. */
-function reconcileStarts(client: Client) {
-  const processors = createTemporalProcessors({ client });
+function reconcileStarts(client: Client, metrics?: AidpMetrics) {
+  const processors = createTemporalProcessors({ client, metrics });
   return { startBuildIfNew: processors.startBuildIfNew, startCiFix: processors.startCiFix };
 }
 
@@ -77,7 +77,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       maxConcurrentActivities: ctx.env.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
       shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: { ...activityDeps(ctx), temporalClient: client, ...reconcileStarts(client) },
+      activityDeps: { ...activityDeps(ctx), temporalClient: client, metrics, ...reconcileStarts(client, metrics) },
       logger: ctx.logger,
     });
     unregister = registerWorker(ctx.env.workDir, queues);

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { slugify } from '../activities/git/slug.js';
-import { githubWorkflowId } from '../github/workflow-ids.js';
+import { githubWorkflowId, parseGithubWorkflowId } from '../github/workflow-ids.js';
+import type { AidpMetrics } from '../metrics/metrics.js';
 import type { BuildRequest, ItemRef, MessageResult, ProcessorPort, PullRequestTarget, StartResult } from '../handlers/processor-port.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
 import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
@@ -44,6 +45,8 @@ export function createTemporalProcessors(deps: {
   uiUrlOf?: (workflowId: string) => string | undefined;
   /** How often, at most, a build's status comment is edited (default 30 s). */
   statusEveryMs?: number;
+  /** Counts the workflows started (`aidp_workflows_started_total`). */
+  metrics?: Pick<AidpMetrics, 'workflowsStarted'>;
   /** A ceiling on CI fix runs per failing head commit; the repo's `ci_fix.max_attempts` applies below it. */
   ciFixAttempts?: number;
 }): TemporalProcessors {
@@ -52,6 +55,7 @@ export function createTemporalProcessors(deps: {
   async function start(workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
     try {
       await run();
+      deps.metrics?.workflowsStarted.inc({ workflow: parseGithubWorkflowId(workflowId)?.kind ?? 'other' });
       return { workflowId, started: true };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };

@@ -43,6 +43,7 @@ export async function startHarness(opts: {
   octokitFor?: ActivityDeps['octokitFor'];
   gitEnv?: ActivityDeps['gitEnv'];
   reconcileGitHub?: ActivityDeps['reconcileGitHub'];
+  metrics?: ActivityDeps['metrics'];
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -68,6 +69,7 @@ export async function startHarness(opts: {
       startBuildIfNew: createTemporalProcessors({ client: temporal.client }).startBuildIfNew,
       startCiFix: createTemporalProcessors({ client: temporal.client }).startCiFix,
       temporalClient: temporal.client,
+      metrics: opts.metrics,
     },
     logger,
   });

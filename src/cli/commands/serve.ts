@@ -35,7 +35,7 @@ function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoi
     baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
     logger: ctx.logger,
     app: createApp({
-      processors: createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id) }),
+      processors: createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id), metrics }),
       permissions: createPermissionChecker(),
       appId: env.appId,
       metrics,

@@ -36,6 +36,11 @@ import {
   type UnitState,
 } from './messages.js';
 
+const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 3 },
+});
+
 function failureMessage(err: unknown): string {
   let current: unknown = err;
   // The innermost cause says what happened; the outer ones only say where.
@@ -126,7 +131,9 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
   setHandler(progressQuery, () => state.progress());
   setHandler(agentDetailsQuery, () => state.agentDetails());
 
+  const ranThisRun = new Set<string>();
   const runUnit = async (unit: UnitState): Promise<void> => {
+    ranThisRun.add(unit.spec.id);
     unit.status = 'running';
     unit.runs++;
     unit.currentIteration = undefined;
@@ -262,6 +269,14 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     }
     finishing = true;
     await condition(allHandlersFinished);
+    const ran = state.units.filter((u) => ranThisRun.has(u.spec.id));
+    await recordFeatureOutcome({
+      completed: ran.filter((u) => u.status === 'completed').length,
+      failed: ran.filter((u) => u.status === 'failed').length,
+      cancelled: ran.filter((u) => u.status === 'cancelled').length,
+      conflicts: merge?.conflicts.length ?? 0,
+      reverts: merge?.reverted.length ?? 0,
+    });
     const { carried: _previous, ...request } = input;
     return {
       ...state.snapshot(),
