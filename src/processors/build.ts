@@ -1,0 +1,47 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { slugify } from '../activities/git/slug.js';
+import { githubWorkflowId } from '../github/workflow-ids.js';
+import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
+import { startOnce, type ProcessorContext } from './context.js';
+
+/** Build: `aidp-build` or `/aidp build` on an issue → BuildProcessorWorkflow, one per issue. */
+export function startBuild(ctx: ProcessorContext, request: BuildRequest): Promise<StartResult> {
+  const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
+  return startOnce(ctx, workflowId, () =>
+    ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
+      workflowId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      args: [
+        {
+          owner: request.owner,
+          repo: request.repo,
+          issueNumber: request.issueNumber,
+          installationId: request.installationId,
+          cloneUrl: request.cloneUrl,
+          defaultBranch: request.defaultBranch,
+          title: request.title,
+          body: request.body,
+          featureSlug: `issue-${request.issueNumber}-${slugify(request.title, 30)}`,
+          requestedBy: request.requestedBy,
+          uiUrl: ctx.uiUrlOf?.(workflowId),
+          decomposeCwd: '',
+          statusEveryMs: ctx.statusEveryMs,
+        },
+      ],
+    }),
+  );
+}
+
+/** For reconcile: a build only when the issue never had one, running or finished. */
+export async function startBuildIfNew(ctx: ProcessorContext, request: BuildRequest): Promise<StartResult> {
+  const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
+  try {
+    await ctx.client.workflow.getHandle(workflowId).describe();
+    return { workflowId, started: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  return startBuild(ctx, request);
+}

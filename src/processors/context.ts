@@ -1,0 +1,27 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { parseGithubWorkflowId } from '../github/workflow-ids.js';
+import type { StartResult } from '../handlers/processor-port.js';
+import type { AidpMetrics } from '../metrics/metrics.js';
+
+/** What every processor needs: Temporal, and the knobs of the process that runs them. */
+export interface ProcessorContext {
+  client: Client;
+  uiUrlOf?: (workflowId: string) => string | undefined;
+  /** How often, at most, a build's status comment is edited. */
+  statusEveryMs: number;
+  /** A ceiling on CI fix runs per failing head commit; the repo's `ci_fix.max_attempts` applies below it. */
+  ciFixAttempts: number;
+  metrics?: Pick<AidpMetrics, 'workflowsStarted'>;
+}
+
+/** Starts a workflow under its derived id; an id already running means nothing new starts. */
+export async function startOnce(ctx: ProcessorContext, workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
+  try {
+    await run();
+    ctx.metrics?.workflowsStarted.inc({ workflow: parseGithubWorkflowId(workflowId)?.kind ?? 'other' });
+    return { workflowId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { githubWorkflowId } from '../github/workflow-ids.js';
+import type { FeatureSignal, ItemRef, MessageResult } from '../handlers/processor-port.js';
+import { featureIdOf } from '../workflows/build-processor/feature-id.js';
+import { statusMarkdown } from '../workflows/build-processor/status-comment.js';
+import {
+  adjustConcurrencyUpdate,
+  cancelSignal,
+  orchestrationStatusQuery,
+  pauseSignal,
+  resumeSignal,
+  retryFailedUpdate,
+} from '../workflows/feature-orchestration/messages.js';
+import type { ProcessorContext } from './context.js';
+
+/** The innermost reason, e.g. an update validator's refusal. */
+function reasonOf(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(err);
+}
+
+/** Commands on an issue act on its build's feature; on a PR they say to use the issue. */
+function featureHandle(ctx: ProcessorContext, item: ItemRef) {
+  const buildId = githubWorkflowId({ owner: item.owner, repo: item.repo, number: item.number, kind: 'build' });
+  return ctx.client.workflow.getHandle(featureIdOf(buildId));
+}
+
+async function message(
+  ctx: ProcessorContext,
+  item: ItemRef,
+  act: (handle: ReturnType<typeof featureHandle>) => Promise<void>,
+): Promise<MessageResult> {
+  if (item.isPullRequest) return { delivered: false, reason: 'send this command on the issue the feature was built from' };
+  const handle = featureHandle(ctx, item);
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return { delivered: false, reason: 'the aidp build of this issue has finished' };
+    await act(handle);
+    return { delivered: true, workflowId: handle.workflowId };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { delivered: false, reason: 'there is no aidp build on this issue yet' };
+    return { delivered: false, reason: reasonOf(err) };
+  }
+}
+
+export function signalFeature(ctx: ProcessorContext, request: ItemRef & { signal: FeatureSignal }): Promise<MessageResult> {
+  const signal = request.signal === 'pause' ? pauseSignal : request.signal === 'resume' ? resumeSignal : cancelSignal;
+  return message(ctx, request, (handle) => handle.signal(signal));
+}
+
+export function retryUnitsOf(ctx: ProcessorContext, request: ItemRef & { units: string[] }): Promise<MessageResult> {
+  return message(ctx, request, async (handle) => void (await handle.executeUpdate(retryFailedUpdate, { args: [request.units] })));
+}
+
+export function setConcurrency(ctx: ProcessorContext, request: ItemRef & { concurrency: number }): Promise<MessageResult> {
+  return message(ctx, request, async (handle) => void (await handle.executeUpdate(adjustConcurrencyUpdate, { args: [request.concurrency] })));
+}
+
+/** The status table of an issue's build, or undefined when it has none. */
+export async function featureStatusTable(ctx: ProcessorContext, item: ItemRef): Promise<string | undefined> {
+  if (item.isPullRequest) return undefined;
+  const handle = featureHandle(ctx, item);
+  try {
+    const description = await handle.describe();
+    const status = description.status.name === 'RUNNING' ? await handle.query(orchestrationStatusQuery) : await handle.result();
+    return statusMarkdown(status, { uiUrl: ctx.uiUrlOf?.(handle.workflowId) });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+import type { PullRequestTarget } from '../handlers/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
+import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
+import type { ProcessorContext } from './context.js';
+
+/** CiFix and ChangeRequest share one workflow: a work loop on the PR's branch. */
+export function startPullRequestWork(
+  ctx: ProcessorContext,
+  workflowId: string,
+  request: PullRequestTarget & { kind: PullRequestWorkKind; instruction: string; reviewId?: number; requestedBy?: string; attempt: number },
+) {
+  return ctx.client.workflow.start<typeof PullRequestWorkWorkflow>('PullRequestWorkWorkflow', {
+    workflowId,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    args: [
+      {
+        kind: request.kind,
+        owner: request.owner,
+        repo: request.repo,
+        installationId: request.installationId,
+        cloneUrl: request.cloneUrl,
+        defaultBranch: request.defaultBranch,
+        prNumber: request.prNumber,
+        headBranch: request.headBranch,
+        headSha: request.headSha,
+        instruction: request.instruction,
+        reviewId: request.reviewId,
+        requestedBy: request.requestedBy,
+        attempt: request.attempt,
+      },
+    ],
+  });
+}
