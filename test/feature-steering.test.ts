@@ -6,6 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   adjustConcurrencyUpdate,
+  agentDetailsQuery,
+  progressQuery,
   cancelSignal,
   injectInstructionUpdate,
   orchestrationStatusQuery,
@@ -36,7 +38,7 @@ describe('steering a running feature', () => {
     await harness?.close();
   });
 
-  it('starts no agent while paused and finishes after resume', async () => {
+  it('shows running agents, starts no agent while paused, and finishes after resume', async () => {
     const repo = await createTestRepo();
     const logDir = tempDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6)), {
@@ -44,6 +46,13 @@ describe('steering a running feature', () => {
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
+    const agents = await waitFor(async () => {
+      const details = await handle.query(agentDetailsQuery);
+      return details.some((d) => d.iteration === 1) && details;
+    }, 10_000, 'agent details');
+    expect(agents.length).toBeLessThanOrEqual(2);
+    expect(agents.every((a) => a.unitId.startsWith('steered-unit-'))).toBe(true);
+    expect((await handle.query(progressQuery)).total).toBe(6);
     await handle.signal(pauseSignal);
     // Agents already running finish their iteration; then nothing new may start.
     await waitFor(async () => (await handle.query(orchestrationStatusQuery)).paused, 10_000, 'the pause');
