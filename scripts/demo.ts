@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,13 +22,25 @@ process.stderr.write(`demo: sample repository ${repo}\ndemo: spec ${spec}\n`);
 await main(['node', 'aidp', 'run', '--repo', repo, '--spec', spec, '--agent-command', `node "${agent}"`]);
 const exitCode = Number(process.exitCode ?? 0);
 
-const branches = await simpleGit(repo).branch(['--list', 'aidp/*']);
+const git = simpleGit(repo);
+const branches = await git.branch(['--list', 'aidp/*']);
+const feature = branches.all.find((b) => b.endsWith('/feature'));
+let testsOnFeature = '(no feature branch)';
+if (feature) {
+  // The sample's own tests, on the merged feature branch: all six helpers, together.
+  const checkout = join(demoDir, 'feature-checkout');
+  await git.raw(['worktree', 'add', '--detach', checkout, feature]);
+  const run = spawnSync(process.execPath, ['tests/run.mjs'], { cwd: checkout, encoding: 'utf8' });
+  testsOnFeature = `${run.stdout.trim().split('\n').at(-1) ?? ''} (exit ${run.status})`;
+  await git.raw(['worktree', 'remove', '--force', checkout]);
+}
 process.stdout.write(
   [
     '',
     'Where to look:',
-    `  unit branches in ${repo}:`,
-    ...branches.all.map((b) => `    ${b}`),
+    `  the feature branch:  git -C ${repo} log --oneline --graph ${feature ?? 'aidp/...'}`,
+    `  its tests:           ${testsOnFeature}`,
+    `  unit branches:       ${branches.all.filter((b) => b !== feature).join(', ')}`,
     `  one unit's change:   git -C ${repo} log --stat -1 ${branches.all[0] ?? 'aidp/...'}`,
     '  the run in the Web UI: npx aidp temporal   (then open the UI address it prints)',
     '',
