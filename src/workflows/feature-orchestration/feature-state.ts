@@ -18,6 +18,8 @@ export class FeatureState {
   cancelled = false;
   decomposing = false;
   merging = false;
+  /** Set once the run reports: a retry then needs a new run. */
+  finishing = false;
   merged: string[];
   mergeStatus?: 'merged' | 'insufficient_merges' | 'nothing_to_merge';
 

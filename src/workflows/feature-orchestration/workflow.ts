@@ -7,7 +7,6 @@ import {
   executeChild,
   isCancellation,
   proxyActivities,
-  setHandler,
   startChild,
   workflowInfo,
   type ChildWorkflowHandle,
@@ -19,22 +18,10 @@ import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import type { MergeResult } from '../merge-orchestration/messages.js';
 import { MergeOrchestrationWorkflow } from '../merge-orchestration/workflow.js';
-import { injectInstructionSignal, iterationProgressSignal, pauseSignal as loopPause, resumeSignal as loopResume } from '../work-loop/messages.js';
+import { pauseSignal as loopPause } from '../work-loop/messages.js';
 import { FeatureState } from './feature-state.js';
-import {
-  adjustConcurrencyUpdate,
-  agentDetailsQuery,
-  cancelSignal,
-  injectInstructionUpdate,
-  orchestrationStatusQuery,
-  pauseSignal,
-  progressQuery,
-  resumeSignal,
-  retryFailedUpdate,
-  type FeatureInput,
-  type FeatureResult,
-  type UnitState,
-} from './messages.js';
+import { installFeatureHandlers } from './handlers.js';
+import type { FeatureInput, FeatureResult, UnitState } from './messages.js';
 
 const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',
@@ -60,76 +47,9 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
   const running = new Map<string, ChildWorkflowHandle<typeof AtomicUnitWorkflow>>();
   const work = new CancellationScope();
   const featureBranch = featureBranchName(input.featureSlug);
-  let finishing = false;
   let error: string | undefined;
 
-  const tellRunning = (send: (handle: ChildWorkflowHandle<typeof AtomicUnitWorkflow>, unitId: string) => Promise<void>) => {
-    for (const [unitId, handle] of running) send(handle, unitId).catch(() => undefined);
-  };
-
-  setHandler(pauseSignal, () => {
-    state.paused = true;
-    tellRunning((h) => h.signal(loopPause));
-  });
-  setHandler(resumeSignal, () => {
-    state.paused = false;
-    tellRunning((h) => h.signal(loopResume));
-  });
-  setHandler(cancelSignal, () => {
-    state.cancelled = true;
-    work.cancel();
-  });
-  setHandler(
-    adjustConcurrencyUpdate,
-    (n) => {
-      state.concurrency = n;
-      return n;
-    },
-    {
-      validator: (n) => {
-        if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`concurrency must be an integer from 1 to 100 (got ${n})`);
-      },
-    },
-  );
-  setHandler(retryFailedUpdate, (ids) => state.requeue(ids), {
-    validator: (ids) => {
-      if (finishing) throw new Error('this run has finished; `aidp retry` starts a new run with the failed units');
-      if (state.cancelled) throw new Error('this run was cancelled');
-      const problems = state.retryProblems(ids);
-      if (problems.length > 0) throw new Error(problems.join('; '));
-      if (ids.length === 0 && state.count('failed') === 0) throw new Error('no unit has failed');
-    },
-  });
-  setHandler(
-    injectInstructionUpdate,
-    ({ text, unitIds }) => {
-      state.instructions.push({ text, unitIds });
-      let delivered = 0;
-      tellRunning(async (h, unitId) => {
-        if (unitIds && !unitIds.includes(unitId)) return;
-        delivered++;
-        await h.signal(injectInstructionSignal, text);
-      });
-      return delivered;
-    },
-    {
-      validator: ({ text, unitIds }) => {
-        if (!text || text.trim() === '') throw new Error('the instruction is empty');
-        const unknown = (unitIds ?? []).filter((id: string) => !state.unit(id));
-        if (unknown.length > 0) throw new Error(`no unit ${unknown.map((id: string) => `"${id}"`).join(', ')}`);
-      },
-    },
-  );
-  setHandler(iterationProgressSignal, (p) => {
-    const unit = state.unit(p.unitId);
-    if (!unit || unit.status !== 'running') return;
-    unit.currentIteration = p.iteration;
-    unit.phase = p.phase;
-    if (p.provider) unit.provider = p.provider;
-  });
-  setHandler(orchestrationStatusQuery, () => state.snapshot());
-  setHandler(progressQuery, () => state.progress());
-  setHandler(agentDetailsQuery, () => state.agentDetails());
+  installFeatureHandlers({ state, running, cancelWork: () => work.cancel() });
 
   const ranThisRun = new Set<string>();
   const runUnit = async (unit: UnitState): Promise<void> => {
@@ -267,7 +187,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       await condition(allHandlersFinished);
       return continueAsNew<typeof FeatureOrchestrationWorkflow>({ ...input, carried: state.carry() });
     }
-    finishing = true;
+    state.finishing = true;
     await condition(allHandlersFinished);
     const ran = state.units.filter((u) => ranThisRun.has(u.spec.id));
     await recordFeatureOutcome({
