@@ -1,0 +1,88 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { pino } from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from '../src/activities/index.js';
+import { startEmbeddedServer } from '../src/temporal/dev-server.js';
+import { findTemporalCli } from '../src/temporal/find-cli.js';
+import { installRuntime } from '../src/temporal/runtime.js';
+import { createAidpWorkers } from '../src/temporal/worker-factory.js';
+import { PREBUILT_BUNDLE_PATH } from '../src/temporal/workflow-source.js';
+import { fanout } from './scenarios/fanout.js';
+import { overhead } from './scenarios/overhead.js';
+import { recovery } from './scenarios/recovery.js';
+import { webhooks } from './scenarios/webhooks.js';
+import { worktrees } from './scenarios/worktrees.js';
+import { freePort, ROOT, tempDir, type Figure } from './support.js';
+
+// `npm run bench`: every figure measured in this one run, on this machine, against a real
+// Temporal dev server started for it. Prints a table and writes bench/results/latest.json.
+const logger = pino({ level: 'warn' });
+const figures: Figure[] = [];
+const started = Date.now();
+
+async function scenario(name: string, run: () => Promise<Figure[]>): Promise<void> {
+  process.stderr.write(`bench: ${name}…\n`);
+  const t = Date.now();
+  try {
+    figures.push(...(await run()));
+  } catch (err) {
+    figures.push({ scenario: name, figure: 'not measured', value: err instanceof Error ? err.message.split('\n')[0]! : String(err), unit: '' });
+  }
+  process.stderr.write(`bench: ${name} took ${Math.round((Date.now() - t) / 1000)} s\n`);
+}
+
+const cli = findTemporalCli();
+const temporalVersion = cli ? (await execa(cli.path, ['--version'])).stdout.trim() : 'SDK download';
+const server = await startEmbeddedServer({ workDir: tempDir('temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+installRuntime(logger);
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+const native = await NativeConnection.connect({ address: server.address });
+const deps: ActivityDeps = { workDir: tempDir('work'), logger, secretEnvNames: [], secretValues: [] };
+const workers = await createAidpWorkers({
+  connection: native,
+  namespace: 'default',
+  queues: ['orchestrator', 'agent'],
+  hostId: `bench-${process.pid}`,
+  workflows: { workflowBundle: { codePath: PREBUILT_BUNDLE_PATH } },
+  maxConcurrentActivities: 100,
+  maxConcurrentWorkflowTasks: 100,
+  shutdownGraceMs: 1000,
+  activityDeps: deps,
+  logger,
+});
+const running = workers.run();
+
+await scenario('orchestration overhead, 50 units', () => overhead(client, deps, 50));
+await scenario('orchestration overhead, 200 units', () => overhead(client, deps, 200));
+await scenario('fan-out, 500 units', () => fanout(client, 500, 50));
+await scenario('recovery', () => recovery(client, server.address));
+await scenario('worktrees', () => worktrees());
+await scenario('webhooks', () => webhooks());
+
+workers.shutdown();
+await running;
+await native.close();
+await connection.close();
+await server.stop();
+
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, temporal: temporalVersion };
+const result = { date: new Date().toISOString(), durationSeconds: Math.round((Date.now() - started) / 1000), machine, figures };
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+
+const rows = figures.map((f) => `| ${f.scenario} | ${f.figure} | ${f.value}${f.unit ? ` ${f.unit}` : ''} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`);
+process.stdout.write(
+  [
+    `aidp bench, ${result.date.slice(0, 10)}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${temporalVersion.split('\n')[0]}; ${result.durationSeconds} s`,
+    '',
+    '| scenario | figure | value | target | met |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
+);

@@ -1,0 +1,84 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
+import { slugify } from '../../src/activities/git/slug.js';
+import { unitBranchName } from '../../src/domain/branches.js';
+import { startFeature } from '../../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
+import { orchestrationStatusQuery } from '../../src/workflows/feature-orchestration/messages.js';
+import { benchRepo, sleep, taskList, SCRIPTED_AGENT, type Figure } from '../support.js';
+
+const agent = (flags: string) => [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+
+/** Wall time until every unit completed, through Temporal (workers already running). */
+export async function temporalUnitPhase(client: Client, n: number, concurrency: number, flags: string): Promise<{ ms: number; workflowId: string }> {
+  const repo = await benchRepo();
+  const feature = await prepareLocalFeature({
+    repo: await resolveLocalRepo(repo),
+    specText: taskList(`Overhead ${n} ${Date.now()}`, n),
+    overrides: { providers: agent(flags), concurrency, maxIterations: 1 },
+  });
+  const started = Date.now();
+  const handle = await startFeature(client, feature);
+  for (;;) {
+    const status = await handle.query(orchestrationStatusQuery).catch(() => undefined);
+    if (status && status.total_units === n && status.completed + status.failed === n) break;
+    await sleep(100);
+  }
+  const ms = Date.now() - started;
+  await handle.result();
+  return { ms, workflowId: feature.workflowId };
+}
+
+/** The same activity functions, driven by an in-process pool: no Temporal. */
+async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<number> {
+  const repo = await benchRepo();
+  const host = createActivities({ ...deps, hostQueue: 'direct' }).host;
+  const env = new MockActivityEnvironment();
+  const featureSlug = `direct-${Date.now()}`;
+  const units = Array.from({ length: n }, (_, i) => slugify(`Unit ${i + 1}`));
+  const started = Date.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < units.length) {
+      const unitSlug = units[next++]!;
+      const branch = unitBranchName(featureSlug, unitSlug);
+      const wt: { worktreePath: string; baseSha: string } = await env.run(host.prepareWorktree, { remoteUrl: repo, baseBranch: 'main', featureSlug, unitSlug, branch });
+      await env.run(host.executeAgent, {
+        worktreePath: wt.worktreePath,
+        prompt: `# Task: ${unitSlug}`,
+        providers: agent(flags),
+        timeoutMs: 60_000,
+        unitId: unitSlug,
+        iteration: 1,
+        promptKey: `${featureSlug}--${unitSlug}`,
+      });
+      await env.run(host.changedFiles, { worktreePath: wt.worktreePath, baseSha: wt.baseSha });
+      await env.run(host.runChecks, { worktreePath: wt.worktreePath, checks: [{ name: 'test', command: 'node scripts/check.mjs', timeout_seconds: 60, required: true }] });
+      await env.run(host.commitAll, { worktreePath: wt.worktreePath, message: unitSlug });
+      await env.run(host.pushBranch, { worktreePath: wt.worktreePath, branch, remoteUrl: repo });
+      await env.run(host.removeWorktree, { worktreePath: wt.worktreePath });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return Date.now() - started;
+}
+
+export async function overhead(client: Client, deps: ActivityDeps, n: number): Promise<Figure[]> {
+  const flags = '--write --sleep 1000';
+  const baseline = await directBaseline(deps, n, 10, flags);
+  const { ms } = await temporalUnitPhase(client, n, 10, flags);
+  const ratio = ms / baseline;
+  return [
+    { scenario: `overhead ${n} units`, figure: 'direct baseline', value: Math.round(baseline), unit: 'ms' },
+    { scenario: `overhead ${n} units`, figure: 'through Temporal (until last unit completed)', value: ms, unit: 'ms' },
+    {
+      scenario: `overhead ${n} units`,
+      figure: 'ratio',
+      value: Number(ratio.toFixed(3)),
+      unit: 'x',
+      target: n === 50 ? '≤ 1.05' : undefined,
+      met: n === 50 ? ratio <= 1.05 : undefined,
+    },
+  ];
+}

@@ -1,0 +1,83 @@
+import { execa, type ResultPromise } from 'execa';
+import type { Client } from '@temporalio/client';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFeature } from '../../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
+import { AIDP_BIN, benchRepo, freePort, sleep, taskList, tempDir, SCRIPTED_AGENT, type Figure } from '../support.js';
+
+interface Start {
+  event: string;
+  unit: string;
+  pid: number;
+  t: number;
+}
+
+function events(logDir: string): Start[] {
+  const file = join(logDir, 'agents.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Start);
+}
+
+function spawnWorker(env: Record<string, string>): { process: ResultPromise; ready: Promise<number> } {
+  const child = execa('node', [AIDP_BIN, 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, reject: false, stdin: 'ignore' });
+  const ready = new Promise<number>((resolve) => {
+    let seen = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/worker on/.test(seen)) resolve(Date.now());
+    });
+  });
+  return { process: child, ready };
+}
+
+/** Seconds from a new worker's start until every interrupted unit's agent runs again. */
+async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' | 'SIGTERM'): Promise<number> {
+  const env = {
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: address,
+    AIDP_WORKDIR: tempDir('recovery'),
+    AIDP_HOST_ID: `bench-recovery-${signal}-${Date.now()}`,
+    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_SHUTDOWN_GRACE_SECONDS: '1',
+  };
+  const logDir = tempDir('log');
+  const repo = await benchRepo();
+  const feature = await prepareLocalFeature({
+    repo: await resolveLocalRepo(repo),
+    specText: taskList(`Recovery ${signal} ${Date.now()}`, 4),
+    overrides: { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 8000 --log ${logDir}`, args: [] }], concurrency: 4 },
+  });
+  const first = spawnWorker(env);
+  await first.ready;
+  const handle = await startFeature(client, feature);
+  while (events(logDir).filter((e) => e.event === 'start').length < 4) await sleep(100);
+  const interrupted = new Set(events(logDir).filter((e) => e.event === 'start').map((e) => e.unit));
+  first.process.kill(signal);
+  await first.process;
+  const second = spawnWorker(env);
+  const readyAt = await second.ready;
+  const deadline = Date.now() + 120_000;
+  let restartedAt = Number.NaN;
+  while (Date.now() < deadline) {
+    const restarted = new Set(events(logDir).filter((e) => e.event === 'start' && e.t >= readyAt - 1).map((e) => e.unit));
+    if ([...interrupted].every((u) => restarted.has(u))) {
+      restartedAt = Math.max(...events(logDir).filter((e) => e.event === 'start' && e.t >= readyAt - 1).map((e) => e.t));
+      break;
+    }
+    await sleep(100);
+  }
+  await handle.terminate('bench done').catch(() => undefined);
+  second.process.kill('SIGTERM');
+  await second.process;
+  return (restartedAt - readyAt) / 1000;
+}
+
+export async function recovery(client: Client, address: string): Promise<Figure[]> {
+  const afterKill = await recoverAfter(client, address, 'SIGKILL');
+  const afterTerm = await recoverAfter(client, address, 'SIGTERM');
+  return [
+    { scenario: 'recovery', figure: 'after SIGKILL: new worker start → all interrupted units running again', value: Number(afterKill.toFixed(1)), unit: 's', target: '< 5 s', met: afterKill < 5 },
+    { scenario: 'recovery', figure: 'after SIGTERM (graceful, 1 s grace)', value: Number(afterTerm.toFixed(1)), unit: 's', target: '< 5 s', met: afterTerm < 5 },
+  ];
+}
