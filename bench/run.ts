@@ -20,7 +20,7 @@ import { freePort, ROOT, tempDir, type Figure } from './support.js';
 
 // `npm run bench`: every figure measured in this one run, on this machine, against a real
 // Temporal dev server started for it. Prints a table and writes bench/results/latest.json.
-const logger = pino({ level: 'warn' });
+const logger = pino({ level: 'warn' }, pino.destination(2));
 const figures: Figure[] = [];
 const started = Date.now();
 
@@ -42,6 +42,11 @@ installRuntime(logger);
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const native = await NativeConnection.connect({ address: server.address });
+// Recovery runs its own worker processes: nothing else may poll the queues while it measures.
+await scenario('recovery', () => recovery(client, server.address));
+await scenario('worktrees', () => worktrees());
+await scenario('webhooks', () => webhooks());
+
 const deps: ActivityDeps = { workDir: tempDir('work'), logger, secretEnvNames: [], secretValues: [] };
 const workers = await createAidpWorkers({
   connection: native,
@@ -60,9 +65,6 @@ const running = workers.run();
 await scenario('orchestration overhead, 50 units', () => overhead(client, deps, 50));
 await scenario('orchestration overhead, 200 units', () => overhead(client, deps, 200));
 await scenario('fan-out, 500 units', () => fanout(client, 500, 50));
-await scenario('recovery', () => recovery(client, server.address));
-await scenario('worktrees', () => worktrees());
-await scenario('webhooks', () => webhooks());
 
 workers.shutdown();
 await running;
