@@ -20,11 +20,16 @@ import { freePort, ROOT, tempDir, type Figure } from './support.js';
 
 // `npm run bench`: every figure measured in this one run, on this machine, against a real
 // Temporal dev server started for it. Prints a table and writes bench/results/latest.json.
+// `npm run bench -- recovery overhead` runs only the scenarios whose names contain one of the words;
+// only a full run writes bench/results/latest.json.
 const logger = pino({ level: 'warn' }, pino.destination(2));
 const figures: Figure[] = [];
 const started = Date.now();
+const only = process.argv.slice(2);
+const full = only.length === 0;
 
 async function scenario(name: string, run: () => Promise<Figure[]>): Promise<void> {
+  if (!full && !only.some((o) => name.includes(o))) return;
   process.stderr.write(`bench: ${name}…\n`);
   const t = Date.now();
   try {
@@ -74,8 +79,10 @@ await server.stop();
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, temporal: temporalVersion };
 const result = { date: new Date().toISOString(), durationSeconds: Math.round((Date.now() - started) / 1000), machine, figures };
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+if (full) {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+}
 
 const rows = figures.map((f) => `| ${f.scenario} | ${f.figure} | ${f.value}${f.unit ? ` ${f.unit}` : ''} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : 'no'} |`);
 process.stdout.write(

@@ -3,7 +3,9 @@ import type { ResultPromise } from 'execa';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
-import { agentEvents, processIsAlive, starts, waitFor } from './support/agent-log.js';
+import { WORKER_RESTARTED } from '../src/domain/failure-types.js';
+import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
+import { agentEvents, processIsAlive, starts, waitFor, type AgentEvent } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
@@ -13,16 +15,14 @@ import { connectToTestServer, testServerAddress, type TestTemporal } from './sup
 describe('a worker killed with SIGKILL mid-run', () => {
   let temporal: TestTemporal;
   const workers: ResultPromise[] = [];
+  let logDir: string;
+  let featureId: string;
+  let completedBefore: string[];
+  let orphans: AgentEvent[];
+  let result: FeatureResult;
+
   beforeAll(async () => {
     temporal = await connectToTestServer();
-  });
-  afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-    await terminateRunningWorkflows(temporal.client);
-    await temporal.close();
-  });
-
-  it('is replaced by a new worker that completes the run without re-running completed units', async () => {
     const env = {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
@@ -38,7 +38,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
       return { process: worker };
     };
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    logDir = tempDir('log');
     const feature = await prepareLocalFeature({
       repo: await resolveLocalRepo(repo),
       specText: taskListSpec('Survive a crash', Array.from({ length: 8 }, (_, i) => `Crash unit ${i + 1}`)),
@@ -47,6 +47,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
         concurrency: 4,
       },
     });
+    featureId = feature.workflowId;
 
     const first = await startWorker();
     const handle = await startFeature(temporal.client, feature);
@@ -58,19 +59,39 @@ describe('a worker killed with SIGKILL mid-run', () => {
     }, 120_000, 'completed and running units');
     first.process.kill('SIGKILL');
     await first.process;
-    const completedBefore = before.status.unit_details.filter((u) => u.status === 'completed').map((u) => u.id);
-    const orphans = before.running;
+    completedBefore = before.status.unit_details.filter((u) => u.status === 'completed').map((u) => u.id);
+    orphans = before.running;
 
     await startWorker();
-    const result = await handle.result();
+    result = await handle.result();
+  }, 240_000);
 
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await terminateRunningWorkflows(temporal.client);
+    await temporal.close();
+  });
+
+  it('is replaced by a new worker that completes the run without re-running completed units', () => {
     expect(result.status).toBe('completed');
     for (const id of completedBefore) expect(starts(logDir, id)).toHaveLength(1);
+  });
+
+  it('leaves no agent of the dead worker running: the new worker kills them before they finish', () => {
     for (const orphan of orphans) {
       expect(processIsAlive(orphan.pid)).toBe(false);
       // The killed attempt's agent never reached its write: the new worker reaped it first.
       expect(agentEvents(logDir).some((e) => e.event === 'end' && e.pid === orphan.pid)).toBe(false);
       expect(starts(logDir, orphan.unit).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('fails the agent activities the dead worker left running instead of waiting for their heartbeat timeout', async () => {
+    for (const orphan of orphans) {
+      const history = await temporal.client.workflow.getHandle(`${featureId}/unit/${orphan.unit}/run-1/loop-1`).fetchHistory();
+      const failures = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes.failure] : []));
+      expect(failures.map((f) => f?.applicationFailureInfo?.type)).toEqual([WORKER_RESTARTED]);
+      expect((history.events ?? []).some((e) => e.activityTaskTimedOutEventAttributes)).toBe(false);
     }
   });
 });

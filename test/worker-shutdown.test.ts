@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleGit } from 'simple-git';
+import type { ResultPromise } from 'execa';
+import { startFeature } from '../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { hostQueueName, AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, processIsAlive, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
-import { createTestRepo, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
 describe('a worker process stopped with SIGTERM', () => {
@@ -63,5 +66,45 @@ describe('a worker process stopped with SIGTERM', () => {
     expect(processIsAlive(agent!.pid)).toBe(false);
     // Grace (2 s) plus the group kill's own 2 s escalation, well inside the 15 s force limit.
     expect(exitedAfterMs).toBeLessThan(15_000);
+  });
+
+  it('hands the units it interrupted to the next worker, which completes the run', async () => {
+    const env = {
+      AIDP_ENGINE: 'temporal',
+      TEMPORAL_ADDRESS: testServerAddress(),
+      AIDP_WORKDIR: tempDir('work'),
+      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_HOST_ID: `restart-${Date.now()}`,
+      AIDP_SHUTDOWN_GRACE_SECONDS: '1',
+    };
+    const logDir = tempDir('agent-log');
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(await createTestRepo()),
+      specText: taskListSpec('Survive a restart', ['Restart unit 1', 'Restart unit 2']),
+      overrides: {
+        providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 4000 --log ${logDir}`, args: [] }],
+        concurrency: 2,
+      },
+    });
+    // Wrapped in an object: awaiting an execa process itself would wait for it to exit.
+    const startWorker = async (): Promise<{ process: ResultPromise }> => {
+      const worker = spawnCli(['worker'], env);
+      await waitForOutput(worker, /worker on/);
+      return { process: worker };
+    };
+    const { process: first } = await startWorker();
+    const handle = await startFeature(temporal.client, feature);
+    const interrupted = await waitFor(() => starts(logDir).length === 2 && starts(logDir), 60_000, 'both agents to start');
+    first.kill('SIGTERM');
+    expect((await first).exitCode).toBe(0);
+
+    const { process: second } = await startWorker();
+    const result = await handle.result();
+    second.kill('SIGTERM');
+    await second;
+
+    expect(result.status).toBe('completed');
+    // Before the fix the SDK's "WorkerShutdown" failure failed these units instead of restarting them.
+    for (const agent of interrupted) expect(starts(logDir, agent.unit)).toHaveLength(2);
   });
 });

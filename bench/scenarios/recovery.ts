@@ -1,6 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
 import type { Client } from '@temporalio/client';
-import { readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
@@ -19,16 +19,27 @@ function events(logDir: string): Start[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Start);
 }
 
-function spawnWorker(env: Record<string, string>): { process: ResultPromise; ready: Promise<number> } {
-  const child = execa('node', [AIDP_BIN, 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, reject: false, stdin: 'ignore' });
+function spawnWorker(env: Record<string, string>, logFile: string): { process: ResultPromise; ready: Promise<number> } {
+  const child = execa('node', [AIDP_BIN, 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, reject: false, stdin: 'ignore' });
   const ready = new Promise<number>((resolve) => {
     let seen = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
+      appendFileSync(logFile, chunk);
       if (/worker on/.test(seen)) resolve(Date.now());
     });
   });
   return { process: child, ready };
+}
+
+async function dumpHistories(client: Client, featureId: string, logDir: string): Promise<void> {
+  const ids = [featureId, ...[1, 2, 3, 4].flatMap((n) => [`${featureId}/unit/unit-${n}/run-1`, `${featureId}/unit/unit-${n}/run-1/loop-1`, `${featureId}/unit/unit-${n}/run-1/loop-2`])];
+  for (const id of ids) {
+    const history = await client.workflow.getHandle(id).fetchHistory().catch(() => undefined);
+    if (!history) continue;
+    const lines = (history.events ?? []).map((e) => `${new Date(Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6)).toISOString().slice(17, 23)} ${e.eventId} ${Object.keys(e).find((k) => k.endsWith('Attributes')) ?? ''} ${JSON.stringify(e.workflowTaskScheduledEventAttributes?.taskQueue?.name ?? e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')}`);
+    writeFileSync(join(logDir, `${id.split('/').slice(-3).join('_')}.txt`), lines.join('\n'));
+  }
 }
 
 /** Seconds from a new worker's start until every interrupted unit's agent runs again. */
@@ -48,14 +59,14 @@ async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' |
     specText: taskList(`Recovery ${signal} ${Date.now()}`, 4),
     overrides: { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 8000 --log ${logDir}`, args: [] }], concurrency: 4 },
   });
-  const first = spawnWorker(env);
+  const first = spawnWorker(env, join(logDir, 'worker-1.log'));
   await first.ready;
   const handle = await startFeature(client, feature);
   while (events(logDir).filter((e) => e.event === 'start').length < 4) await sleep(100);
   const interrupted = new Set(events(logDir).filter((e) => e.event === 'start').map((e) => e.unit));
   first.process.kill(signal);
   await first.process;
-  const second = spawnWorker(env);
+  const second = spawnWorker(env, join(logDir, 'worker-2.log'));
   const readyAt = await second.ready;
   const deadline = Date.now() + 120_000;
   let restartedAt = Number.NaN;
@@ -67,6 +78,8 @@ async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' |
     }
     await sleep(100);
   }
+  if (process.env.AIDP_BENCH_DEBUG) await dumpHistories(client, feature.workflowId, logDir);
+  process.stderr.write(`bench: recovery ${signal}: logs in ${logDir}, workflow ${feature.workflowId}\n`);
   await handle.terminate('bench done').catch(() => undefined);
   second.process.kill('SIGTERM');
   await second.process;

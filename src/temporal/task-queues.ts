@@ -17,3 +17,10 @@ export function queueName(kind: QueueKind): string {
 export function hostQueueName(hostId: string): string {
   return `${AGENT_QUEUE}@${hostId}`;
 }
+
+/**
+ * Workflow task timeout of the small per-unit workflows (AtomicUnit, WorkLoop) on the agent
+ * queue. Their tasks take milliseconds; a task started by a worker that was then killed is
+ * handed to another worker after this long, instead of the default 10 s.
+ */
+export const UNIT_WORKFLOW_TASK_TIMEOUT = '3s';

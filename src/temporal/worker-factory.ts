@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { failInterruptedActivities, inflightDir as inflightDirOf, recordInflightActivities } from './interrupted-activities.js';
 import { hostQueueName, ORCHESTRATOR_QUEUE, AGENT_QUEUE, type QueueKind } from './task-queues.js';
 import type { WorkflowSource } from './workflow-source.js';
 
@@ -38,6 +39,10 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks,
     shutdownGraceTime: opts.shutdownGraceMs,
     shutdownForceTime: opts.shutdownGraceMs + 15_000,
+    // A workflow task waits this long on the queue of the worker holding the workflow's cache
+    // before any worker may take it (replaying the history). After a SIGKILL, tasks already
+    // waiting for the dead worker wait out this whole time: 3 s instead of the SDK's 10 s.
+    stickyQueueScheduleToStartTimeout: '3s',
   };
   const workers: Worker[] = [];
   if (opts.queues.includes('orchestrator')) {
@@ -46,9 +51,24 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
     );
   }
   if (opts.queues.includes('agent')) {
+    // What a SIGKILLed predecessor of this host left: its agents are killed, then its activity
+    // attempts failed, so the units they belong to start over now rather than at their heartbeat timeout.
     await activities.reapOrphans();
+    const inflightDir = inflightDirOf(opts.activityDeps.workDir, opts.hostId);
+    const client = opts.activityDeps.temporalClient;
+    if (client) {
+      const failed = await failInterruptedActivities(inflightDir, client, opts.logger);
+      if (failed.length > 0) opts.logger.warn({ activities: failed }, `a previous worker of host ${opts.hostId} died; its ${failed.length} running activities were failed so their units start over`);
+    }
     workers.push(await Worker.create({ ...common, ...opts.workflows, taskQueue: AGENT_QUEUE, activities: activities.agentQueue }));
-    workers.push(await Worker.create({ ...common, taskQueue: hostQueue, activities: activities.host }));
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: hostQueue,
+        activities: activities.host,
+        interceptors: { activity: [recordInflightActivities(inflightDir)] },
+      }),
+    );
   }
   const taskQueues = workers.map((w) => w.options.taskQueue);
   opts.logger.info({ taskQueues, namespace: opts.namespace }, 'workers ready');

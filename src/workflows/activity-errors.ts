@@ -6,18 +6,19 @@ import {
   ChildWorkflowFailure,
   TimeoutFailure,
 } from '@temporalio/workflow';
+import { WORKER_GONE_TYPES } from '../domain/failure-types.js';
 
 /** Failure type for "the host holding the worktree stopped answering": the unit starts over. */
 export const HOST_LOST = 'HostLost';
 
 /**
  * An activity on a host queue timed out (its worker died, or nobody serves that host any more),
- * or was cancelled by its worker shutting down rather than by us. Anything else is a real
- * failure of the work.
+ * was failed by its worker shutting down, or by the next worker of its host after a SIGKILL;
+ * or it was cancelled by its worker rather than by us. Anything else is a real failure of the work.
  */
 export function isHostLost(err: unknown): boolean {
-  if (err instanceof ApplicationFailure) return err.type === HOST_LOST;
-  if (err instanceof ActivityFailure) return err.cause instanceof TimeoutFailure || err.cause instanceof CancelledFailure;
+  if (err instanceof ApplicationFailure) return err.type === HOST_LOST || WORKER_GONE_TYPES.includes(err.type ?? '');
+  if (err instanceof ActivityFailure) return err.cause instanceof TimeoutFailure || err.cause instanceof CancelledFailure || isHostLost(err.cause);
   if (err instanceof ChildWorkflowFailure) return isHostLost(err.cause);
   return false;
 }

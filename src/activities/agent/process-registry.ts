@@ -1,21 +1,17 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { processGroupIsRunning, processIsRunning, processStartTicks, signalGroup } from './process-liveness.js';
+import { processGroupIsRunning, processStartTicks, signalGroup } from './process-liveness.js';
+import { currentBootId, ownerIsAlive, ownerStamp, type OwnerStamp } from './process-owner.js';
 
 /**
  * One file per running process group, `<dir>/<key>.json`, so a worker that starts after another
  * was SIGKILLed can find and kill what the dead one left running in its worktrees.
  */
-export interface RegistryEntry {
+export interface RegistryEntry extends OwnerStamp {
   pgid: number;
-  ownerPid: number;
-  /** The owner's start time, so a new process that got the dead owner's pid is not taken for it. */
-  ownerStartTicks?: string;
   startedAt: string;
   /** The group leader's start time: a pid reused by an unrelated process never matches it. */
   leaderStartTicks?: string;
-  /** Linux boot id: after a reboot every recorded pid is meaningless. */
-  bootId?: string;
 }
 
 export interface RegistryLocation {
@@ -27,12 +23,10 @@ export function registerProcessGroup(location: RegistryLocation, pgid: number): 
   const file = registryFile(location);
   mkdirSync(location.dir, { recursive: true });
   const entry: RegistryEntry = {
+    ...ownerStamp(),
     pgid,
-    ownerPid: process.pid,
-    ownerStartTicks: processStartTicks(process.pid),
     startedAt: new Date().toISOString(),
     leaderStartTicks: processStartTicks(pgid),
-    bootId: currentBootId(),
   };
   // Written whole, then renamed: a reader never sees half a file.
   writeFileSync(`${file}.tmp`, JSON.stringify(entry));
@@ -64,12 +58,6 @@ export async function reapOrphanedProcessGroups(dir: string): Promise<number> {
   return killed;
 }
 
-function ownerIsAlive(entry: RegistryEntry): boolean {
-  if (!processIsRunning(entry.ownerPid)) return false;
-  const ticks = processStartTicks(entry.ownerPid);
-  return ticks === undefined || entry.ownerStartTicks === undefined || ticks === entry.ownerStartTicks;
-}
-
 function isSameGroup(entry: RegistryEntry): boolean {
   const bootId = currentBootId();
   if (entry.bootId && bootId && entry.bootId !== bootId) return false;
@@ -96,11 +84,6 @@ function registryFile(location: RegistryLocation): string {
     throw new Error(`registry key ${JSON.stringify(location.key)} leaves the registry directory`);
   }
   return file;
-}
-
-function currentBootId(): string | undefined {
-  const path = '/proc/sys/kernel/random/boot_id';
-  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
 }
 
 async function waitUntilGone(pgid: number, timeoutMs: number): Promise<void> {

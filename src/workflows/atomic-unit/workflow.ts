@@ -11,7 +11,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
 import {
   injectInstructionSignal,
@@ -103,6 +103,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       loop = await startChild(WorkLoopWorkflow, {
         workflowId: `${info.workflowId}/loop-${attempt}`,
         taskQueue: AGENT_QUEUE,
+        workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         args: [
           {

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
 import { featureBranchName, unitBranchName } from '../../domain/branches.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import type { MergeResult } from '../merge-orchestration/messages.js';
@@ -61,6 +61,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       const handle = await startChild(AtomicUnitWorkflow, {
         workflowId: `${info.workflowId}/unit/${unit.spec.slug}/run-${unit.runs}`,
         taskQueue: AGENT_QUEUE,
+        workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         args: [
           {

@@ -1,7 +1,7 @@
 import { CancellationScope, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
 
@@ -83,6 +83,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     const loop = await executeChild(WorkLoopWorkflow, {
       workflowId: `${info.workflowId}/loop`,
       taskQueue: AGENT_QUEUE,
+      workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
       args: [
         {
           unitId: `pr-${input.prNumber}-${input.kind}`,
