@@ -6,6 +6,7 @@ import { unitBranchName } from '../../src/domain/branches.js';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import { orchestrationStatusQuery } from '../../src/workflows/feature-orchestration/messages.js';
+import { hopReport } from '../hop-report.js';
 import { benchRepo, sleep, taskList, SCRIPTED_AGENT, type Figure } from '../support.js';
 
 const agent = (flags: string) => [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
@@ -26,6 +27,7 @@ export async function temporalUnitPhase(client: Client, n: number, concurrency: 
     await sleep(100);
   }
   const ms = Date.now() - started;
+  if (process.env.AIDP_BENCH_DEBUG) process.stderr.write(await hopReport(client, feature.workflowId, n));
   // The merge is not part of this figure (the baseline has none); the run is stopped here.
   await handle.terminate('bench: unit phase measured');
   return { ms, workflowId: feature.workflowId };

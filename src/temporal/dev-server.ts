@@ -159,6 +159,13 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       'start-dev',
       '--db-filename',
       join(stateDir(opts.workDir), 'temporal.db'),
+      // Write-ahead log, synced at checkpoints rather than at every commit: a killed server (or
+      // aidp) loses nothing, only an OS crash or power loss can drop the last moments. Without
+      // it every history event waits for an fsync, and runs on slow disks mostly wait on I/O.
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+      '--sqlite-pragma',
+      'synchronous=NORMAL',
       '--ip',
       ip,
       '--port',

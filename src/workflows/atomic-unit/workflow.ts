@@ -65,6 +65,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
     instructions.push(text);
     await loop?.signal(injectInstructionSignal, text);
   });
+  // Loops report straight to the orchestrator; this relay serves loops started before they did.
   setHandler(iterationProgressSignal, (progress: IterationProgress) => {
     if (!input.reportTo) return;
     getExternalWorkflowHandle(input.reportTo)
@@ -120,7 +121,8 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             maxIterations: input.maxIterations,
             instructions,
             promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
-            reportTo: info.workflowId,
+            // Straight to the orchestrator: a relay through this workflow cost a workflow task per report.
+            reportTo: input.reportTo,
           },
         ],
       });

@@ -24,7 +24,7 @@ export interface WorkLoopInput {
   instructions: string[];
   /** Key for prompt files and agent registry entries; safe as a file name. */
   promptKey: string;
-  /** Workflow to tell about each iteration (the unit), if any. */
+  /** Workflow to tell about each iteration (the feature orchestration), if any. */
   reportTo?: string;
 }
 
