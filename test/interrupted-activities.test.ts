@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
-import { simpleGit } from 'simple-git';
 import { failInterruptedActivities, inflightDir } from '../src/temporal/interrupted-activities.js';
-import { AGENT_QUEUE, hostQueueName } from '../src/temporal/task-queues.js';
+import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, tempDir } from './support/repos.js';
+import { sleepingLoopInput } from './support/sleeping-loop.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 const logger = pino({ level: 'silent' });
@@ -42,23 +41,7 @@ describe('activities a dead worker left running on its host queue', () => {
     return harness.client.workflow.start('WorkLoopWorkflow', {
       workflowId: `inflight-${name}-${Date.now()}`,
       taskQueue: AGENT_QUEUE,
-      args: [
-        {
-          unitId: name,
-          title: name,
-          task: 'sleep',
-          conventions: '',
-          worktreePath: repo,
-          baseSha: (await simpleGit(repo).revparse(['HEAD'])).trim(),
-          hostQueue: hostQueueName(hostId),
-          providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --sleep 600000 --log ${logDir}`, args: [] }],
-          agentTimeoutMs: 600_000,
-          checks: [],
-          maxIterations: 1,
-          instructions: [],
-          promptKey: `inflight-${name}`,
-        },
-      ],
+      args: [await sleepingLoopInput({ name, repo, hostId, logDir })],
     });
   }
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { simpleGit } from 'simple-git';
 import type { ResultPromise } from 'execa';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
-import { hostQueueName, AGENT_QUEUE } from '../src/temporal/task-queues.js';
+import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, processIsAlive, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { sleepingLoopInput } from './support/sleeping-loop.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
 describe('a worker process stopped with SIGTERM', () => {
@@ -37,23 +37,7 @@ describe('a worker process stopped with SIGTERM', () => {
     await temporal.client.workflow.start('WorkLoopWorkflow', {
       workflowId: `sigterm-loop-${hostId}`,
       taskQueue: AGENT_QUEUE,
-      args: [
-        {
-          unitId: 'slow',
-          title: 'a slow unit',
-          task: 'sleep',
-          conventions: '',
-          worktreePath: repo,
-          baseSha: (await simpleGit(repo).revparse(['HEAD'])).trim(),
-          hostQueue: hostQueueName(hostId),
-          providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --sleep 600000 --log ${logDir}`, args: [] }],
-          agentTimeoutMs: 600_000,
-          checks: [],
-          maxIterations: 1,
-          instructions: [],
-          promptKey: `sigterm-${hostId}`,
-        },
-      ],
+      args: [await sleepingLoopInput({ name: 'slow', repo, hostId, logDir })],
     });
     const [agent] = await waitFor(() => starts(logDir).length > 0 && starts(logDir), 30_000, 'the agent to start');
 
