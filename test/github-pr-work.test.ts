@@ -9,7 +9,8 @@ import { simpleGit } from 'simple-git';
 import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo } from './support/repos.js';
+import { starts, waitFor } from './support/agent-log.js';
+import { createTestRepo, tempDir } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, GITHUB_API } from './support/webhooks.js';
 
@@ -18,9 +19,9 @@ const HEAD = 'aidp/widgets/feature';
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 
 /** A repo with an aidp PR branch that already holds one unit's work; its agent needs `word` in the prompt. */
-async function repoWithPullRequest(word: string): Promise<{ repo: string; headSha: string }> {
+async function repoWithPullRequest(word: string, agentFlags = ''): Promise<{ repo: string; headSha: string }> {
   const repo = await createTestRepo({
-    aidpYml: `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write --require-prompt ${word}\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
+    aidpYml: `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write --require-prompt ${word} ${agentFlags}\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
   });
   const git = simpleGit(repo);
   await git.checkout(['-b', HEAD]);
@@ -180,5 +181,35 @@ describe('work on an aidp pull request branch', () => {
     expect(result).toEqual({ status: 'failed', iterations: 0, reason: 'ci_fix.max_attempts reached for this commit' });
     expect(replies).toHaveLength(2);
     expect(replies[1]).toMatch(/not trying again: 1 attempt/);
+  });
+
+  it('pushes nothing when someone pushed to the PR branch while the agent worked, and says so', async () => {
+    const logDir = tempDir('agent-log');
+    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--sleep 2000 --log ${logDir}`);
+    const bodies: { finished?: { conclusion: string }; reply?: string } = {};
+    const api = nock(GITHUB_API)
+      .post('/repos/octo-org/widgets/check-runs')
+      .reply(201, { id: 58 })
+      .patch('/repos/octo-org/widgets/check-runs/58', (b: { conclusion: string }) => Boolean((bodies.finished = b)))
+      .reply(200, { id: 58 })
+      .post('/repos/octo-org/widgets/issues/9/comments', (b: { body: string }) => Boolean((bodies.reply = b.body)))
+      .reply(201, { id: 4, html_url: 'https://github.com/c/4' });
+
+    const { workflowId } = await processors.startChangeRequest({ ...target(repo, headSha), requestedBy: 'alice', instruction: 'RENAME-THE-THING' });
+    await waitFor(() => starts(logDir).length > 0, 60_000, 'the agent to start');
+    const git = simpleGit(repo);
+    await git.checkout(HEAD);
+    writeFileSync(join(repo, 'human.txt'), 'pushed by a person meanwhile\n');
+    await git.add('.');
+    await git.commit('a human commit');
+    const humanSha = (await git.revparse(['HEAD'])).trim();
+    await git.checkout('main');
+    const result = await harness.client.workflow.getHandle(workflowId).result();
+
+    api.done();
+    expect(result).toMatchObject({ status: 'failed', reason: expect.stringContaining('moved while aidp worked on it') });
+    expect((await git.revparse([HEAD])).trim()).toBe(humanSha);
+    expect(bodies.finished?.conclusion).toBe('failure');
+    expect(bodies.reply).toContain('nothing was overwritten');
   });
 });

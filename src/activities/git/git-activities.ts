@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
 import { WorkDirLayout } from './layout.js';
 import { syncMirror } from './mirror.js';
-import { createGitRunner, type GitRunner } from './run-git.js';
+import { createGitRunner, GitCommandError, type GitRunner } from './run-git.js';
 import { SerialQueue } from './serial-queue.js';
 import { deleteBranchIfPresent, discardEarlierAttempt, mirrorOfWorktree, removeFromMirror } from './worktrees.js';
 
@@ -121,15 +121,33 @@ export function createGitActivities(deps: GitActivityDeps) {
     return filesChanged.length === 0 ? null : { sha, filesChanged };
   }
 
-  /** Force-pushes HEAD to `refs/heads/<branch>`: only aidp's own branches, which a restarted unit overwrites. */
-  async function pushBranch(input: { worktreePath: string; branch: string; remoteUrl: string }): Promise<{ sha: string }> {
+  /**
+   * Pushes HEAD to `refs/heads/<branch>`. Without `expectedRemoteSha` it force-pushes: a unit's
+   * branch is aidp's own, and a restarted unit overwrites it. With it (a pull request's branch,
+   * which people push to as well) the push only lands while the remote branch still points
+   * there; otherwise it fails with `BranchMoved` and overwrites nothing.
+   */
+  async function pushBranch(input: { worktreePath: string; branch: string; remoteUrl: string; expectedRemoteSha?: string }): Promise<{ sha: string }> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertAidpBranch(input.branch);
     assertRemoteUrl(input.remoteUrl);
     const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
-    await git(['push', '--quiet', '--force', '--no-verify', '--', input.remoteUrl, `${sha}:refs/heads/${input.branch}`], {
+    const ref = `refs/heads/${input.branch}`;
+    if (input.expectedRemoteSha) assertSha(input.expectedRemoteSha);
+    const mode = input.expectedRemoteSha ? `--force-with-lease=${ref}:${input.expectedRemoteSha}` : '--force';
+    const pushed = await git(['push', '--quiet', '--porcelain', mode, '--no-verify', '--', input.remoteUrl, `${sha}:${ref}`], {
       cwd: worktreePath,
+      okExitCodes: input.expectedRemoteSha ? [1] : [],
     });
+    if (pushed.exitCode === 1) {
+      if (/\[rejected\]|stale info|fetch first|non-fast-forward/.test(`${pushed.stdout}\n${pushed.stderr}`)) {
+        throw ApplicationFailure.nonRetryable(
+          `${input.branch} moved while aidp worked on it (someone pushed to it); aidp's commit ${sha.slice(0, 12)} was not pushed and nothing was overwritten`,
+          'BranchMoved',
+        );
+      }
+      throw new GitCommandError(['push'], pushed.exitCode, pushed.stderr);
+    }
     return { sha };
   }
 

@@ -33,7 +33,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing', 'BranchMoved'] },
   });
   let config;
   try {
@@ -105,7 +105,13 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     if (!loop.ok) return await finish({ status: 'failed', iterations: loop.iterations, reason: loop.reason });
     const commit = await host.commitAll({ worktreePath: worktree.worktreePath, message: `${name}\n\nRequested on #${input.prNumber}` });
     if (!commit) return await finish({ status: 'failed', iterations: loop.iterations, reason: 'nothing changed' });
-    const pushed = await host.pushBranch({ worktreePath: worktree.worktreePath, branch: input.headBranch, remoteUrl: input.cloneUrl });
+    // People push to this branch too: the push lands only if nobody did while the agent worked.
+    const pushed = await host.pushBranch({
+      worktreePath: worktree.worktreePath,
+      branch: input.headBranch,
+      remoteUrl: input.cloneUrl,
+      expectedRemoteSha: worktree.baseSha,
+    });
     return await finish({ status: 'pushed', sha: pushed.sha, iterations: loop.iterations });
   } catch (err) {
     return finish({ status: 'failed', iterations: 0, reason: reasonOf(err) });
