@@ -243,4 +243,51 @@ describe('issue_comment.created with an /aidp command', () => {
       ['retry', ['api', 'ui']],
     ]);
   });
+
+  it('sends /aidp retry written on a feature pull request to the build of the issue it came from', async () => {
+    const payload = commented('/aidp retry api', { onPullRequest: true });
+    const scope = writer(payload.installation.id)
+      .get(`${REPO}/pulls/1`)
+      .reply(200, pullRequest('aidp/issue-7-dark-mode/feature'))
+      .post(`${REPO}/issues/comments/${COMMENT_ID}/reactions`, { content: '+1' })
+      .reply(201, {});
+
+    expect((await app.deliver('issue_comment', payload)).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([
+      {
+        method: 'retry',
+        request: { owner: 'Codertocat', repo: 'Hello-World', number: 7, isPullRequest: false, installationId: payload.installation.id, requestedBy: 'Codertocat', units: ['api'] },
+      },
+    ]);
+  });
+
+  it('says to use the issue for /aidp pause on a pull request no aidp build opened, and signals nothing', async () => {
+    const payload = commented('/aidp pause', { onPullRequest: true });
+    const scope = writer(payload.installation.id)
+      .get(`${REPO}/pulls/1`)
+      .reply(200, pullRequest('aidp/dark-mode/api'))
+      .post(`${REPO}/issues/1/comments`, (body: { body: string }) => body.body.includes('send it on the issue the feature was built from'))
+      .reply(201, {});
+
+    expect((await app.deliver('issue_comment', payload)).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([]);
+  });
+
+  it("does not take a fork's pull request from an aidp-looking branch for a feature pull request", async () => {
+    const payload = commented('/aidp cancel', { onPullRequest: true });
+    const scope = writer(payload.installation.id)
+      .get(`${REPO}/pulls/1`)
+      .reply(200, pullRequest('aidp/issue-7-dark-mode/feature', 999))
+      .post(`${REPO}/issues/1/comments`, (body: { body: string }) => body.body.includes('was not opened by one'))
+      .reply(201, {});
+
+    expect((await app.deliver('issue_comment', payload)).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([]);
+  });
 });

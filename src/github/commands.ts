@@ -34,6 +34,8 @@ export const HELP_TEXT = [
   '| `/aidp retry [unit...]` | runs the failed units again (all of them, or the ones named) |',
   `| \`/aidp concurrency N\` | runs up to N units at once (${MIN_CONCURRENCY}–${MAX_CONCURRENCY}) |`,
   '| `/aidp help` | shows this list |',
+  '',
+  'Status, pause, resume, cancel, retry and concurrency work on the issue and on the pull request its build opened.',
 ].join('\n');
 
 const KEYWORD = /^ {0,3}\/aidp(?=\s|$)/i;

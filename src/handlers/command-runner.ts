@@ -1,4 +1,5 @@
 import { HELP_TEXT, type AidpCommand } from '../github/commands.js';
+import { issueOfFeatureBranch } from '../github/feature-branch.js';
 import { inlineCode, userText } from '../github/user-text.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import type { EventContext, HandlerDeps } from './context.js';
@@ -19,10 +20,22 @@ export interface CommandContext {
   isPullRequest: boolean;
 }
 
+/** Commands that act on the feature an issue's build runs. */
+const FEATURE_COMMANDS = new Set<AidpCommand['kind']>(['status', 'pause', 'resume', 'cancel', 'retry', 'concurrency']);
+
 /** Runs a parsed command from someone with write access. */
 export async function runCommand(command: AidpCommand, c: CommandContext): Promise<DeliveryOutcome> {
   const { processors } = c.deps;
-  const item: ItemRef = { owner: c.target.owner, repo: c.target.repo, number: c.thread.number, isPullRequest: c.isPullRequest, installationId: c.target.installationId };
+  let item: ItemRef = { owner: c.target.owner, repo: c.target.repo, number: c.thread.number, isPullRequest: c.isPullRequest, installationId: c.target.installationId };
+  if (c.isPullRequest && FEATURE_COMMANDS.has(command.kind)) {
+    // On the feature PR a build opened, the command goes to the build of its issue.
+    const issue = await issueBuiltBy(c);
+    if (issue === undefined) {
+      await comment(c.ctx, c.thread, `@${c.login}, ${inlineCode(`/aidp ${command.kind}`)} acts on an aidp build, and this pull request was not opened by one: send it on the issue the feature was built from.`);
+      return 'ignored';
+    }
+    item = { ...item, number: issue, isPullRequest: false };
+  }
   const by = { requestedBy: c.login };
   switch (command.kind) {
     case 'help':
@@ -55,6 +68,12 @@ export async function runCommand(command: AidpCommand, c: CommandContext): Promi
     default:
       return unreachable(command);
   }
+}
+
+/** The issue whose build opened this pull request, from its head branch; never a fork's. */
+async function issueBuiltBy(c: CommandContext): Promise<number | undefined> {
+  const pr = await fetchPullRequest(c.ctx, c.thread);
+  return isSameRepoPull(pr, c.repositoryId) ? issueOfFeatureBranch(pr.head.ref) : undefined;
 }
 
 async function startOnIssue(c: CommandContext, kind: 'plan' | 'build'): Promise<DeliveryOutcome> {

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { slugify } from '../activities/git/slug.js';
+import { issueFeatureSlug } from '../github/feature-branch.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
@@ -23,7 +23,7 @@ export function startBuild(ctx: ProcessorContext, request: BuildRequest): Promis
           defaultBranch: request.defaultBranch,
           title: request.title,
           body: request.body,
-          featureSlug: `issue-${request.issueNumber}-${slugify(request.title, 30)}`,
+          featureSlug: issueFeatureSlug(request.issueNumber, request.title),
           requestedBy: request.requestedBy,
           uiUrl: ctx.uiUrlOf?.(workflowId),
           decomposeCwd: '',
