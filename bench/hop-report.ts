@@ -60,3 +60,16 @@ export async function hopReport(client: Client, featureId: string, units: number
   });
   return `${lines.join('\n')}\n`;
 }
+
+/** One line per event (`ss.mmm id kind detail`), for reading a history by eye. */
+export async function historyTimeline(client: Client, workflowId: string): Promise<string | undefined> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined);
+  if (!history) return undefined;
+  return (history.events ?? [])
+    .map((e) => {
+      const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '') ?? '?';
+      const detail = e.workflowTaskScheduledEventAttributes?.taskQueue?.name ?? e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+      return `${new Date(millis(e)).toISOString().slice(17, 23)} ${String(e.eventId)} ${kind} ${detail}`;
+    })
+    .join('\n');
+}

@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
+import { historyTimeline } from '../hop-report.js';
 import { AIDP_BIN, benchRepo, freePort, sleep, taskList, tempDir, SCRIPTED_AGENT, type Figure } from '../support.js';
 
 interface Start {
@@ -32,13 +33,12 @@ function spawnWorker(env: Record<string, string>, logFile: string): { process: R
   return { process: child, ready };
 }
 
+/** Timelines of the feature, its units and their loops, for AIDP_BENCH_DEBUG. */
 async function dumpHistories(client: Client, featureId: string, logDir: string): Promise<void> {
-  const ids = [featureId, ...[1, 2, 3, 4].flatMap((n) => [`${featureId}/unit/unit-${n}/run-1`, `${featureId}/unit/unit-${n}/run-1/loop-1`, `${featureId}/unit/unit-${n}/run-1/loop-2`])];
-  for (const id of ids) {
-    const history = await client.workflow.getHandle(id).fetchHistory().catch(() => undefined);
-    if (!history) continue;
-    const lines = (history.events ?? []).map((e) => `${new Date(Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6)).toISOString().slice(17, 23)} ${e.eventId} ${Object.keys(e).find((k) => k.endsWith('Attributes')) ?? ''} ${JSON.stringify(e.workflowTaskScheduledEventAttributes?.taskQueue?.name ?? e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')}`);
-    writeFileSync(join(logDir, `${id.split('/').slice(-3).join('_')}.txt`), lines.join('\n'));
+  const units = [1, 2, 3, 4].map((n) => `${featureId}/unit/unit-${n}/run-1`);
+  for (const id of [featureId, ...units, ...units.flatMap((u) => [`${u}/loop-1`, `${u}/loop-2`])]) {
+    const timeline = await historyTimeline(client, id);
+    if (timeline) writeFileSync(join(logDir, `${id.split('/').slice(-3).join('_')}.txt`), timeline);
   }
 }
 
