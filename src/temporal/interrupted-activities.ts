@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -30,12 +31,13 @@ export function inflightDir(workDir: string, hostId: string): string {
 /** Records every activity attempt this worker runs under `dir`. */
 export function recordInflightActivities(dir: string): ActivityInterceptorsFactory {
   mkdirSync(dir, { recursive: true });
+  const owner = ownerStamp();
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
         const { info } = ctx;
         const record: InflightRecord = {
-          ...ownerStamp(),
+          ...owner,
           taskToken: Buffer.from(info.taskToken).toString('base64'),
           workflowId: info.workflowExecution?.workflowId ?? '',
           runId: info.workflowExecution?.runId ?? '',
@@ -43,12 +45,13 @@ export function recordInflightActivities(dir: string): ActivityInterceptorsFacto
           attempt: info.attempt,
         };
         const file = join(dir, `${createHash('sha256').update(info.taskToken).digest('hex').slice(0, 32)}.json`);
-        writeFileSync(`${file}.tmp`, JSON.stringify(record));
-        renameSync(`${file}.tmp`, file);
+        // Written whole, then renamed: a reader never sees half a record.
+        await writeFile(`${file}.tmp`, JSON.stringify(record));
+        await rename(`${file}.tmp`, file);
         try {
           return await next(input);
         } finally {
-          rmSync(file, { force: true });
+          await rm(file, { force: true });
         }
       },
     },
@@ -73,10 +76,12 @@ export async function failInterruptedActivities(dir: string, client: Client, log
         `the worker running ${record.activityType} (pid ${record.ownerPid}) stopped without finishing it`,
         WORKER_RESTARTED,
       );
+      // The dead worker also held these workflows' caches: their next tasks would wait out the
+      // sticky queue's timeout for it, so they go to the shared queue instead.
+      await unstickWorkflowChain(client, { workflowId: record.workflowId, runId: record.runId }, unstuck).catch((err: unknown) =>
+        logger.debug({ err, workflowId: record.workflowId }, 'could not reset the sticky queue; the workflow waits out its timeout'),
+      );
       try {
-        // The dead worker also held these workflows' caches: their next tasks would wait out the
-        // sticky queue's timeout for it, so they go to the shared queue instead.
-        await unstickWorkflowChain(client, { workflowId: record.workflowId, runId: record.runId }, unstuck);
         await client.activity.fail(Buffer.from(record.taskToken, 'base64'), failure);
         failed.push(record.activityType);
         logger.info({ workflowId: record.workflowId, activityType: record.activityType, attempt: record.attempt }, 'failed an activity its dead worker left running');
