@@ -40,6 +40,47 @@ function hops(events: HistoryEvent[], into: Map<string, number[]>, prefix: strin
   if (events.length > 0) add(`${prefix} total`, millis(events[events.length - 1]!) - millis(events[0]!));
 }
 
+/** Milliseconds of a history spent running activities, and spent on everything Temporal adds. */
+function shares(events: HistoryEvent[]): { activities: number; orchestration: number } {
+  const table = new Map<string, number[]>();
+  hops(events, table, '');
+  const sum = (filter: (name: string) => boolean) =>
+    [...table].filter(([name]) => filter(name)).reduce((total, [, values]) => total + values.reduce((a, b) => a + b, 0), 0);
+  return {
+    activities: sum((name) => name.endsWith(': run') && !name.includes('workflow task')),
+    orchestration: sum((name) => name.endsWith(': wait') || name.includes('workflow task: run')),
+  };
+}
+
+export interface UnitTimes {
+  /** A unit's wall time, from its workflow's start to its end. */
+  wall: number[];
+  /** Of which its activities (and its loop's) ran. */
+  activities: number[];
+  /** Of which it or its loop waited on a queue or ran a workflow task. */
+  orchestration: number[];
+}
+
+/** Per-unit times of a feature's units (`unit-1` … `unit-n`, first run, first loop). */
+export async function unitTimes(client: Client, featureId: string, units: number): Promise<UnitTimes> {
+  const times: UnitTimes = { wall: [], activities: [], orchestration: [] };
+  for (let i = 1; i <= units; i++) {
+    const unit = (await client.workflow.getHandle(`${featureId}/unit/unit-${i}/run-1`).fetchHistory()).events ?? [];
+    const loop = (await client.workflow.getHandle(`${featureId}/unit/unit-${i}/run-1/loop-1`).fetchHistory()).events ?? [];
+    if (unit.length === 0) continue;
+    const [u, l] = [shares(unit), shares(loop)];
+    times.wall.push(millis(unit[unit.length - 1]!) - millis(unit[0]!));
+    times.activities.push(u.activities + l.activities);
+    times.orchestration.push(u.orchestration + l.orchestration);
+  }
+  return times;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
 /**
  * Where a feature run's time went (`AIDP_BENCH_DEBUG=1 npm run bench -- "50 units"`): for each
  * hop (a workflow task, an activity), its wait on the queue and its run, over all units.

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { createGitActivities } from '../src/activities/git/git-activities.js';
+import { createGitRunner } from '../src/activities/git/run-git.js';
+import { getWorktreeConfig, setWorktreeConfig } from '../src/activities/git/worktree-config.js';
 import { tempDir } from './support/repos.js';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -166,6 +168,33 @@ describe('git activities', () => {
 
     await released;
     expect(commit?.filesChanged).toEqual(['a.txt']);
+  });
+
+  /** What another unit's worktree looks like halfway through `git worktree add` or `remove`. */
+  async function halfAddedSibling(): Promise<void> {
+    const sibling = await activities.prepareWorktree(unit('sibling'));
+    writeFileSync(join(await git(sibling.worktreePath, 'rev-parse', '--path-format=absolute', '--git-dir'), 'commondir'), '');
+  }
+
+  it("writes and reads a worktree's own config while another unit's worktree is half added", async () => {
+    const wt = await activities.prepareWorktree(unit('api'));
+    await halfAddedSibling();
+    const runner = createGitRunner();
+
+    await setWorktreeConfig(runner, wt.worktreePath, { 'aidp.note': 'still works' });
+
+    expect(await getWorktreeConfig(runner, wt.worktreePath, 'aidp.note')).toBe('still works');
+    expect(await getWorktreeConfig(runner, wt.worktreePath, 'user.name')).toBe('aidp');
+  });
+
+  it("commits and counts a unit's changes from its base while another unit's worktree is half added", async () => {
+    const wt = await activities.prepareWorktree(unit('api'));
+    writeFileSync(join(wt.worktreePath, 'api.txt'), 'x\n');
+    await halfAddedSibling();
+
+    const commit = await activities.commitAll({ worktreePath: wt.worktreePath, message: 'Add the API' });
+
+    expect(commit?.filesChanged).toEqual(['api.txt']);
   });
 
   it('commits nothing and answers null when nothing changed', async () => {

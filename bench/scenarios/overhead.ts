@@ -6,13 +6,13 @@ import { unitBranchName } from '../../src/domain/branches.js';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import { orchestrationStatusQuery } from '../../src/workflows/feature-orchestration/messages.js';
-import { hopReport } from '../hop-report.js';
+import { hopReport, median, unitTimes, type UnitTimes } from '../hop-report.js';
 import { benchRepo, sleep, taskList, SCRIPTED_AGENT, type Figure } from '../support.js';
 
 const agent = (flags: string) => [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
 
 /** Wall time until every unit completed, through Temporal (workers already running). */
-export async function temporalUnitPhase(client: Client, n: number, concurrency: number, flags: string): Promise<{ ms: number; workflowId: string }> {
+export async function temporalUnitPhase(client: Client, n: number, concurrency: number, flags: string): Promise<{ ms: number; workflowId: string; times: UnitTimes }> {
   const repo = await benchRepo();
   const feature = await prepareLocalFeature({
     repo: await resolveLocalRepo(repo),
@@ -31,13 +31,14 @@ export async function temporalUnitPhase(client: Client, n: number, concurrency: 
   }
   const ms = Date.now() - started;
   if (process.env.AIDP_BENCH_DEBUG) process.stderr.write(await hopReport(client, feature.workflowId, n));
+  const times = await unitTimes(client, feature.workflowId, n);
   // The merge is not part of this figure (the baseline has none); the run is stopped here.
   await handle.terminate('bench: unit phase measured');
-  return { ms, workflowId: feature.workflowId };
+  return { ms, workflowId: feature.workflowId, times };
 }
 
 /** The same activity functions, driven by an in-process pool: no Temporal. */
-async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<number> {
+async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<{ ms: number; unitWall: number[] }> {
   const repo = await benchRepo();
   const host = createActivities({ ...deps, hostQueue: 'direct' }).host;
   const env = new MockActivityEnvironment();
@@ -45,8 +46,10 @@ async function directBaseline(deps: ActivityDeps, n: number, concurrency: number
   const units = Array.from({ length: n }, (_, i) => slugify(`Unit ${i + 1}`));
   const started = Date.now();
   let next = 0;
+  const unitWall: number[] = [];
   const worker = async (): Promise<void> => {
     while (next < units.length) {
+      const unitStarted = Date.now();
       const unitSlug = units[next++]!;
       const branch = unitBranchName(featureSlug, unitSlug);
       const wt: { worktreePath: string; baseSha: string } = await env.run(host.prepareWorktree, { remoteUrl: repo, baseBranch: 'main', featureSlug, unitSlug, branch });
@@ -64,19 +67,27 @@ async function directBaseline(deps: ActivityDeps, n: number, concurrency: number
       await env.run(host.commitAll, { worktreePath: wt.worktreePath, message: unitSlug });
       await env.run(host.pushBranch, { worktreePath: wt.worktreePath, branch, remoteUrl: repo });
       await env.run(host.removeWorktree, { worktreePath: wt.worktreePath });
+      unitWall.push(Date.now() - unitStarted);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return Date.now() - started;
+  return { ms: Date.now() - started, unitWall };
 }
 
 export async function overhead(client: Client, deps: ActivityDeps, n: number): Promise<Figure[]> {
   const flags = '--write --sleep 1000';
-  const baseline = await directBaseline(deps, n, 10, flags);
-  const { ms } = await temporalUnitPhase(client, n, 10, flags);
+  const { ms: baseline, unitWall } = await directBaseline(deps, n, 10, flags);
+  const { ms, times } = await temporalUnitPhase(client, n, 10, flags);
   const ratio = ms / baseline;
   return [
     { scenario: `overhead ${n} units`, figure: 'direct baseline', value: Math.round(baseline), unit: 'ms' },
+    { scenario: `overhead ${n} units`, figure: 'one unit, direct (median)', value: median(unitWall), unit: 'ms' },
+    {
+      scenario: `overhead ${n} units`,
+      figure: 'one unit through Temporal (median): activities running / queue waits and workflow tasks',
+      value: `${median(times.wall)}: ${median(times.activities)} / ${median(times.orchestration)}`,
+      unit: 'ms',
+    },
     { scenario: `overhead ${n} units`, figure: 'through Temporal (until last unit completed)', value: ms, unit: 'ms' },
     {
       scenario: `overhead ${n} units`,

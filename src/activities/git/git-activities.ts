@@ -7,6 +7,7 @@ import { WorkDirLayout } from './layout.js';
 import { syncMirror } from './mirror.js';
 import { createGitRunner, GitCommandError, type GitRunner } from './run-git.js';
 import { SerialQueue } from './serial-queue.js';
+import { getWorktreeConfig, setWorktreeConfig } from './worktree-config.js';
 import { deleteBranchIfPresent, discardEarlierAttempt, mirrorOfWorktree, removeFromMirror } from './worktrees.js';
 
 export interface GitActivityDeps {
@@ -73,10 +74,12 @@ export function createGitActivities(deps: GitActivityDeps) {
     const inWorktree = { cwd: worktreePath };
     await git(['reset', '--quiet', '--hard'], inWorktree);
     const baseSha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
-    await git(['config', '--worktree', 'user.name', AIDP_COMMITTER.name], inWorktree);
-    await git(['config', '--worktree', 'user.email', AIDP_COMMITTER.email], inWorktree);
-    await git(['config', '--worktree', 'commit.gpgsign', 'false'], inWorktree);
-    await git(['config', '--worktree', 'aidp.baseSha', baseSha], inWorktree);
+    await setWorktreeConfig(git, worktreePath, {
+      'user.name': AIDP_COMMITTER.name,
+      'user.email': AIDP_COMMITTER.email,
+      'commit.gpgsign': 'false',
+      'aidp.baseSha': baseSha,
+    });
     logger?.debug({ worktreePath, branch, baseSha }, 'worktree ready');
     return { worktreePath, baseSha, branch };
   }
@@ -108,8 +111,7 @@ export function createGitActivities(deps: GitActivityDeps) {
       const message = input.message.trim() === '' ? 'aidp changes' : input.message;
       await git(['commit', '--quiet', '--no-verify', '-m', message], cwd);
     }
-    const recorded = await git(['config', '--worktree', '--get', 'aidp.baseSha'], { ...cwd, okExitCodes: [1] });
-    const base = input.baseSha ?? (recorded.stdout.trim() || undefined);
+    const base = input.baseSha ?? ((await getWorktreeConfig(git, worktreePath, 'aidp.baseSha')) || undefined);
     if (base) assertSha(base);
     const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
     const diff = base

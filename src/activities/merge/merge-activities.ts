@@ -8,6 +8,7 @@ import { WorkDirLayout } from '../git/layout.js';
 import { syncMirror } from '../git/mirror.js';
 import { createGitRunner, GitCommandError, type GitRunner } from '../git/run-git.js';
 import { SerialQueue } from '../git/serial-queue.js';
+import { setWorktreeConfig } from '../git/worktree-config.js';
 import { mirrorOfWorktree } from '../git/worktrees.js';
 import { renderConflictHunks } from './conflict-text.js';
 import { assertMergeWorktreePath, mergeWorktreePath } from './merge-worktree-path.js';
@@ -100,9 +101,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
 
     const inWorktree = { cwd: worktreePath };
     await git(['reset', '--quiet', '--hard'], inWorktree);
-    await git(['config', '--worktree', 'user.name', AIDP_COMMITTER.name], inWorktree);
-    await git(['config', '--worktree', 'user.email', AIDP_COMMITTER.email], inWorktree);
-    await git(['config', '--worktree', 'commit.gpgsign', 'false'], inWorktree);
+    await setWorktreeConfig(git, worktreePath, { 'user.name': AIDP_COMMITTER.name, 'user.email': AIDP_COMMITTER.email, 'commit.gpgsign': 'false' });
     const headSha = await head(worktreePath);
     logger?.debug({ worktreePath, featureBranch, headSha, existed }, 'merge worktree ready');
     return { worktreePath, headSha, baseSha, existed };
