@@ -109,6 +109,18 @@ export function registerServeCommands(program: Command): void {
     .command('worker')
     .description('run a worker alone (both queues by default), against a Temporal cluster or the embedded server')
     .option('--queue <queue>', `only this queue: ${QUEUE_KINDS.join(' or ')}`)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Stopping and restarting:',
+        '  SIGINT/SIGTERM drains: running activities get AIDP_SHUTDOWN_GRACE_SECONDS, then are',
+        '  cancelled, and the units they belonged to start over on the next worker.',
+        '  An agent worker restarted with the same AIDP_HOST_ID and AIDP_WORKDIR (the defaults',
+        '  are stable on one machine) resumes what a killed predecessor left at once: it kills',
+        "  that worker's agents and fails its running activities, so their units start over.",
+      ].join('\n'),
+    )
     .action(async (opts: { queue?: string }) => {
       const ctx = loadCliContext();
       const runtime = await openLocalRuntime(ctx, { mode: 'always', queues: queuesOption(opts.queue), serveMetrics: true });
