@@ -6,7 +6,7 @@ import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration
 import { WORKER_RESTARTED } from '../src/domain/failure-types.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
 import { agentEvents, processIsAlive, starts, waitFor, type AgentEvent } from './support/agent-log.js';
-import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
+import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
@@ -30,12 +30,10 @@ describe('a worker killed with SIGKILL mid-run', () => {
       AIDP_METRICS_PORT: String(await freePort()),
       AIDP_HOST_ID: `crash-${Date.now()}`,
     };
-    // Wrapped in an object: awaiting an execa process itself would wait for it to exit.
     const startWorker = async (): Promise<{ process: ResultPromise }> => {
-      const worker = spawnCli(['worker'], env);
-      workers.push(worker);
-      await waitForOutput(worker, /worker on/);
-      return { process: worker };
+      const worker = await startWorkerProcess(env);
+      workers.push(worker.process);
+      return worker;
     };
     const repo = await createTestRepo();
     logDir = tempDir('log');

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ResultPromise } from 'execa';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, processIsAlive, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT, spawnCli, waitForOutput } from './support/cli.js';
+import { SCRIPTED_AGENT, spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
@@ -70,19 +69,13 @@ describe('a worker process stopped with SIGTERM', () => {
         concurrency: 2,
       },
     });
-    // Wrapped in an object: awaiting an execa process itself would wait for it to exit.
-    const startWorker = async (): Promise<{ process: ResultPromise }> => {
-      const worker = spawnCli(['worker'], env);
-      await waitForOutput(worker, /worker on/);
-      return { process: worker };
-    };
-    const { process: first } = await startWorker();
+    const { process: first } = await startWorkerProcess(env);
     const handle = await startFeature(temporal.client, feature);
     const interrupted = await waitFor(() => starts(logDir).length === 2 && starts(logDir), 60_000, 'both agents to start');
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);
 
-    const { process: second } = await startWorker();
+    const { process: second } = await startWorkerProcess(env);
     const result = await handle.result();
     second.kill('SIGTERM');
     await second;

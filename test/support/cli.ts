@@ -26,6 +26,16 @@ export function spawnCli(args: string[], env: Record<string, string>): ResultPro
   return execa('node', [AIDP_BIN, ...args], { env: cleanEnv(env), extendEnv: false, reject: false, stdin: 'ignore', buffer: true });
 }
 
+/**
+ * Spawns `aidp worker` and resolves once it polls. Wrapped in an object: awaiting an execa
+ * process itself would wait for it to exit.
+ */
+export async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ResultPromise }> {
+  const worker = spawnCli(['worker'], env);
+  await waitForOutput(worker, /worker on/);
+  return { process: worker };
+}
+
 /** Resolves when `pattern` appears in the process's stderr or stdout. */
 export function waitForOutput(child: ResultPromise, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
