@@ -6,6 +6,7 @@ import { simpleGit } from 'simple-git';
 import { ConfigError } from '../src/config/config-error.js';
 import { loadRepoConfigFile, loadRepoConfigFromGit, parseRepoConfig } from '../src/config/load-repo-config.js';
 import { DEFAULT_REPO_CONFIG } from '../src/config/repo-config.js';
+import { namedChecks } from '../src/features/feature-settings.js';
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -47,6 +48,17 @@ describe('parseRepoConfig', () => {
       concurrency: 8,
       checks: { test: { command: 'npm test', timeout_seconds: 600, required: true } },
     });
+  });
+
+  it('takes checks of any name and keeps them in the order written', () => {
+    const config = parseRepoConfig('checks:\n  vet: { command: go vet ./... }\n  typecheck: { command: tsc }\n  build: { command: make }\n');
+    expect(namedChecks(config).map((c) => c.name)).toEqual(['vet', 'typecheck', 'build']);
+  });
+
+  it('names a check name that is not a word, and what a name may be', () => {
+    expect(messageOf(() => parseRepoConfig('checks:\n  "1st": { command: make }\n'))).toBe(
+      'Invalid .github/aidp.yml: checks.1st is not a valid name: a check name is a letter followed by letters, digits, "-" or "_" (at most 40)',
+    );
   });
 
   it('names the field and its whole range when a number is out of range', () => {

@@ -37,6 +37,10 @@ export function describeZodIssues(error: z.ZodError, input?: unknown, schema?: z
       const hint = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
       return issue.keys.map((key) => `${pathText([...issue.path, key])} is not a known setting${hint}`);
     }
+    if (issue.code === 'invalid_key') {
+      // A record's key (a check's name): the path ends at the bad key itself.
+      return [`${pathText(issue.path)} is not a valid name: ${issue.issues.map((i) => i.message).join('; ')}`];
+    }
     const value = valueAt(input, issue.path);
     if (issue.code === 'invalid_type' && value === undefined && input !== undefined) {
       return [`${pathText(issue.path)} is required`];
@@ -127,6 +131,7 @@ function schemaAt(schema: z.ZodType | undefined, path: readonly PropertyKey[]): 
   for (const key of path) {
     if (s instanceof z.ZodObject) s = unwrap((s.shape as Record<string, z.ZodType>)[String(key)]);
     else if (s instanceof z.ZodArray) s = unwrap(s.element as z.ZodType);
+    else if (s instanceof z.ZodRecord) s = unwrap(s.valueType as z.ZodType);
     else return undefined;
   }
   return s;

@@ -28,6 +28,9 @@ export const agentProviderSchema = z
   });
 export type AgentProvider = z.output<typeof agentProviderSchema>;
 
+/** Names a check: it starts with a letter, so the order written is the order kept. */
+const CHECK_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
 export const checkSchema = z
   .object({
     /** Run by `sh -c` in the worktree: it comes from the repository's own config, not from issue text. */
@@ -48,13 +51,12 @@ export const repoConfigSchema = z
       })
       .strict()
       .default({ providers: [{ preset: 'claude', args: [] }], timeout_seconds: 1800 }),
+    /** Any names the repository uses (`build`, `vet`, `typecheck`, `test`…), run in the order written. */
     checks: z
-      .object({
-        test: checkSchema.optional(),
-        lint: checkSchema.optional(),
-        build: checkSchema.optional(),
-      })
-      .strict()
+      .record(
+        z.string().regex(CHECK_NAME, 'a check name is a letter followed by letters, digits, "-" or "_" (at most 40)'),
+        checkSchema,
+      )
       .default({}),
     /** How many units run at once in one feature. */
     concurrency: z.number().int().min(1).max(100).default(4),

@@ -10,13 +10,9 @@ export interface SettingOverrides {
   mergeThreshold?: number;
 }
 
-/** The repo's checks in a fixed order: build, then lint, then test. */
+/** The repo's checks in the order `.github/aidp.yml` lists them. */
 export function namedChecks(config: RepoConfig): NamedCheck[] {
-  const order = ['build', 'lint', 'test'] as const;
-  return order.flatMap((name) => {
-    const check = config.checks[name];
-    return check ? [{ name, ...check }] : [];
-  });
+  return Object.entries(config.checks).map(([name, check]) => ({ name, ...check }));
 }
 
 /** Repo config (from the base branch) with the caller's overrides on top. */
