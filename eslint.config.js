@@ -20,10 +20,21 @@ export default tseslint.config(
     // Workflow code is replayed: no I/O, no clocks, no randomness, no Node APIs.
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [{ group: ['node:*', ...NODE_BUILTINS], message: 'workflows are deterministic: no Node APIs; use an activity' }],
+          patterns: [
+            { group: ['node:*', ...NODE_BUILTINS], message: 'workflows are deterministic: no Node APIs; use an activity' },
+            {
+              group: ['execa', 'simple-git', 'pino', 'probot', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
+              message: 'workflows do no I/O: put it in an activity',
+            },
+            {
+              group: ['**/activities/**'],
+              allowTypeImports: true,
+              message: 'workflows see activities as types only (proxyActivities<...>); pure logic belongs in src/domain',
+            },
+          ],
         },
       ],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'use an activity or workflow-safe uuid4()' }],

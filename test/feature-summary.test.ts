@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { aggregateResults, type MergeOutcome, type SummaryUnit } from '../src/activities/summary/aggregate.js';
-import { renderFeatureSummary } from '../src/activities/summary/render-summary.js';
+import { aggregateResults, type MergeOutcome, type SummaryUnit } from '../src/domain/summary/aggregate.js';
+import { renderFeatureSummary } from '../src/domain/summary/render-summary.js';
 import type { UnitStatus } from '../src/workflows/feature-orchestration/messages.js';
 
 function unitState(id: string, status: UnitStatus, extra: Partial<SummaryUnit> = {}): SummaryUnit {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dependencyBlocked, determineMergeOrder, type MergeCandidate } from '../src/activities/merge/merge-order.js';
+import { dependencyBlocked, determineMergeOrder, type MergeCandidate } from '../src/domain/merge-order.js';
 
 const unit = (id: string, diffLines: number, dependsOn: string[] = [], status = 'completed'): MergeCandidate => ({
   id,

@@ -1,8 +1,8 @@
 import { ActivityCancellationType, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { dependencyBlocked, determineMergeOrder } from '../../activities/merge/merge-order.js';
-import { aggregateResults } from '../../activities/summary/aggregate.js';
-import { renderFeatureSummary } from '../../activities/summary/render-summary.js';
+import { dependencyBlocked, determineMergeOrder } from '../../domain/merge-order.js';
+import { aggregateResults } from '../../domain/summary/aggregate.js';
+import { renderFeatureSummary } from '../../domain/summary/render-summary.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import type { UnitState } from '../feature-orchestration/messages.js';
 import { conflictPrompt } from './conflict-prompt.js';
