@@ -26,9 +26,14 @@ const DESTINATION = String.raw`(?:<[^>\n]*>|[^\s()<][^\s()]*(?:\([^\s()]*\)[^\s(
  * included. `(?=(x))\N` matches x without backtracking into it, which keeps these linear.
  */
 const LINK_DEFINITION = new RegExp(
-  String.raw`^ {0,3}\[(?:\\[\s\S]|[^\\\]]){1,999}\]:(?=([ \t]*\n?[ \t]*))\1(?=(${DESTINATION}))\2(?:(?=([ \t]*\n?[ \t]*))\3${TITLE})?[ \t]*$`,
+  String.raw`^ {0,3}\[(?:\\[\s\S]|[^\\[\]]){1,999}\]:(?=([ \t]*\n?[ \t]*))\1(?=(${DESTINATION}))\2(?:(?=([ \t]*\n?[ \t]*))\3${TITLE})?[ \t]*$`,
   'gm',
 );
+/**
+ * `[^label]: text`: shown only when referenced, so taken as hidden; with its lazy lines and the
+ * indented paragraphs that continue it after blank lines.
+ */
+const FOOTNOTE = /^ {0,3}\[\^[^\]\n]{1,999}\]:.*(?:\n(?![ \t]*$).*)*(?:(?:\n[ \t]*$)+\n[ \t]+\S.*(?:\n(?![ \t]*$).*)*)*/gm;
 /** `](destination "title")`: the title only shows on hover. */
 const LINK_TITLE = new RegExp(String.raw`(\]\((?=(\s*))\2(?:(?=(${DESTINATION}))\3)?)(?=(\s*))\4${TITLE}(?=(\s*))\5\)`, 'g');
 
@@ -78,6 +83,7 @@ function cleanOnce(text: string): string {
       .replace(HTML_COMMENT, '')
       .replace(HIDDEN_ELEMENT, '')
       .replace(HTML_TAG, (_tag, name: string, attributes: string, close: string) => `<${name}${shownAttributes(attributes)}${close}>`)
+      .replace(FOOTNOTE, '')
       .replace(LINK_DEFINITION, '')
       .replace(LINK_TITLE, '$1)'),
   );
