@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
 import { splitCommandLine } from '../src/activities/agent/command-line.js';
-import { buildAgentArgv } from '../src/activities/agent/presets.js';
+import { buildAgentInvocation } from '../src/activities/agent/presets.js';
 import { runAgentWithFallback } from '../src/activities/agent/run-agent.js';
 import type { AgentProvider } from '../src/config/repo-config.js';
 import { tempDir } from './support/repos.js';
@@ -48,7 +48,7 @@ describe('agent command lines', () => {
     const provider: AgentProvider = { preset: 'command', command: `my-agent "unclosed`, args: [] };
     let thrown: unknown;
     try {
-      buildAgentArgv(provider, FILE, PROMPT);
+      buildAgentInvocation(provider, FILE, PROMPT);
     } catch (err) {
       thrown = err;
     }
@@ -58,26 +58,73 @@ describe('agent command lines', () => {
   });
 
   it('gives a command provider its words and args, but never the prompt itself', () => {
-    const argv = buildAgentArgv({ preset: 'command', command: 'my-agent --fast', args: ['--model', 'x'] }, FILE, PROMPT);
-    expect(argv).toEqual(['my-agent', '--fast', '--model', 'x']);
+    const invocation = buildAgentInvocation({ preset: 'command', command: 'my-agent --fast', args: ['--model', 'x'] }, FILE, PROMPT);
+    expect(invocation).toEqual({ argv: ['my-agent', '--fast', '--model', 'x'] });
   });
 
   it.each([
-    ['claude', ['claude', '-p', PROMPT, '--permission-mode', 'acceptEdits', '--output-format', 'text', '--extra']],
-    ['codex', ['codex', 'exec', '--full-auto', PROMPT, '--extra']],
-    ['gemini', ['gemini', '-p', PROMPT, '--yolo', '--extra']],
-    ['aider', ['aider', '--yes-always', '--no-auto-commits', '--message-file', FILE, '--extra']],
-    ['opencode', ['opencode', 'run', PROMPT, '--extra']],
-    ['cursor-agent', ['cursor-agent', '-p', PROMPT, '--force', '--extra']],
-    ['copilot', ['copilot', '-p', PROMPT, '--allow-all-tools', '--extra']],
-  ] as const)('runs the %s preset non-interactively, with its args last', (preset, expected) => {
-    expect(buildAgentArgv({ preset, args: ['--extra'] }, FILE, PROMPT)).toEqual(expected);
+    ['claude', ['claude', '-p', '--permission-mode', 'acceptEdits', '--output-format', 'text', '--extra']],
+    ['codex', ['codex', 'exec', '--full-auto', '-', '--extra']],
+    ['gemini', ['gemini', '--yolo', '--extra']],
+    ['opencode', ['opencode', 'run', '--extra']],
+    ['cursor-agent', ['cursor-agent', '-p', '--force', '--extra']],
+    ['copilot', ['copilot', '--allow-all-tools', '--extra']],
+  ] as const)('runs the %s preset non-interactively with the prompt on stdin and its args last', (preset, argv) => {
+    expect(buildAgentInvocation({ preset, args: ['--extra'] }, FILE, PROMPT)).toEqual({ argv, stdin: PROMPT });
   });
 
-  it('keeps a prompt that starts with a dash from being read as an option', () => {
-    const argv = buildAgentArgv({ preset: 'codex', args: [] }, FILE, '--dangerously-bypass-approvals');
-    expect(argv.at(-1)).toBe('\n--dangerously-bypass-approvals');
+  it('gives aider the prompt file by the path it is handed, and nothing on stdin', () => {
+    expect(buildAgentInvocation({ preset: 'aider', args: ['--extra'] }, FILE, PROMPT)).toEqual({
+      argv: ['aider', '--yes-always', '--no-auto-commits', '--message-file', FILE, '--extra'],
+    });
   });
+
+  it('never puts the prompt in argv, so a prompt that starts with a dash is no option', () => {
+    for (const preset of ['claude', 'codex', 'gemini', 'aider', 'opencode', 'cursor-agent', 'copilot'] as const) {
+      expect(buildAgentInvocation({ preset, args: [] }, FILE, '--dangerously-bypass-approvals').argv).not.toContain('--dangerously-bypass-approvals');
+    }
+  });
+});
+
+/** A stand-in for a preset's CLI on PATH: prints the bytes it got on stdin (or in its --message-file) and the longest argv word. */
+function fakeCli(dir: string, name: string): void {
+  const script = [
+    '#!/usr/bin/env node',
+    "const { readFileSync } = require('node:fs');",
+    'const args = process.argv.slice(2);',
+    "const file = args.indexOf('--message-file');",
+    'const prompt = file >= 0 ? readFileSync(args[file + 1]) : readFileSync(0);',
+    'const longest = Math.max(0, ...args.map((a) => Buffer.byteLength(a)));',
+    'process.stdout.write(JSON.stringify({ promptBytes: prompt.length, longestArg: longest }));',
+  ].join('\n');
+  writeFileSync(join(dir, name), script);
+  chmodSync(join(dir, name), 0o755);
+}
+
+describe('long prompts', () => {
+  const PROMPT_300K = `# Task\n${'Make the parser accept every form in the spec. '.repeat(6400)}`;
+
+  it.each(['claude', 'codex', 'gemini', 'aider', 'opencode', 'cursor-agent', 'copilot'] as const)(
+    'hands a 300 KB prompt to a real %s process without E2BIG',
+    async (preset) => {
+      const bin = tempDir('bin');
+      fakeCli(bin, preset);
+      const result = await runAgentWithFallback({
+        providers: [{ preset, args: [] }],
+        prompt: PROMPT_300K,
+        cwd: tempDir('worktree'),
+        timeoutMs: 20_000,
+        env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+        promptDir: tempDir('prompts'),
+        promptKey: `long-${preset}`,
+      });
+
+      expect(result.reason).toBeUndefined();
+      expect(Buffer.byteLength(PROMPT_300K)).toBeGreaterThan(300_000);
+      expect(JSON.parse(result.stdout)).toEqual({ promptBytes: Buffer.byteLength(PROMPT_300K), longestArg: expect.any(Number) });
+      expect(JSON.parse(result.stdout).longestArg).toBeLessThan(1000);
+    },
+  );
 });
 
 describe('the agent environment', () => {

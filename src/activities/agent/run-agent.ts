@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import { runInProcessGroup, type ProcessRunResult } from './process-group.js';
-import { buildAgentArgv, providerName } from './presets.js';
+import { buildAgentInvocation, providerName } from './presets.js';
 
 const RATE_LIMITED = /rate.?limit|\b429\b|quota exceeded|overloaded/i;
 /** A successful exit counts as rate limited only when the output is this short (a bare error line). */
@@ -60,7 +60,7 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
   if (input.providers.length === 0) throw ApplicationFailure.nonRetryable('no agent providers are configured', 'AgentConfigInvalid');
   const promptFile = promptFilePath(input);
   // Built before anything runs, so a bad command line fails the run instead of one attempt.
-  const argvs = input.providers.map((p) => buildAgentArgv(p, promptFile, input.prompt));
+  const invocations = input.providers.map((p) => buildAgentInvocation(p, promptFile, input.prompt));
   mkdirSync(input.promptDir, { recursive: true });
   writeFileSync(promptFile, input.prompt, { mode: 0o600 });
   const attempts: AgentAttempt[] = [];
@@ -70,7 +70,8 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
     for (const [i, provider] of input.providers.entries()) {
       const name = providerName(provider);
       const run = await runInProcessGroup({
-        argv: argvs[i]!,
+        argv: invocations[i]!.argv,
+        stdin: invocations[i]!.stdin,
         cwd: input.cwd,
         env: { ...input.env, AIDP_PROMPT_FILE: promptFile },
         timeoutMs: input.timeoutMs,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { UnitSpec } from '../../domain/unit.js';
@@ -29,10 +30,11 @@ export function createDecomposeActivities(deps: { askAgent: AskAgent }) {
   /** Two answers at most: the first, and one repair with what was wrong. */
   async function askForUnits(spec: string, input: DecomposeInput): Promise<UnitSpec[]> {
     const ask = (prompt: string) => deps.askAgent({ prompt, cwd: input.repoDir, providers: input.providers, timeoutMs: input.timeoutMs });
-    const first = await ask(decomposePrompt(spec));
+    const seed = randomUUID();
+    const first = await ask(decomposePrompt(spec, seed));
     const read = readAgentUnits(first);
     if (read.ok) return read.units;
-    const second = readAgentUnits(await ask(repairPrompt(spec, read.problems, first)));
+    const second = readAgentUnits(await ask(repairPrompt(spec, read.problems, first, seed)));
     if (second.ok) return second.units;
     throw ApplicationFailure.nonRetryable(
       `the agent gave no usable unit list in 2 attempts; last answer: ${second.problems.join('; ')}`,

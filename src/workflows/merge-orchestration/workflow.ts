@@ -1,4 +1,4 @@
-import { ActivityCancellationType, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { dependencyBlocked, determineMergeOrder } from '../../domain/merge-order.js';
 import { aggregateResults } from '../../domain/summary/aggregate.js';
@@ -92,7 +92,7 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
         const other = conflictingWith(attempt.files, merged, input.units);
         const run = await agent.executeAgent({
           worktreePath,
-          prompt: conflictPrompt({ unit, other, files: attempt.files, hunks: attempt.hunks }),
+          prompt: conflictPrompt({ unit, other, files: attempt.files, hunks: attempt.hunks, seed: workflowInfo().runId }),
           providers: input.providers,
           timeoutMs: input.agentTimeoutMs,
           unitId: `${id} (merge)`,

@@ -1,7 +1,8 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { reviewPrompt } from './review-prompt.js';
 
 export interface ReviewInput {
   owner: string;
@@ -20,19 +21,6 @@ const github = proxyActivities<OrchestratorActivities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
 });
 
-function reviewPrompt(pr: { title: string; body: string; diff: string; truncated: boolean }, conventions: string): string {
-  return [
-    '# Review this pull request',
-    'Write a code review in Markdown: correctness problems first, then missing tests, then style.',
-    'Quote file and line for each point. Do not approve or reject; only comment. Do not edit files.',
-    conventions.trim() ? `## Repository conventions\n${conventions.trim()}` : '',
-    `## ${pr.title}\n${pr.body}`,
-    `## Diff${pr.truncated ? ' (truncated)' : ''}\n\`\`\`diff\n${pr.diff}\n\`\`\``,
-  ]
-    .filter((s) => s !== '')
-    .join('\n\n');
-}
-
 /** `aidp-review`, `/aidp review`: an agent reads the diff and aidp posts its one review (never an approval). */
 export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: number }> {
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
@@ -47,7 +35,7 @@ export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: nu
   const settings = featureSettings(config);
   const pr = await github.pullRequestForReview({ ...target, prNumber: input.prNumber });
   const review = await host.askAgentForText({
-    prompt: reviewPrompt(pr, settings.conventions),
+    prompt: reviewPrompt(pr, settings.conventions, workflowInfo().runId),
     cwd: input.agentCwd,
     providers: settings.providers,
     timeoutMs: settings.agentTimeoutMs,

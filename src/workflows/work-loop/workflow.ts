@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities/index.js';
 import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
@@ -81,7 +82,8 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
       report({ unitId: input.unitId, iteration, phase: 'agent' });
       const run = await agent.executeAgent({
         worktreePath: input.worktreePath,
-        prompt: buildPrompt({ ...input, instructions, lastFailure, iteration }),
+        // The run id seeds the markers around untrusted text: nobody writing that text knows it.
+        prompt: buildPrompt({ ...input, instructions, lastFailure, iteration, seed: workflowInfo().runId }),
         providers: input.providers,
         timeoutMs: input.agentTimeoutMs,
         unitId: input.unitId,
