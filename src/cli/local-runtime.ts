@@ -10,6 +10,7 @@ import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
 import { createTemporalProcessors } from '../processors/temporal-processors.js';
+import { codecRoutes } from './codec.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
 
 export interface LocalRuntime {
@@ -57,7 +58,12 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   let metricsServer: RunningMetricsServer | undefined;
   const metrics = plan.serveMetrics ? createMetrics() : undefined;
   if (metrics) {
-    metricsServer = await startMetricsServer({ registry: metrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      port: ctx.env.metricsPort,
+      host: ctx.env.host,
+      routes: codecRoutes(ctx.env, endpoint),
+    });
     ctx.logger.info({ url: metricsServer.url }, 'metrics');
   }
   if (runWorkers) {
@@ -71,6 +77,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     workers = await createAidpWorkers({
       connection,
       namespace: endpoint.namespace,
+      dataConverter: endpoint.dataConverter,
       queues,
       hostId,
       workflows: plan.workflows ?? defaultWorkflowSource(),

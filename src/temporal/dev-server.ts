@@ -14,6 +14,8 @@ export interface EmbeddedServerOptions {
   cliPath?: string;
   startTimeoutMs?: number;
   ip?: string;
+  /** `--ui-codec-endpoint`: the Web UI decodes payloads through it (aidp's /codec). */
+  uiCodecEndpoint?: string;
   /** Server dynamic config, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 200 }` (tests). */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -111,6 +113,7 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
+      extraArgs: uiCodecArgs(opts),
     },
   });
   return {
@@ -121,6 +124,10 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
     logFile,
     stop: () => env.teardown(),
   };
+}
+
+function uiCodecArgs(opts: EmbeddedServerOptions): string[] {
+  return opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
 }
 
 /**
@@ -176,6 +183,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       opts.namespace,
       '--log-level',
       'warn',
+      ...uiCodecArgs(opts),
       ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
     ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
