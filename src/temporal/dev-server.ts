@@ -24,6 +24,8 @@ export interface EmbeddedServer {
   address: string;
   uiUrl: string;
   namespace: string;
+  /** The Web UI's codec endpoint, when it was started with one. */
+  uiCodecEndpoint?: string;
   /** True when another aidp on this work dir had already started it. */
   reused: boolean;
   /** Where the server's own log goes. */
@@ -37,6 +39,7 @@ interface ServerState {
   address: string;
   uiUrl: string;
   namespace: string;
+  uiCodecEndpoint?: string;
 }
 
 function stateDir(workDir: string): string {
@@ -120,6 +123,7 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
     address: `${ip}:${opts.port}`,
     uiUrl: `http://${ip}:${opts.uiPort}`,
     namespace: opts.namespace,
+    uiCodecEndpoint: opts.uiCodecEndpoint,
     reused: false,
     logFile,
     stop: () => env.teardown(),
@@ -205,7 +209,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     await stopProcessGroup(child, pid);
     throw err;
   }
-  const state: ServerState = { pid, address, uiUrl, namespace: opts.namespace };
+  const state: ServerState = { pid, address, uiUrl, namespace: opts.namespace, uiCodecEndpoint: opts.uiCodecEndpoint };
   writeFileSync(stateFile(opts.workDir), JSON.stringify(state, null, 2));
   return {
     ...state,
