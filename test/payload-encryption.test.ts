@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Registry } from 'prom-client';
@@ -9,7 +11,7 @@ import { aidpDataConverter } from '../src/temporal/data-converter.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../src/temporal/payload-codec.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo } from './support/repos.js';
+import { createTestRepo, tempDir } from './support/repos.js';
 import { bundleWorkflows, connectToTestServer, type TestTemporal } from './support/temporal.js';
 
 type History = temporal.api.history.v1.IHistory;
@@ -17,6 +19,7 @@ type RawPayload = temporal.api.common.v1.IPayload;
 
 /** In the issue text only: never in a title, so never in a workflow id or a branch name. */
 const MARKER = 'quokka-ledger-5521-plaintext';
+const FAILURE_MARKER = 'pangolin-rivet-6610-plaintext';
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Every history of a run: the workflow, its continued-as-new runs and all its children, recursively. */
@@ -69,12 +72,20 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     });
     const repo = await createTestRepo();
     const spec = ['# Encrypted feature', '', `The reporter wrote: ${MARKER}`, '', '- [ ] First part', '- [ ] Second part', ''].join('\n');
+    // Every agent prints the marker, as agents echo what they read; the second part's agent then
+    // fails, so its output also travels in a failure message.
+    const output = join(tempDir('agent-output'), 'output.txt');
+    writeFileSync(output, `I read: ${MARKER}\n`);
     const handle = await harness.startFeature(repo, spec, {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write`, args: [] }],
+      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --json ${output} --fail-units second-part`, args: [] }],
       maxIterations: 1,
     });
     const result = await handle.result();
-    expect(result.status).toBe('completed');
+    expect(result.units.map((u) => [u.spec.slug, u.status])).toEqual([
+      ['first-part', 'completed'],
+      ['second-part', 'failed'],
+    ]);
+    expect(result.units[1]!.error).toContain(MARKER);
     histories = await historiesOf(raw.client, handle.workflowId);
   });
   afterAll(async () => {
@@ -96,6 +107,25 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
 
     expect(payloads.length).toBeGreaterThan(10);
     expect(new Set(payloads.map(encodingOf))).toEqual(new Set([ENCRYPTED_ENCODING]));
+  });
+
+  it('keeps a failing agent\'s output, carried in failure messages, out of the raw history too', async () => {
+    const repo = await createTestRepo();
+    const output = join(tempDir('agent-output'), 'output.txt');
+    writeFileSync(output, `I could not split: ${FAILURE_MARKER}\n`);
+    // No task list: an agent is asked to split the spec; it prints the marker, then fails.
+    const handle = await harness.startFeature(repo, '# Unsplittable feature\n\nDo something vague.\n', {
+      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --json ${output} --require-prompt never-in-a-prompt`, args: [] }],
+      maxIterations: 1,
+    });
+    const result = await handle.result().then(
+      (r) => r.error ?? '',
+      (err: unknown) => String(err),
+    );
+    const bytes = (await historiesOf(raw.client, handle.workflowId)).map((h) => Buffer.from(temporal.api.history.v1.History.encode(h).finish()));
+
+    expect(result).toContain(FAILURE_MARKER);
+    expect(bytes.some((b) => b.includes(FAILURE_MARKER))).toBe(false);
   });
 
   it('decodes the raw history through POST /codec/decode, as the Web UI does, back to the issue text', async () => {
