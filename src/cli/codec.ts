@@ -7,7 +7,7 @@ import { EncryptionCodec, type PayloadKeys } from '../temporal/payload-codec.js'
 /** AIDP_PAYLOAD_KEY and AIDP_PAYLOAD_OLD_KEYS as key bytes; undefined when payloads are not encrypted. */
 export function payloadKeys(env: Pick<EnvConfig, 'payloadKey' | 'payloadOldKeys'>): PayloadKeys | undefined {
   if (!env.payloadKey) return undefined;
-  return { current: Buffer.from(env.payloadKey, 'base64'), old: env.payloadOldKeys.map((k) => Buffer.from(k, 'base64')) };
+  return { current: Buffer.from(env.payloadKey, 'base64'), old: (env.payloadOldKeys ?? []).map((k) => Buffer.from(k, 'base64')) };
 }
 
 /**

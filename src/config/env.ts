@@ -69,7 +69,7 @@ export interface EnvConfig {
   /** Base64 of the 32-byte AES-256-GCM key every Temporal payload is encrypted with; unset: no encryption. */
   payloadKey?: string;
   /** Base64 keys of earlier rotations, only to decrypt payloads they encrypted. */
-  payloadOldKeys: string[];
+  payloadOldKeys?: string[];
   /** Bearer token the codec endpoint (/codec/decode, /codec/encode) requires from every caller. */
   codecToken?: string;
 }
@@ -170,7 +170,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     gheProtocol: e.GHE_PROTOCOL,
     uiUrl: e.AIDP_UI_URL?.replace(/\/+$/, ''),
     payloadKey: e.AIDP_PAYLOAD_KEY,
-    payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS ? splitList(e.AIDP_PAYLOAD_OLD_KEYS) : [],
+    payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS ? splitList(e.AIDP_PAYLOAD_OLD_KEYS) : undefined,
     codecToken: e.AIDP_CODEC_TOKEN,
   };
 }
@@ -184,7 +184,7 @@ export function appIsConfigured(
 
 /** The secret values a logger or an agent's output must never show. */
 export function secretValues(cfg: EnvConfig): string[] {
-  return [cfg.privateKey, cfg.webhookSecret, cfg.temporalApiKey, cfg.payloadKey, ...cfg.payloadOldKeys, cfg.codecToken].filter(
+  return [cfg.privateKey, cfg.webhookSecret, cfg.temporalApiKey, cfg.payloadKey, ...(cfg.payloadOldKeys ?? []), cfg.codecToken].filter(
     (v): v is string => Boolean(v),
   );
 }
