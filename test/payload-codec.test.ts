@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
 import { payloadKeys } from '../src/cli/codec.js';
-import { loadEnvConfig } from '../src/config/env.js';
+import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
+import { loadEnvConfig, SECRET_ENV_NAMES } from '../src/config/env.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError, payloadKeyId } from '../src/temporal/payload-codec.js';
 
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
@@ -99,6 +100,18 @@ describe('AIDP_PAYLOAD_KEY in the env', () => {
     expect(() => loadEnvConfig({ AIDP_PAYLOAD_OLD_KEYS: randomBytes(32).toString('base64') })).toThrow(
       /AIDP_PAYLOAD_KEY is required when AIDP_PAYLOAD_OLD_KEYS is set/,
     );
+  });
+
+  it('never reaches an agent, nor do the old keys and the codec token', () => {
+    const base = {
+      AIDP_PAYLOAD_KEY: randomBytes(32).toString('base64'),
+      AIDP_PAYLOAD_OLD_KEYS: randomBytes(32).toString('base64'),
+      AIDP_CODEC_TOKEN: randomBytes(16).toString('hex'),
+      AIDP_OTHER: 'kept',
+    };
+    const env = buildAgentEnv({ base, secretEnvNames: [...SECRET_ENV_NAMES], secretValues: [], extra: {} });
+
+    expect(env).toEqual({ AIDP_OTHER: 'kept' });
   });
 
   it('leaves payloads unencrypted when unset', () => {
