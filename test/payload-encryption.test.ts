@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Registry } from 'prom-client';
+import { startFeature } from '../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { startMetricsServer, type RunningMetricsServer } from '../src/metrics/metrics-server.js';
 import { codecEndpoint } from '../src/server/codec-endpoint.js';
 import { aidpDataConverter } from '../src/temporal/data-converter.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../src/temporal/payload-codec.js';
+import type { FeatureOrchestrationWorkflow } from '../src/workflows/feature-orchestration/workflow.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, tempDir } from './support/repos.js';
@@ -102,7 +105,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     }
   });
 
-  it('encrypts every payload of every history: inputs, results, activity arguments and signals', () => {
+  it('encrypts every payload of every history but search attributes and headers', () => {
     const payloads = histories.flatMap((h) => codecPayloads(h.events));
 
     expect(payloads.length).toBeGreaterThan(10);
@@ -126,6 +129,21 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
 
     expect(result).toContain(FAILURE_MARKER);
     expect(bytes.some((b) => b.includes(FAILURE_MARKER))).toBe(false);
+  });
+
+  it('completes a run started before the key was set: its plaintext payloads pass through the codec', async () => {
+    const repo = await createTestRepo();
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(repo),
+      specText: '# Started in plaintext\n\n- [ ] Lone part\n',
+      overrides: { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write`, args: [] }] },
+    });
+    const started = await startFeature(raw.client, feature);
+    const input = (await started.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    const result = await harness.client.workflow.getHandle<typeof FeatureOrchestrationWorkflow>(started.workflowId).result();
+
+    expect(encodingOf(input)).toBe('json/plain');
+    expect(result.status).toBe('completed');
   });
 
   it('decodes the raw history through POST /codec/decode, as the Web UI does, back to the issue text', async () => {
