@@ -6,6 +6,9 @@ import { pino } from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from '../src/activities/index.js';
+import { payloadKeys } from '../src/cli/codec.js';
+import { loadEnvConfig } from '../src/config/env.js';
+import { aidpDataConverter } from '../src/temporal/data-converter.js';
 import { startEmbeddedServer } from '../src/temporal/dev-server.js';
 import { findTemporalCli } from '../src/temporal/find-cli.js';
 import { installRuntime } from '../src/temporal/runtime.js';
@@ -44,8 +47,10 @@ const cli = findTemporalCli();
 const temporalVersion = cli ? (await execa(cli.path, ['--version'])).stdout.trim() : 'SDK download';
 const server = await startEmbeddedServer({ workDir: tempDir('temporal'), port: await freePort(), uiPort: await freePort(), namespace: 'default' });
 installRuntime(logger);
+// With AIDP_PAYLOAD_KEY set, the bench measures aidp with its payloads encrypted, as deployed.
+const dataConverter = aidpDataConverter(payloadKeys(loadEnvConfig()));
 const connection = await Connection.connect({ address: server.address });
-const client = new Client({ connection });
+const client = new Client({ connection, dataConverter });
 const native = await NativeConnection.connect({ address: server.address });
 // Recovery runs its own worker processes: nothing else may poll the queues while it measures.
 await scenario('recovery', () => recovery(client, server.address));
@@ -56,6 +61,7 @@ const deps: ActivityDeps = { workDir: tempDir('work'), logger, secretEnvNames: [
 const workers = await createAidpWorkers({
   connection: native,
   namespace: 'default',
+  dataConverter,
   queues: ['orchestrator', 'agent'],
   hostId: `bench-${process.pid}`,
   workflows: { workflowBundle: { codePath: PREBUILT_BUNDLE_PATH } },

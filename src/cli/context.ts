@@ -7,6 +7,7 @@ import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type En
 import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
 import type { ActivityDeps } from '../activities/index.js';
+import { localCodecUrl, payloadKeys } from './codec.js';
 
 export interface CliContext {
   env: EnvConfig;
@@ -40,6 +41,8 @@ export function engineConfig(env: EnvConfig): EngineConfig {
     embeddedPort: env.temporalPort,
     embeddedUiPort: env.temporalUiPort,
     uiUrl: env.uiUrl,
+    payloadKeys: payloadKeys(env),
+    uiCodecEndpoint: env.payloadKey ? localCodecUrl(env) : undefined,
   };
 }
 

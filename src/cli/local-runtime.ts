@@ -10,6 +10,7 @@ import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
 import { createTemporalProcessors } from '../processors/temporal-processors.js';
+import { codecRoutes } from './codec.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
 
 export interface LocalRuntime {
@@ -40,6 +41,17 @@ function reconcileStarts(client: Client, metrics?: AidpMetrics) {
   return { startBuildIfNew: processors.startBuildIfNew, startCiFix: processors.startCiFix };
 }
 
+/** An embedded server another aidp started before the key was set has a Web UI that cannot decode. */
+function warnIfUiCannotDecode(ctx: CliContext, endpoint: TemporalEndpoint): void {
+  const server = endpoint.embedded;
+  const wanted = engineConfig(ctx.env).uiCodecEndpoint;
+  if (!server?.reused || server.uiCodecEndpoint === wanted) return;
+  ctx.logger.warn(
+    { uiCodecEndpoint: server.uiCodecEndpoint ?? null, wanted },
+    'the embedded Temporal server was started with another codec endpoint, so its Web UI may not decode payloads; stop every aidp on this work dir to restart it, or set the endpoint in the Web UI',
+  );
+}
+
 /** Temporal (embedded or cluster), a client, and workers in this process when needed. */
 export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promise<LocalRuntime> {
   const endpoint = await openEngine(engineConfig(ctx.env));
@@ -57,8 +69,17 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   let metricsServer: RunningMetricsServer | undefined;
   const metrics = plan.serveMetrics ? createMetrics() : undefined;
   if (metrics) {
-    metricsServer = await startMetricsServer({ registry: metrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      port: ctx.env.metricsPort,
+      host: ctx.env.host,
+      routes: codecRoutes(ctx.env, endpoint),
+    });
     ctx.logger.info({ url: metricsServer.url }, 'metrics');
+  }
+  if (endpoint.dataConverter) warnIfUiCannotDecode(ctx, endpoint);
+  if (metricsServer && endpoint.dataConverter) {
+    ctx.logger.info({ url: `${metricsServer.url}/codec`, tokenRequired: Boolean(ctx.env.codecToken) }, 'payloads encrypted; codec endpoint for the Web UI');
   }
   if (runWorkers) {
     installRuntime(
@@ -71,6 +92,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     workers = await createAidpWorkers({
       connection,
       namespace: endpoint.namespace,
+      dataConverter: endpoint.dataConverter,
       queues,
       hostId,
       workflows: plan.workflows ?? defaultWorkflowSource(),

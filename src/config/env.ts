@@ -20,10 +20,13 @@ export const SECRET_ENV_NAMES = [
   'GH_TOKEN',
   'GITHUB_APP_TOKEN',
   'AIDP_INSTALLATION_TOKEN',
+  'AIDP_PAYLOAD_KEY',
+  'AIDP_PAYLOAD_OLD_KEYS',
+  'AIDP_CODEC_TOKEN',
 ] as const;
 
 /** Values never echoed in a ConfigError. */
-const SECRET_VALUE_NAMES = ['PRIVATE_KEY', 'WEBHOOK_SECRET', 'TEMPORAL_API_KEY'];
+const SECRET_VALUE_NAMES = ['PRIVATE_KEY', 'WEBHOOK_SECRET', 'TEMPORAL_API_KEY', 'AIDP_PAYLOAD_KEY', 'AIDP_PAYLOAD_OLD_KEYS', 'AIDP_CODEC_TOKEN'];
 
 /**
  * Process configuration. Each field is its env name in camelCase without the `AIDP_` prefix
@@ -63,6 +66,12 @@ export interface EnvConfig {
   gheProtocol: 'http' | 'https';
   /** Web UI base URL, no trailing slash. */
   uiUrl?: string;
+  /** Base64 of the 32-byte AES-256-GCM key every Temporal payload is encrypted with; unset: no encryption. */
+  payloadKey?: string;
+  /** Base64 keys of earlier rotations, only to decrypt payloads they encrypted. */
+  payloadOldKeys?: string[];
+  /** Bearer token the codec endpoint (/codec/decode, /codec/encode) requires from every caller. */
+  codecToken?: string;
 }
 
 const toNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
@@ -74,6 +83,9 @@ const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int(
 const port = (fallback: number) => int(1, 65535).default(fallback);
 const isHostPort = (s: string) => /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.test(s) && Number(s.split(':').pop()) <= 65535;
 const isHttpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
+const isAes256Key = (s: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32;
+const splitList = (s: string) => s.split(',').map((part) => part.trim()).filter(Boolean);
+const KEY_RULE = 'base64 of 32 random bytes (an AES-256 key); generate one with: openssl rand -base64 32';
 
 const envSchema = z.object({
   APP_ID: z.preprocess(toNumber, z.number().int().positive()).optional(),
@@ -104,6 +116,9 @@ const envSchema = z.object({
   GHE_HOST: z.string().refine((s) => !/[/\s]/.test(s), 'must be a host name without scheme or path, e.g. github.example.com').optional(),
   GHE_PROTOCOL: z.preprocess(toLower, z.enum(['http', 'https'])).default('https'),
   AIDP_UI_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL, e.g. https://aidp.example.com').optional(),
+  AIDP_PAYLOAD_KEY: z.string().refine(isAes256Key, `must be ${KEY_RULE}`).optional(),
+  AIDP_PAYLOAD_OLD_KEYS: z.string().refine((s) => splitList(s).every(isAes256Key), `must be comma-separated keys, each ${KEY_RULE}`).optional(),
+  AIDP_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters; generate one with: openssl rand -hex 32').optional(),
 });
 
 type RawEnv = Partial<Record<string, string>>;
@@ -154,6 +169,9 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     gheHost: e.GHE_HOST,
     gheProtocol: e.GHE_PROTOCOL,
     uiUrl: e.AIDP_UI_URL?.replace(/\/+$/, ''),
+    payloadKey: e.AIDP_PAYLOAD_KEY,
+    payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS ? splitList(e.AIDP_PAYLOAD_OLD_KEYS) : undefined,
+    codecToken: e.AIDP_CODEC_TOKEN,
   };
 }
 
@@ -166,7 +184,9 @@ export function appIsConfigured(
 
 /** The secret values a logger or an agent's output must never show. */
 export function secretValues(cfg: EnvConfig): string[] {
-  return [cfg.privateKey, cfg.webhookSecret, cfg.temporalApiKey].filter((v): v is string => Boolean(v));
+  return [cfg.privateKey, cfg.webhookSecret, cfg.temporalApiKey, cfg.payloadKey, ...(cfg.payloadOldKeys ?? []), cfg.codecToken].filter(
+    (v): v is string => Boolean(v),
+  );
 }
 
 /** Known names only; values trimmed; empty means unset (as `FOO=` in a compose file). */
@@ -209,6 +229,9 @@ function crossFieldProblems(raw: RawEnv): string[] {
   const problems: string[] = [];
   if (raw.AIDP_ENGINE?.toLowerCase() === 'temporal' && !raw.TEMPORAL_ADDRESS) {
     problems.push('TEMPORAL_ADDRESS is required when AIDP_ENGINE is temporal (host:port of the Temporal frontend)');
+  }
+  if (raw.AIDP_PAYLOAD_OLD_KEYS && !raw.AIDP_PAYLOAD_KEY) {
+    problems.push('AIDP_PAYLOAD_KEY is required when AIDP_PAYLOAD_OLD_KEYS is set (old keys only decrypt; the current key encrypts)');
   }
   const cert = raw.TEMPORAL_TLS_CERT_PATH;
   const key = raw.TEMPORAL_TLS_KEY_PATH;

@@ -7,7 +7,12 @@ export interface MetricsServerOptions {
   /** 0 picks a free port; the bound one is returned. */
   port: number;
   host: string;
+  /** Tried in order before /metrics and /healthz, e.g. the codec endpoint. */
+  routes?: readonly HttpRoute[];
 }
+
+/** Answers the request and returns true, or returns false when the path is not its own. */
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export interface RunningMetricsServer {
   /** Base URL, e.g. `http://127.0.0.1:9464`; scrape `${url}/metrics`. */
@@ -16,10 +21,10 @@ export interface RunningMetricsServer {
   close(): Promise<void>;
 }
 
-/** `GET /metrics` (Prometheus text format) and `GET /healthz` (200 "ok"); 404 for anything else. */
+/** `GET /metrics` (Prometheus text format), `GET /healthz` (200 "ok") and the given routes; 404 for anything else. */
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<RunningMetricsServer> {
   const server = createServer((req, res) => {
-    void answer(opts.registry, req, res);
+    void answerRoutes(opts.routes ?? [], req, res).then((answered) => (answered ? undefined : answer(opts.registry, req, res)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,6 +45,11 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
         server.closeIdleConnections();
       }),
   };
+}
+
+async function answerRoutes(routes: readonly HttpRoute[], req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  for (const route of routes) if (await route(req, res)) return true;
+  return false;
 }
 
 async function answer(registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {

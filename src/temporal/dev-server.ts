@@ -14,6 +14,8 @@ export interface EmbeddedServerOptions {
   cliPath?: string;
   startTimeoutMs?: number;
   ip?: string;
+  /** `--ui-codec-endpoint`: the Web UI decodes payloads through it (aidp's /codec). */
+  uiCodecEndpoint?: string;
   /** Server dynamic config, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 200 }` (tests). */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -22,6 +24,8 @@ export interface EmbeddedServer {
   address: string;
   uiUrl: string;
   namespace: string;
+  /** The Web UI's codec endpoint, when it was started with one. */
+  uiCodecEndpoint?: string;
   /** True when another aidp on this work dir had already started it. */
   reused: boolean;
   /** Where the server's own log goes. */
@@ -35,6 +39,7 @@ interface ServerState {
   address: string;
   uiUrl: string;
   namespace: string;
+  uiCodecEndpoint?: string;
 }
 
 function stateDir(workDir: string): string {
@@ -111,16 +116,22 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
+      extraArgs: uiCodecArgs(opts),
     },
   });
   return {
     address: `${ip}:${opts.port}`,
     uiUrl: `http://${ip}:${opts.uiPort}`,
     namespace: opts.namespace,
+    uiCodecEndpoint: opts.uiCodecEndpoint,
     reused: false,
     logFile,
     stop: () => env.teardown(),
   };
+}
+
+function uiCodecArgs(opts: EmbeddedServerOptions): string[] {
+  return opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
 }
 
 /**
@@ -176,6 +187,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       opts.namespace,
       '--log-level',
       'warn',
+      ...uiCodecArgs(opts),
       ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
     ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
@@ -197,7 +209,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
     await stopProcessGroup(child, pid);
     throw err;
   }
-  const state: ServerState = { pid, address, uiUrl, namespace: opts.namespace };
+  const state: ServerState = { pid, address, uiUrl, namespace: opts.namespace, uiCodecEndpoint: opts.uiCodecEndpoint };
   writeFileSync(stateFile(opts.workDir), JSON.stringify(state, null, 2));
   return {
     ...state,

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { aidpDataConverter } from './data-converter.js';
 import { startEmbeddedServer, type EmbeddedServer } from './dev-server.js';
+import type { PayloadKeys } from './payload-codec.js';
 import { temporalAnswers } from './server-health.js';
 
 export interface EngineConfig {
@@ -18,6 +21,10 @@ export interface EngineConfig {
   embeddedPort: number;
   embeddedUiPort: number;
   uiUrl?: string;
+  /** AIDP_PAYLOAD_KEY and AIDP_PAYLOAD_OLD_KEYS: every payload encrypted. */
+  payloadKeys?: PayloadKeys;
+  /** Codec endpoint the embedded Web UI decodes payloads through. */
+  uiCodecEndpoint?: string;
 }
 
 /** Where Temporal is, however it was found: the embedded dev server or a cluster. */
@@ -28,6 +35,8 @@ export interface TemporalEndpoint {
   apiKey?: string;
   /** Web UI base URL, when known. */
   uiUrl?: string;
+  /** For every client and worker on this endpoint: the payload codec, when payloads are encrypted. */
+  dataConverter?: DataConverter;
   embedded?: EmbeddedServer;
   /** Stops the embedded server if this process started it. */
   close(): Promise<void>;
@@ -61,17 +70,20 @@ export function workflowUiUrl(endpoint: Pick<TemporalEndpoint, 'uiUrl' | 'namesp
  * cluster answers within seconds, so a wrong address fails fast with one clear line.
  */
 export async function openEngine(cfg: EngineConfig): Promise<TemporalEndpoint> {
+  const dataConverter = aidpDataConverter(cfg.payloadKeys);
   if (cfg.engine === 'embedded') {
     const server = await startEmbeddedServer({
       workDir: cfg.workDir,
       port: cfg.embeddedPort,
       uiPort: cfg.embeddedUiPort,
       namespace: cfg.namespace,
+      uiCodecEndpoint: cfg.uiCodecEndpoint,
     });
     return {
       address: server.address,
       namespace: cfg.namespace,
       uiUrl: cfg.uiUrl ?? server.uiUrl,
+      dataConverter,
       embedded: server,
       close: () => server.stop(),
     };
@@ -83,14 +95,23 @@ export async function openEngine(cfg: EngineConfig): Promise<TemporalEndpoint> {
       `Temporal at ${cfg.address} did not answer within ${CONNECT_CHECK_MS / 1000} s; check TEMPORAL_ADDRESS, TLS and the API key`,
     );
   }
-  return { address: cfg.address, namespace: cfg.namespace, tls, apiKey: cfg.apiKey, uiUrl: cfg.uiUrl, close: async () => undefined };
+  return {
+    address: cfg.address,
+    namespace: cfg.namespace,
+    tls,
+    apiKey: cfg.apiKey,
+    uiUrl: cfg.uiUrl,
+    dataConverter,
+    close: async () => undefined,
+  };
 }
 
 export async function connectClient(endpoint: TemporalEndpoint): Promise<Client> {
   const connection = await Connection.connect({ address: endpoint.address, tls: endpoint.tls, apiKey: endpoint.apiKey });
-  return new Client({ connection, namespace: endpoint.namespace });
+  return new Client({ connection, namespace: endpoint.namespace, dataConverter: endpoint.dataConverter });
 }
 
+/** The connection for workers; they take the endpoint's `dataConverter` in their own options. */
 export async function connectWorker(endpoint: TemporalEndpoint): Promise<NativeConnection> {
   return NativeConnection.connect({ address: endpoint.address, tls: endpoint.tls, apiKey: endpoint.apiKey });
 }

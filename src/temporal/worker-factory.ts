@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
@@ -8,6 +9,8 @@ import type { WorkflowSource } from './workflow-source.js';
 export interface WorkerFactoryOptions {
   connection: NativeConnection;
   namespace: string;
+  /** The endpoint's payload codec (AIDP_PAYLOAD_KEY); it must match the clients'. */
+  dataConverter?: DataConverter;
   /** Shared queues to poll: both by default; the agent queue brings this host's own queue. */
   queues: readonly QueueKind[];
   hostId: string;
@@ -35,6 +38,7 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
   const common = {
     connection: opts.connection,
     namespace: opts.namespace,
+    dataConverter: opts.dataConverter,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks,
     shutdownGraceTime: opts.shutdownGraceMs,

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { pino } from 'pino';
 import { startFeature, type FeatureHandle } from '../../src/features/feature-client.js';
@@ -44,14 +45,17 @@ export async function startHarness(opts: {
   gitEnv?: ActivityDeps['gitEnv'];
   reconcileGitHub?: ActivityDeps['reconcileGitHub'];
   metrics?: ActivityDeps['metrics'];
+  /** For the client and every worker, e.g. `aidpDataConverter(keys)` to encrypt payloads. */
+  dataConverter?: DataConverter;
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
-  const temporal: TestTemporal = await connectToTestServer();
+  const temporal: TestTemporal = await connectToTestServer({ dataConverter: opts.dataConverter });
   const workDir = tempDir('work');
   const workers = await createAidpWorkers({
     connection: temporal.nativeConnection,
     namespace: 'default',
+    dataConverter: opts.dataConverter,
     queues: opts.queues ?? ['orchestrator', 'agent'],
     hostId: opts.hostId ?? `test-${process.pid}-${Date.now()}`,
     workflows: { workflowBundle: opts.bundle },

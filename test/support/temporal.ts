@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { tmpdir } from 'node:os';
 
@@ -21,12 +22,13 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-export async function connectToTestServer(): Promise<TestTemporal> {
+/** `dataConverter`: the client's; pass the same one to the workers (e.g. aidp's payload encryption). */
+export async function connectToTestServer(opts: { dataConverter?: DataConverter } = {}): Promise<TestTemporal> {
   const address = testServerAddress();
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter: opts.dataConverter }),
     nativeConnection,
     async close() {
       await connection.close();

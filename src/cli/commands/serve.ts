@@ -14,6 +14,7 @@ import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
+import { codecRoutes } from '../codec.js';
 
 function queuesOption(queue?: string): readonly QueueKind[] {
   if (!queue) return QUEUE_KINDS;
@@ -96,7 +97,12 @@ export function registerServeCommands(program: Command): void {
       const aidpMetrics = createMetrics();
       const server = await webhookServer(ctx, client, endpoint, aidpMetrics);
       await scheduleReconcile(ctx, client);
-      const metrics = await startMetricsServer({ registry: aidpMetrics.registry, port: ctx.env.metricsPort, host: ctx.env.host });
+      const metrics = await startMetricsServer({
+        registry: aidpMetrics.registry,
+        port: ctx.env.metricsPort,
+        host: ctx.env.host,
+        routes: codecRoutes(ctx.env, endpoint),
+      });
       announce(`webhooks on ${server.url}${ctx.env.webhookPath}; metrics ${metrics.url}; Temporal ${endpoint.address}`);
       await untilSignal();
       await server.stop();
