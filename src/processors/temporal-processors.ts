@@ -7,6 +7,7 @@ import { startCiFix } from './ci-fix.js';
 import type { ProcessorContext } from './context.js';
 import { featureStatusTable, retryUnitsOf, setConcurrency, signalFeature } from './feature-commands.js';
 import { startPlan } from './plan.js';
+import { claimRefusalReply } from './refusal.js';
 import { startReview } from './review.js';
 
 /** `ci_fix.max_attempts` can be at most this (see the repo config schema). */
@@ -50,5 +51,6 @@ export function createTemporalProcessors(deps: {
     retry: (request) => retryUnitsOf(ctx, request),
     setConcurrency: (request) => setConcurrency(ctx, request),
     status: (item) => featureStatusTable(ctx, item),
+    claimRefusalReply: (claim) => claimRefusalReply(ctx, claim),
   };
 }

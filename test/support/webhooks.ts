@@ -54,6 +54,7 @@ const START_KINDS: Partial<Record<keyof ProcessorPort, GithubWorkflowKind>> = {
 /** A ProcessorPort that records each call and answers from `answers` (changeable mid-test). */
 export function recordingProcessors(answers: FakeAnswers = {}): { port: ProcessorPort; calls: ProcessorCall[]; answers: FakeAnswers } {
   const calls: ProcessorCall[] = [];
+  const refused = new Set<string>();
   const record = (method: keyof ProcessorPort, request: object) => {
     calls.push({ method, request: { ...request } });
     if (answers.fail) throw answers.fail;
@@ -80,6 +81,13 @@ export function recordingProcessors(answers: FakeAnswers = {}): { port: Processo
     status: async (request) => {
       record('status', request);
       return answers.status;
+    },
+    // Not recorded: the real one (Temporal) is tested in refusal-throttle.test.ts.
+    claimRefusalReply: async (claim) => {
+      const key = `${claim.owner}/${claim.repo}#${claim.number}@${claim.login}`.toLowerCase();
+      if (refused.has(key)) return false;
+      refused.add(key);
+      return true;
     },
   };
   return { port, calls, answers };
