@@ -37,7 +37,7 @@ export interface WorkerPlan {
 /** What a reconcile pass starts, through the same processors the webhooks use. */
 function reconcileStarts(client: Client, metrics?: AidpMetrics) {
   const processors = createTemporalProcessors({ client, metrics });
-  return { startBuildIfNew: processors.startBuildIfNew, startCiFix: processors.startCiFix };
+  return { startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
 }
 
 /** Temporal (embedded or cluster), a client, and workers in this process when needed. */

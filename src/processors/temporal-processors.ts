@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { BuildRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
-import { startBuild, startBuildIfNew } from './build.js';
+import { buildExists, startBuild, startBuildIfNew } from './build.js';
 import { startChangeRequest } from './change-request.js';
 import { startCiFix } from './ci-fix.js';
 import type { ProcessorContext } from './context.js';
@@ -16,6 +16,8 @@ const MAX_CI_FIX_ATTEMPTS = 20;
 export interface TemporalProcessors extends ProcessorPort {
   /** For reconcile: starts a build only when the issue never had one (running or finished). */
   startBuildIfNew(request: BuildRequest): Promise<StartResult>;
+  /** For reconcile: whether the issue ever had a build, running or finished. */
+  buildExists(request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>): Promise<boolean>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function createTemporalProcessors(deps: {
   return {
     startBuild: (request) => startBuild(ctx, request),
     startBuildIfNew: (request) => startBuildIfNew(ctx, request),
+    buildExists: (request) => buildExists(ctx, request),
     startPlan: (request) => startPlan(ctx, request),
     startReview: (request) => startReview(ctx, request),
     startCiFix: (request) => startCiFix(ctx, request),
