@@ -71,6 +71,7 @@ describe('webhook intake', () => {
     expect(answer.sent).toBeLessThan(GITHUB_MAX_PAYLOAD_BYTES);
     expect(app.processors.calls).toEqual([]);
     expect(app.logs.map((line) => line.msg)).not.toContain('delivery handled');
+    expect(app.logs).toContainEqual(expect.objectContaining({ msg: `webhook body over ${GITHUB_MAX_PAYLOAD_BYTES} bytes refused (413)`, event: 'issues' }));
   });
 
   it('answers 413 to a chunked body once it passes 25 MB, without waiting for its end', async () => {

@@ -55,7 +55,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<Ru
     port: opts.port,
     webhookPath: opts.webhookPath,
     log,
-    Probot: withBodyLimit(base, opts.maxPayloadBytes ?? GITHUB_MAX_PAYLOAD_BYTES),
+    Probot: withBodyLimit(base, opts.maxPayloadBytes ?? GITHUB_MAX_PAYLOAD_BYTES, log),
   });
   await server.load(opts.app);
   await server.start();
@@ -70,14 +70,19 @@ type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: Functio
  * to `maxBytes` (413 past it) and hands it to @octokit/webhooks as `req.body`, which then
  * verifies the signature of that string instead of reading the stream itself.
  */
-function withBodyLimit(Base: typeof Probot, maxBytes: number): typeof Probot {
+function withBodyLimit(Base: typeof Probot, maxBytes: number, log: Logger): typeof Probot {
   return class extends Base {
     override async getNodeMiddleware(options?: Parameters<Probot['getNodeMiddleware']>[0]): Promise<NodeMiddleware> {
       const webhooks = (await super.getNodeMiddleware(options)) as NodeMiddleware;
       return async (req, res, next) => {
         if (req.method === 'GET' || req.method === 'HEAD') return webhooks(req, res, next);
-        if (!(await bufferWithin(req, res, maxBytes))) return true;
-        return webhooks(req, res, next);
+        const outcome = await bufferWithin(req, res, maxBytes);
+        if (outcome === 'read') return webhooks(req, res, next);
+        // Headers only: a body that was not read whole is never logged, nor any part of it.
+        const delivery = { delivery: req.headers['x-github-delivery'], event: req.headers['x-github-event'], declaredBytes: req.headers['content-length'] };
+        if (outcome === 'too-large') log.warn(delivery, `webhook body over ${maxBytes} bytes refused (413)`);
+        else log.info(delivery, 'webhook sender left before its body ended');
+        return true;
       };
     }
   };
