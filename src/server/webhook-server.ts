@@ -29,14 +29,17 @@ export interface RunningWebhookServer {
 }
 
 /**
- * Probot's server on `webhookPath`. Without an app id, key and secret it runs Probot's setup
- * mode, as `probot run` does: open the URL and GitHub registers the app from app.yml.
+ * Probot's server on `webhookPath`, refusing bodies over `maxPayloadBytes` (413) before they
+ * are read whole and logging errors without the delivery's payload. Without an app id, key and
+ * secret it runs Probot's setup mode, as `probot run` does: open the URL and GitHub registers
+ * the app from app.yml.
  */
 export async function startWebhookServer(opts: WebhookServerOptions): Promise<RunningWebhookServer> {
   const url = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${opts.port}`;
   if (!opts.appId || !opts.privateKey || !opts.webhookSecret) {
+    // Probot builds the setup-mode server itself: no body limit there, only the safe error log.
     const server = await run(opts.app, {
-      log: opts.logger,
+      log: deliveryLogger(opts.logger),
       env: { PORT: String(opts.port), HOST: opts.host, WEBHOOK_PATH: opts.webhookPath, NODE_ENV: 'development' },
     });
     return { configured: false, url, stop: () => server.stop() };
