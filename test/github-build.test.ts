@@ -13,7 +13,7 @@ import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
-import { blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
 const INSTALLATION = 4242;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
@@ -62,6 +62,7 @@ describe('a build started from GitHub', () => {
     harness = await startHarness({
       bundle,
       octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } }),
+      appId: APP_ID,
       gitEnv: GIT_ENV,
     });
   });
@@ -218,7 +219,7 @@ describe('a build started from GitHub', () => {
     expect(new Set(edits).size).toBe(edits.length);
   });
 
-  it('builds the units of the latest plan comment, with the edits a person made to it', async () => {
+  it('builds the units of this app\'s plan comment, with the edits a writer made to it, and not another app\'s later one', async () => {
     app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
     const repo = await repoWithAgent('--write');
     const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['From the issue body']), issue: 105 });
@@ -234,8 +235,8 @@ describe('a build started from GitHub', () => {
       .get(`/repos/${owner}/${name}/issues/105/comments`)
       .query(true)
       .reply(200, [
-        { id: 1, body: `${edited.replace('Edited by a person', 'Forged')}`, user: { type: 'User' } },
-        { id: 2, body: edited, user: { type: 'Bot' } },
+        { id: 2, body: edited, user: { login: 'aidp[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } },
+        { id: 3, body: edited.replace('Edited by a person', 'Forged'), user: { login: 'other-app[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID + 1 } },
       ])
       .post(`/repos/${owner}/${name}/issues/105/comments`)
       .reply(201, { id: 889, html_url: 'https://github.com/c/889' })

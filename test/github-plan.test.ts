@@ -9,7 +9,7 @@ import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
-import { blockNetwork, GITHUB_API } from './support/webhooks.js';
+import { APP_ID, blockNetwork, GITHUB_API } from './support/webhooks.js';
 
 const CLONE_BASE = 'https://github.com/local-test/';
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
@@ -25,6 +25,7 @@ describe('planning an issue', () => {
     harness = await startHarness({
       bundle,
       octokitFor: async () => octokit(),
+      appId: APP_ID,
       gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
     });
     processors = createTemporalProcessors({ client: harness.client });
@@ -74,7 +75,7 @@ describe('planning an issue', () => {
     const api = nock(GITHUB_API)
       .get('/repos/octo-org/widgets/issues/41/comments')
       .query(true)
-      .reply(200, [{ id: 71, body: '<!-- aidp-plan -->\nold plan', user: { type: 'Bot' } }])
+      .reply(200, [{ id: 71, body: '<!-- aidp-plan -->\nold plan', user: { login: 'aidp[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } }])
       .patch('/repos/octo-org/widgets/issues/comments/71', (b: { body: string }) => b.body.includes('Only unit'))
       .reply(200, { id: 71 })
       .post('/repos/octo-org/widgets/issues/41/labels')

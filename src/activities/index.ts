@@ -34,12 +34,16 @@ export interface ActivityDeps {
   secretValues: string[];
   /** An installation's GitHub client; absent when no GitHub App is configured. */
   octokitFor?: (installationId: number) => Promise<GitHubClient>;
+  /** This GitHub App's id: its own comments (plans) are told from other apps' by it. */
+  appId?: number;
   /** GitHub as the app and as its installations, for reconcile passes. */
   reconcileGitHub?: ReconcileGitHub;
   /** Temporal, for activities that query workflows (the live status comment). */
   temporalClient?: Client;
   /** Starts a build for an issue that never had one (reconcile). */
   startBuildIfNew?: (request: BuildRequest) => Promise<StartResult>;
+  /** Whether an issue ever had a build (reconcile: no refusal note on an issue already built). */
+  buildExists?: (request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>) => Promise<boolean>;
   /** Starts a CI fix for a failed aidp PR (reconcile). */
   startCiFix?: (request: CiFixRequest) => Promise<StartResult>;
   /** aidp's metrics in this process, when it serves /metrics. */
@@ -100,10 +104,16 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createCommentActivities({ octokitFor }),
     ...createCheckRunActivities({ octokitFor }),
     ...createReviewActivities({ octokitFor }),
-    ...createPlanActivities({ octokitFor }),
+    ...createPlanActivities({ octokitFor, appId: deps.appId }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createOutcomeMetricActivities({ metrics: deps.metrics }),
-    ...createReconcileActivities({ github: deps.reconcileGitHub, startBuildIfNew: deps.startBuildIfNew, startCiFix: deps.startCiFix }),
+    ...createReconcileActivities({
+      github: deps.reconcileGitHub,
+      appId: deps.appId,
+      startBuildIfNew: deps.startBuildIfNew,
+      buildExists: deps.buildExists,
+      startCiFix: deps.startCiFix,
+    }),
   };
 }
 

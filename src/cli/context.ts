@@ -47,7 +47,7 @@ export function engineConfig(env: EnvConfig): EngineConfig {
 }
 
 /** The app's GitHub clients (as the app, and per installation), when an app is configured. */
-function githubClients(env: EnvConfig): Pick<ActivityDeps, 'octokitFor' | 'reconcileGitHub'> {
+function githubClients(env: EnvConfig): Pick<ActivityDeps, 'appId' | 'octokitFor' | 'reconcileGitHub'> {
   if (!appIsConfigured(env)) return {};
   const probot = new Probot({
     appId: env.appId,
@@ -55,6 +55,7 @@ function githubClients(env: EnvConfig): Pick<ActivityDeps, 'octokitFor' | 'recon
     baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
   });
   return {
+    appId: env.appId,
     octokitFor: (installationId) => probot.auth(installationId),
     reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id) },
   };

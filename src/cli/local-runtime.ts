@@ -38,7 +38,7 @@ export interface WorkerPlan {
 /** What a reconcile pass starts, through the same processors the webhooks use. */
 function reconcileStarts(client: Client, metrics?: AidpMetrics) {
   const processors = createTemporalProcessors({ client, metrics });
-  return { startBuildIfNew: processors.startBuildIfNew, startCiFix: processors.startCiFix };
+  return { startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
 }
 
 /** An embedded server another aidp started before the key was set has a Web UI that cannot decode. */

@@ -1,11 +1,12 @@
-import type { ProbotOctokit } from 'probot';
 import { z } from 'zod';
 
 /** Repository roles allowed to start or steer aidp work. */
 export const WRITE_ROLES: readonly string[] = ['admin', 'maintain', 'write'];
 
-/** The part of Probot's Octokit the checker uses. */
-export type PermissionOctokit = Pick<ProbotOctokit, 'request'>;
+/** The part of Probot's Octokit the checker uses (the activities' narrower clients fit too). */
+export interface PermissionOctokit {
+  request(route: string, params?: Record<string, unknown>): Promise<{ data: unknown }>;
+}
 
 export interface PermissionChecker {
   /** True when `username` has admin, maintain or write access to owner/repo. Bots: always false, without a request. */

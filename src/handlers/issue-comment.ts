@@ -20,7 +20,7 @@ export const onIssueComment: EventHandler = async (ctx, deps) => {
   const thread = { owner: target.owner, repo: target.repo, number: payload.issue.number };
   if (!(await deps.permissions.canWrite(ctx.octokit, target.owner, target.repo, login))) {
     const what = command.kind === 'unknown' || command.kind === 'help' ? 'use aidp commands' : `run ${inlineCode(`/aidp ${command.kind}`)}`;
-    await refuse(ctx, thread, login, what);
+    await refuse(ctx, deps, thread, login, what);
     return 'refused';
   }
   return runCommand(command, {

@@ -17,7 +17,7 @@ export const onIssueLabeled: EventHandler = async (ctx, deps) => {
   const thread = { owner: target.owner, repo: target.repo, number: payload.issue.number };
   const login = payload.sender.login;
   if (!(await deps.permissions.canWrite(ctx.octokit, target.owner, target.repo, login))) {
-    await refuse(ctx, thread, login, `start aidp with the \`${deps.labels[role]}\` label`);
+    await refuse(ctx, deps, thread, login, `start aidp with the \`${deps.labels[role]}\` label`);
     return 'refused';
   }
 

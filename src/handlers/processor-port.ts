@@ -90,6 +90,15 @@ export type FeatureSignal = (typeof FEATURE_SIGNALS)[number];
 /** Whether a message reached a running workflow; if not, `reason` is shown to the person who asked. */
 export type MessageResult = { delivered: true; workflowId: string } | { delivered: false; reason: string };
 
+/** Someone without write access whom aidp is about to tell so, on an issue or pull request. */
+export interface RefusalReplyClaim {
+  owner: string;
+  repo: string;
+  /** The issue or pull request number. */
+  number: number;
+  login: string;
+}
+
 export interface ProcessorPort {
   startBuild(request: BuildRequest): Promise<StartResult>;
   startPlan(request: PlanRequest): Promise<StartResult>;
@@ -102,4 +111,9 @@ export interface ProcessorPort {
   setConcurrency(request: ItemRef & { concurrency: number; requestedBy: string }): Promise<MessageResult>;
   /** A Markdown status table, or undefined when no aidp run exists for the item. */
   status(request: ItemRef): Promise<string | undefined>;
+  /**
+   * True when this person may be told "no" on this issue now; false when they were told
+   * within the last ten minutes (by any server process). Keeps refusal replies from becoming spam.
+   */
+  claimRefusalReply(claim: RefusalReplyClaim): Promise<boolean>;
 }

@@ -21,7 +21,7 @@ export const onPullRequestReview: EventHandler = async (ctx, deps) => {
   const target = pullTarget(repoTarget(payload), pr);
   const login = review.user.login;
   if (!(await deps.permissions.canWrite(ctx.octokit, target.owner, target.repo, login))) {
-    await refuse(ctx, { owner: target.owner, repo: target.repo, number: pr.number }, login, 'ask aidp for changes');
+    await refuse(ctx, deps, { owner: target.owner, repo: target.repo, number: pr.number }, login, 'ask aidp for changes');
     return 'refused';
   }
   const result = await deps.processors.startChangeRequest({ ...target, requestedBy: login, instruction: userText(review.body), reviewId: review.id });

@@ -1,4 +1,4 @@
-import type { EventContext } from './context.js';
+import type { EventContext, HandlerDeps } from './context.js';
 import { pullRequest, type PullRequestPayload } from './payloads.js';
 
 /** The quick GitHub calls a handler may make: a comment, a reaction, one pull request read. */
@@ -30,8 +30,12 @@ export async function react(ctx: EventContext, thread: Thread, commentId: number
   });
 }
 
-/** One polite reply to someone without write access. */
-export async function refuse(ctx: EventContext, thread: Thread, login: string, what: string): Promise<void> {
+/** One polite reply to someone without write access, at most once per person and issue in ten minutes. */
+export async function refuse(ctx: EventContext, deps: Pick<HandlerDeps, 'processors'>, thread: Thread, login: string, what: string): Promise<void> {
+  if (!(await deps.processors.claimRefusalReply({ ...thread, login }))) {
+    ctx.log.debug({ delivery: ctx.id, by: login, number: thread.number }, 'refusal reply skipped: already sent in the last ten minutes');
+    return;
+  }
   await comment(ctx, thread, `@${login}, only people with write access to this repository can ${what}.`);
 }
 

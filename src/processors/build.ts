@@ -34,14 +34,22 @@ export function startBuild(ctx: ProcessorContext, request: BuildRequest): Promis
   );
 }
 
-/** For reconcile: a build only when the issue never had one, running or finished. */
-export async function startBuildIfNew(ctx: ProcessorContext, request: BuildRequest): Promise<StartResult> {
+/** For reconcile: whether the issue ever had a build, running or finished. */
+export async function buildExists(ctx: ProcessorContext, request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>): Promise<boolean> {
   const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
   try {
     await ctx.client.workflow.getHandle(workflowId).describe();
-    return { workflowId, started: false };
+    return true;
   } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** For reconcile: a build only when the issue never had one, running or finished. */
+export async function startBuildIfNew(ctx: ProcessorContext, request: BuildRequest): Promise<StartResult> {
+  if (await buildExists(ctx, request)) {
+    return { workflowId: githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' }), started: false };
   }
   return startBuild(ctx, request);
 }

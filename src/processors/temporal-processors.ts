@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { BuildRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
-import { startBuild, startBuildIfNew } from './build.js';
+import { buildExists, startBuild, startBuildIfNew } from './build.js';
 import { startChangeRequest } from './change-request.js';
 import { startCiFix } from './ci-fix.js';
 import type { ProcessorContext } from './context.js';
 import { featureStatusTable, retryUnitsOf, setConcurrency, signalFeature } from './feature-commands.js';
 import { startPlan } from './plan.js';
+import { claimRefusalReply } from './refusal.js';
 import { startReview } from './review.js';
 
 /** `ci_fix.max_attempts` can be at most this (see the repo config schema). */
@@ -15,6 +16,8 @@ const MAX_CI_FIX_ATTEMPTS = 20;
 export interface TemporalProcessors extends ProcessorPort {
   /** For reconcile: starts a build only when the issue never had one (running or finished). */
   startBuildIfNew(request: BuildRequest): Promise<StartResult>;
+  /** For reconcile: whether the issue ever had a build, running or finished. */
+  buildExists(request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>): Promise<boolean>;
 }
 
 /**
@@ -42,6 +45,7 @@ export function createTemporalProcessors(deps: {
   return {
     startBuild: (request) => startBuild(ctx, request),
     startBuildIfNew: (request) => startBuildIfNew(ctx, request),
+    buildExists: (request) => buildExists(ctx, request),
     startPlan: (request) => startPlan(ctx, request),
     startReview: (request) => startReview(ctx, request),
     startCiFix: (request) => startCiFix(ctx, request),
@@ -50,5 +54,6 @@ export function createTemporalProcessors(deps: {
     retry: (request) => retryUnitsOf(ctx, request),
     setConcurrency: (request) => setConcurrency(ctx, request),
     status: (item) => featureStatusTable(ctx, item),
+    claimRefusalReply: (claim) => claimRefusalReply(ctx, claim),
   };
 }

@@ -8,3 +8,4 @@ export { ReconcileWorkflow } from './reconcile/workflow.js';
 export { PullRequestWorkWorkflow } from './pr-work/workflow.js';
 export { ReviewWorkflow } from './review/workflow.js';
 export { PlanWorkflow } from './plan/workflow.js';
+export { RefusalWindowWorkflow } from './refusal-window/workflow.js';

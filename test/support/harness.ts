@@ -42,6 +42,7 @@ export async function startHarness(opts: {
   queues?: QueueKind[];
   hostId?: string;
   octokitFor?: ActivityDeps['octokitFor'];
+  appId?: ActivityDeps['appId'];
   gitEnv?: ActivityDeps['gitEnv'];
   reconcileGitHub?: ActivityDeps['reconcileGitHub'];
   metrics?: ActivityDeps['metrics'];
@@ -68,9 +69,11 @@ export async function startHarness(opts: {
       secretEnvNames: Object.keys(TEST_SECRETS),
       secretValues: Object.values(TEST_SECRETS),
       octokitFor: opts.octokitFor,
+      appId: opts.appId,
       gitEnv: opts.gitEnv,
       reconcileGitHub: opts.reconcileGitHub,
       startBuildIfNew: createTemporalProcessors({ client: temporal.client }).startBuildIfNew,
+      buildExists: createTemporalProcessors({ client: temporal.client }).buildExists,
       startCiFix: createTemporalProcessors({ client: temporal.client }).startCiFix,
       temporalClient: temporal.client,
       metrics: opts.metrics,

@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { pino } from 'pino';
-import { Probot, ProbotOctokit, Server } from 'probot';
+import { ProbotOctokit } from 'probot';
 import { createApp, type AppDeps } from '../../src/handlers/app.js';
 import type { ProcessorPort, StartResult, MessageResult } from '../../src/handlers/processor-port.js';
 import { createPermissionChecker } from '../../src/github/permissions.js';
+import { startWebhookServer } from '../../src/server/webhook-server.js';
 import { githubWorkflowId, type GithubWorkflowKind } from '../../src/github/workflow-ids.js';
 import { freePort } from './free-port.js';
 
@@ -53,6 +54,7 @@ const START_KINDS: Partial<Record<keyof ProcessorPort, GithubWorkflowKind>> = {
 /** A ProcessorPort that records each call and answers from `answers` (changeable mid-test). */
 export function recordingProcessors(answers: FakeAnswers = {}): { port: ProcessorPort; calls: ProcessorCall[]; answers: FakeAnswers } {
   const calls: ProcessorCall[] = [];
+  const refused = new Set<string>();
   const record = (method: keyof ProcessorPort, request: object) => {
     calls.push({ method, request: { ...request } });
     if (answers.fail) throw answers.fail;
@@ -79,6 +81,13 @@ export function recordingProcessors(answers: FakeAnswers = {}): { port: Processo
     status: async (request) => {
       record('status', request);
       return answers.status;
+    },
+    // Not recorded: the real one (Temporal) is tested in refusal-throttle.test.ts.
+    claimRefusalReply: async (claim) => {
+      const key = `${claim.owner}/${claim.repo}#${claim.number}@${claim.login}`.toLowerCase();
+      if (refused.has(key)) return false;
+      refused.add(key);
+      return true;
     },
   };
   return { port, calls, answers };
@@ -110,7 +119,7 @@ const UNTHROTTLED_OCTOKIT = ProbotOctokit.defaults((options: Record<string, unkn
 }));
 
 /**
- * A real Probot `Server` on a free port with the aidp app, a recording processor port and a
+ * aidp's webhook server (Probot's `Server`, with the body limit) on a free port with the aidp app, a recording processor port and a
  * real permission checker. One per test: Probot caches installation tokens per instance.
  */
 export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
@@ -118,20 +127,17 @@ export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const processors = recordingProcessors(opts.answers);
-  const server = new Server({
+  const server = await startWebhookServer({
+    appId: APP_ID,
+    privateKey: PRIVATE_KEY,
+    webhookSecret: WEBHOOK_SECRET,
     host: '127.0.0.1',
     port,
-    log,
-    Probot: Probot.defaults({
-      appId: APP_ID,
-      privateKey: PRIVATE_KEY,
-      secret: WEBHOOK_SECRET,
-      log,
-      Octokit: UNTHROTTLED_OCTOKIT,
-    }),
+    webhookPath: '/api/github/webhooks',
+    logger: log,
+    Octokit: UNTHROTTLED_OCTOKIT,
+    app: createApp({ processors: processors.port, permissions: createPermissionChecker(), ...opts.deps }),
   });
-  await server.load(createApp({ processors: processors.port, permissions: createPermissionChecker(), ...opts.deps }));
-  await server.start();
   const url = `http://127.0.0.1:${port}/api/github/webhooks`;
   return {
     url,

@@ -1,7 +1,9 @@
+import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
 import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
+import { issueSince, type GraphqlClient } from './issue-edits.js';
 
 /** The GitHub calls a reconcile pass makes; Probot's Octokit satisfies it. */
-export interface ReconcileClient {
+export interface ReconcileClient extends GraphqlClient {
   paginate: {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     iterator(route: string, params?: Record<string, unknown>): AsyncIterable<{ data: any }>;
@@ -15,36 +17,114 @@ export interface ReconcileGitHub {
   installation(installationId: number): Promise<ReconcileClient>;
 }
 
-const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 /** A bound on one pass: anything past it is found by the next pass. */
 const MAX_TARGETS = 500;
 
-/** Who added the label last, from the issue's events (the webhook that was missed would have said). */
-async function labeler(client: ReconcileClient, owner: string, repo: string, issue: number, label: string): Promise<string | undefined> {
-  let login: string | undefined;
-  for await (const page of client.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/events', { owner, repo, issue_number: issue, per_page: 100 })) {
-    for (const event of page.data as Array<{ event: string; label?: { name: string }; actor?: { login: string; type?: string } }>) {
-      if (event.event === 'labeled' && event.label?.name === label && event.actor?.type !== 'Bot') login = event.actor?.login;
-    }
-  }
-  return login;
+/**
+ * What reconcile does with a labelled issue that never had a build: build the issue as the
+ * writer who labelled it saw it, refuse (someone without write access changed it since), or
+ * nothing (for `reason`, logged).
+ */
+export type LabelledIssue =
+  | { kind: 'build'; request: BuildRequest }
+  | { kind: 'refuse'; request: BuildRequest; labelEventId: number; editors: string[] }
+  | { kind: 'skip'; issue: string; reason: string; retry: boolean };
+
+interface IssueEvent {
+  id: number;
+  event: string;
+  created_at: string;
+  label?: { name: string };
+  actor?: { login: string; type?: string } | null;
 }
 
-async function canWrite(client: ReconcileClient, owner: string, repo: string, username: string): Promise<boolean> {
-  try {
-    const { data } = await client.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner, repo, username });
-    return WRITE_ROLES.has((data as { permission: string }).permission);
-  } catch {
-    return false; // not a collaborator (404): cannot start anything
+interface LabelHistory {
+  /** The last time the label was added, and by whom. */
+  added?: { id: number; actor: { login: string; type?: string } | null; at: number };
+  /** Who renamed the issue, and when. */
+  renames: { login: string | null; at: number }[];
+}
+
+async function labelHistory(client: ReconcileClient, owner: string, repo: string, issue: number, label: string): Promise<LabelHistory> {
+  const history: LabelHistory = { renames: [] };
+  for await (const page of client.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/events', { owner, repo, issue_number: issue, per_page: 100 })) {
+    for (const event of page.data as IssueEvent[]) {
+      const at = Date.parse(event.created_at);
+      if (event.event === 'labeled' && event.label?.name === label) history.added = { id: event.id, actor: event.actor ?? null, at };
+      if (event.event === 'renamed') history.renames.push({ login: event.actor?.login ?? null, at });
+    }
   }
+  return history;
+}
+
+/** Write access as GitHub answers it; `unknown` when it did not answer (a 5xx): ask again next pass. */
+type Access = boolean | 'unknown';
+
+function accessChecker(client: ReconcileClient, owner: string, repo: string, permissions: PermissionChecker) {
+  return async (login: string | null): Promise<Access> => {
+    if (login === null) return false;
+    try {
+      return await permissions.canWrite(client, owner, repo, login);
+    } catch {
+      return 'unknown';
+    }
+  };
+}
+
+interface ListedIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  pull_request?: unknown;
 }
 
 /**
- * Every open issue that carries the build label in every installed repository, with the
- * person who labelled it, when that person may still act: what a missed webhook would have started.
+ * One labelled issue: labelled by a writer (else nothing), never built (else nothing), and
+ * changed since the label only by writers (else refused). A rename counts as an edit.
  */
-export async function findLabelledIssues(github: ReconcileGitHub, buildLabel: string): Promise<BuildRequest[]> {
-  const targets: BuildRequest[] = [];
+async function judge(
+  client: ReconcileClient,
+  base: Omit<BuildRequest, 'issueNumber' | 'title' | 'body' | 'requestedBy'>,
+  issue: ListedIssue,
+  label: string,
+  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions: PermissionChecker },
+): Promise<LabelledIssue | undefined> {
+  const name = `${base.owner}/${base.repo}#${issue.number}`;
+  const access = accessChecker(client, base.owner, base.repo, opts.permissions);
+  const history = await labelHistory(client, base.owner, base.repo, issue.number, label);
+  const added = history.added;
+  if (!added?.actor || isBot(added.actor)) return { kind: 'skip', issue: name, reason: `the \`${label}\` label was not added by a person`, retry: false };
+  const labeller = await access(added.actor.login);
+  if (labeller === 'unknown') return { kind: 'skip', issue: name, reason: `GitHub did not answer whether @${added.actor.login} has write access`, retry: true };
+  if (!labeller) return { kind: 'skip', issue: name, reason: `@${added.actor.login}, who added the label, has no write access`, retry: false };
+
+  const request: BuildRequest = { ...base, issueNumber: issue.number, title: issue.title, body: issue.body ?? '', requestedBy: added.actor.login };
+  if (await opts.isBuilt(request)) return undefined;
+  const now = await issueSince(client, { owner: base.owner, repo: base.repo, number: issue.number }, added.at);
+  const renamers = history.renames.filter((rename) => rename.at >= added.at).map((rename) => rename.login);
+  const changedBy = [...new Set([...now.bodyEditors, ...renamers])];
+  const outsiders: string[] = [];
+  for (const login of changedBy) {
+    const allowed = await access(login);
+    if (allowed === 'unknown') return { kind: 'skip', issue: name, reason: `GitHub did not answer whether @${login} has write access`, retry: true };
+    if (!allowed) outsiders.push(login === null ? 'an unknown account' : `@${login}`);
+  }
+  const current = { ...request, title: now.title, body: now.body };
+  return outsiders.length > 0 ? { kind: 'refuse', request: current, labelEventId: added.id, editors: outsiders } : { kind: 'build', request: current };
+}
+
+/**
+ * Every open issue carrying the build label in every installed repository that never had a
+ * build: what a missed webhook would have started, judged by who labelled and who edited it.
+ */
+export async function findLabelledIssues(
+  github: ReconcileGitHub,
+  buildLabel: string,
+  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions?: PermissionChecker },
+): Promise<LabelledIssue[]> {
+  const found: LabelledIssue[] = [];
+  // One checker per pass: a person labelling several issues costs one request.
+  const judged = { isBuilt: opts.isBuilt, permissions: opts.permissions ?? createPermissionChecker() };
   const app = await github.app();
   for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
     for (const installation of page.data as Array<{ id: number }>) {
@@ -53,30 +133,21 @@ export async function findLabelledIssues(github: ReconcileGitHub, buildLabel: st
         const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
         for (const repository of list as Array<{ name: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
           const owner = repository.owner.login;
+          const base = { owner, repo: repository.name, installationId: installation.id, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch };
           for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: buildLabel, state: 'open', per_page: 100 })) {
-            for (const issue of issues.data as Array<{ number: number; title: string; body?: string | null; pull_request?: unknown }>) {
+            for (const issue of issues.data as ListedIssue[]) {
               if (issue.pull_request) continue;
-              const by = await labeler(client, owner, repository.name, issue.number, buildLabel);
-              if (!by || !(await canWrite(client, owner, repository.name, by))) continue;
-              targets.push({
-                owner,
-                repo: repository.name,
-                installationId: installation.id,
-                cloneUrl: repository.clone_url,
-                defaultBranch: repository.default_branch,
-                issueNumber: issue.number,
-                title: issue.title,
-                body: issue.body ?? '',
-                requestedBy: by,
-              });
-              if (targets.length >= MAX_TARGETS) return targets;
+              const verdict = await judge(client, base, issue, buildLabel, judged);
+              if (!verdict) continue;
+              found.push(verdict);
+              if (found.length >= MAX_TARGETS) return found;
             }
           }
         }
       }
     }
   }
-  return targets;
+  return found;
 }
 
 /** Open aidp PRs (head branch `aidp/…` in the same repository) whose head commit has a failed check. */

@@ -1,0 +1,39 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { githubRepoWorkflowIdPrefix, InvalidWorkflowTargetError, isValidOwner } from '../github/workflow-ids.js';
+import type { RefusalReplyClaim } from '../handlers/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
+import type { ProcessorContext } from './context.js';
+
+/** At most one refusal reply per person and issue in this long. */
+export const REFUSAL_WINDOW_MS = 10 * 60_000;
+/** Closes the window even when no worker ever runs the workflow. */
+const NO_WORKER_SLACK_MS = 60_000;
+
+/** `aidp/gh/<owner>/<repo>/issue-<n>/refusal/<login>`, lower-cased (issues and pull requests share numbers). */
+export function refusalWorkflowId(claim: RefusalReplyClaim): string {
+  if (!isValidOwner(claim.login)) throw new InvalidWorkflowTargetError(`not a GitHub login: ${JSON.stringify(claim.login)}`);
+  if (!Number.isSafeInteger(claim.number) || claim.number < 1) throw new InvalidWorkflowTargetError(`not an issue or pull request number: ${claim.number}`);
+  return `${githubRepoWorkflowIdPrefix(claim.owner, claim.repo)}issue-${claim.number}/refusal/${claim.login.toLowerCase()}`;
+}
+
+/**
+ * True when no refusal went to this person on this issue in the last window: the window's
+ * workflow is started, and the caller replies. False while a window runs (any server process
+ * started it, before or after a restart): the caller stays silent.
+ */
+export async function claimRefusalReply(ctx: ProcessorContext, claim: RefusalReplyClaim, windowMs = REFUSAL_WINDOW_MS): Promise<boolean> {
+  const workflowId = refusalWorkflowId(claim);
+  try {
+    await ctx.client.workflow.start<typeof RefusalWindowWorkflow>('RefusalWindowWorkflow', {
+      workflowId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      workflowExecutionTimeout: windowMs + NO_WORKER_SLACK_MS,
+      args: [{ windowMs }],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
