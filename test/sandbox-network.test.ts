@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, realpathSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { startEgressProxy } from '../src/sandbox/egress-proxy.js';
 import { openSandboxNetwork, type NetworkPolicy, type SandboxNetwork } from '../src/sandbox/network.js';
 import { tempDir } from './support/repos.js';
 
@@ -160,5 +161,23 @@ describe('the sandbox network', () => {
     const before = existsSync(socket);
     await network.close();
     expect({ before, after: existsSync(socket) }).toEqual({ before: true, after: false });
+  });
+
+  it('refuses a listed name that resolves to a loopback address', async () => {
+    const socketPath = join(tempDir('net'), 'proxy.sock');
+    const proxy = await startEgressProxy({ socketPath, allow: ['*'] });
+    try {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request({ socketPath, path: `http://localhost:${port}/`, headers: { host: `localhost:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(403);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -29,12 +29,15 @@ const NON_PUBLIC: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
   ['ff00::', 8, 'ipv6'], // multicast
 ];
 
-const blocked = new BlockList();
-for (const [net, prefix, family] of NON_PUBLIC) blocked.addSubnet(net, prefix, family);
+// One list per family: a BlockList compares IPv4 addresses with its IPv6 rules too (as mapped
+// addresses), so `::ffff:0:0/96` would cover all of IPv4.
+const blocked = { ipv4: new BlockList(), ipv6: new BlockList() };
+for (const [net, prefix, family] of NON_PUBLIC) blocked[family].addSubnet(net, prefix, family);
 
 /** Whether `address` (an IP literal) is on the public internet; false for anything that is not an address. */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  return !blocked[type].check(address, type);
 }

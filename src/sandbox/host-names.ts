@@ -35,7 +35,7 @@ function isDnsName(name: string): boolean {
 }
 
 function looksLikeAddress(name: string): boolean {
-  return /^[0-9.]+$/.test(name) || name.includes(':');
+  return /^[0-9.]+$/.test(name) || /^[0-9a-f:.]*:[0-9a-f:.]*$/.test(name);
 }
 
 /**
