@@ -3,6 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startEgressProxy } from '../src/sandbox/egress-proxy.js';
 import { openSandboxNetwork, type NetworkPolicy, type SandboxNetwork } from '../src/sandbox/network.js';
@@ -138,6 +139,12 @@ describe('the sandbox network', () => {
     expect(run.exitCode).toBe(7);
   });
 
+  it('ends as the command it runs ends when that is killed by a signal', async () => {
+    const run = await withNetwork({ allow: ['127.0.0.1'] }, (n) => runInSandbox(n, "process.kill(process.pid, 'SIGTERM')"));
+    // bwrap reports a child killed by signal n as the shell does: 128 + n.
+    expect(run.exitCode).toBe(128 + 15);
+  });
+
   it('passes the command its stdin', async () => {
     const network = await openSandboxNetwork({ allow: ['127.0.0.1'] }, { runDir: tempDir('net') });
     try {
@@ -179,5 +186,12 @@ describe('the sandbox network', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('finds the forwarder next to the compiled module in dist', async () => {
+    const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'sandbox', 'network.js');
+    const script = `import('${built}').then(async (m) => console.log(require('node:fs').existsSync(m.FORWARDER_PATH) && m.FORWARDER_PATH.includes('/dist/')))`;
+    const run = await execa(process.execPath, ['-e', script], { reject: false });
+    expect(run.stdout).toBe('true');
   });
 });
