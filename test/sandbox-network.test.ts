@@ -170,22 +170,47 @@ describe('the sandbox network', () => {
     expect({ before, after: existsSync(socket) }).toEqual({ before: true, after: false });
   });
 
+  /** The status of a plain HTTP GET of `url` sent straight to the proxy's socket. */
+  function getThroughSocket(socketPath: string, url: string): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const req = request({ socketPath, path: url, headers: { host: new URL(url).host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   it('refuses a listed name that resolves to a loopback address', async () => {
     const socketPath = join(tempDir('net'), 'proxy.sock');
     const proxy = await startEgressProxy({ socketPath, allow: ['*'] });
     try {
-      const status = await new Promise<number | undefined>((resolve, reject) => {
-        const req = request({ socketPath, path: `http://localhost:${port}/`, headers: { host: `localhost:${port}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        });
-        req.on('error', reject);
-        req.end();
-      });
-      expect(status).toBe(403);
+      expect(await getThroughSocket(socketPath, `http://localhost:${port}/`)).toBe(403);
     } finally {
       await proxy.close();
     }
+  });
+
+  it('logs each host once with its verdict, never the path', async () => {
+    const lines: Array<{ level: string; message: string; meta?: Record<string, unknown> }> = [];
+    const log = {
+      info: (message: string, meta?: Record<string, unknown>) => lines.push({ level: 'info', message, meta }),
+      warn: (message: string, meta?: Record<string, unknown>) => lines.push({ level: 'warn', message, meta }),
+    };
+    const socketPath = join(tempDir('net'), 'proxy.sock');
+    const proxy = await startEgressProxy({ socketPath, allow: ['127.0.0.1'], log });
+    try {
+      await getThroughSocket(socketPath, `http://127.0.0.1:${port}/private-path?token=abc`);
+      await getThroughSocket(socketPath, `http://127.0.0.1:${port}/private-path?token=abc`);
+      await getThroughSocket(socketPath, `http://localhost:${port}/private-path`);
+    } finally {
+      await proxy.close();
+    }
+    expect(lines).toEqual([
+      { level: 'info', message: 'sandbox network: allowed', meta: { host: '127.0.0.1', allowed: true } },
+      { level: 'warn', message: 'sandbox network: denied', meta: { host: 'localhost', allowed: false, reason: 'not in the allow list' } },
+    ]);
   });
 
   it('finds the forwarder next to the compiled module in dist', async () => {

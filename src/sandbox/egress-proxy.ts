@@ -27,6 +27,9 @@ export interface EgressProxy {
 /** A unix socket path longer than this does not fit in `sockaddr_un`. */
 export const MAX_SOCKET_PATH_BYTES = 107;
 
+/** Distinct hosts whose verdict one sandbox logs. */
+const MAX_LOGGED_HOSTS = 200;
+
 type Verdict = { ok: true; address: string } | { ok: false; status: 403 | 502; reason: string };
 
 const HOP_BY_HOP = new Set([
@@ -71,10 +74,17 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   }
   const literal = new Set(opts.allow.map(normalizeHost).filter((h) => isIP(h) !== 0 || h === 'localhost'));
   const seen = new Map<string, boolean>();
+  let overflowed = false;
 
   const report = (host: string, allowed: boolean, reason?: string): void => {
-    // One line per host and verdict: an agent retrying in a loop must not flood the log.
+    // One line per host and verdict, for so many hosts: an agent retrying in a loop, or trying
+    // host after host, must not flood the log.
     if (seen.get(host) === allowed) return;
+    if (seen.size >= MAX_LOGGED_HOSTS && !seen.has(host)) {
+      if (!overflowed) opts.log?.warn('sandbox network: too many hosts, no more are logged', { hosts: seen.size });
+      overflowed = true;
+      return;
+    }
     seen.set(host, allowed);
     if (allowed) opts.log?.info('sandbox network: allowed', { host, allowed });
     else opts.log?.warn('sandbox network: denied', { host, allowed, reason });
@@ -89,8 +99,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    } catch {
-      report(host, false, 'does not resolve');
+    } catch (err) {
+      report(host, false, `does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       return { ok: false, status: 502, reason: `aidp sandbox: ${host} does not resolve.\n` };
     }
     const address = addresses.find((a) => privateOk || isPublicAddress(a));
