@@ -77,4 +77,12 @@ describe('the network in feature settings', () => {
       'registry.npmjs.org',
     ]);
   });
+
+  it('gives the defaults for a config recorded before sandbox existed', () => {
+    const { sandbox: _dropped, ...recorded } = parseRepoConfig('');
+    expect(featureSettings(recorded as ReturnType<typeof parseRepoConfig>).network).toEqual({
+      agents: { allow: ['api.anthropic.com'] },
+      checks: { allow: [] },
+    });
+  });
 });

@@ -31,7 +31,8 @@ export function featureSettings(config: RepoConfig, overrides: SettingOverrides 
     concurrency: overrides.concurrency ?? config.concurrency,
     conventions: config.conventions,
     mergeThreshold: overrides.mergeThreshold ?? config.merge.threshold,
-    // The agents' default follows the providers in use, an `--agent` override included.
-    network: networkSettings(config.sandbox.network, providers),
+    // The agents' default follows the providers in use, an `--agent` override included. A config
+    // loaded (and recorded in a history) before `sandbox` existed has none: the defaults then.
+    network: networkSettings((config.sandbox as RepoConfig['sandbox'] | undefined)?.network ?? { checks_allow: [] }, providers),
   };
 }
