@@ -134,6 +134,11 @@ describe('the sandbox network', () => {
     expect({ args: network.bwrapArgs, argv: network.wrapArgv(['a']) }).toEqual({ args: ['--share-net'], argv: ['a'] });
   });
 
+  it('shares the worker\'s own network for "*", its loopback included', async () => {
+    const run = await withNetwork({ allow: ['*'] }, (n) => runInSandbox(n, CONNECT_DIRECTLY, String(port)));
+    expect(run.stdout).toBe('connected');
+  });
+
   it('exits with the exit code of the command it runs', async () => {
     const run = await withNetwork({ allow: ['127.0.0.1'] }, (n) => runInSandbox(n, 'process.exit(7)'));
     expect(run.exitCode).toBe(7);
