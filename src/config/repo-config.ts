@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowEntryProblem } from '../sandbox/host-names.js';
 
 /** The agent CLIs aidp knows how to drive; `command` runs any other command line. */
 export const AGENT_PRESETS = [
@@ -40,6 +41,33 @@ export const checkSchema = z
   })
   .strict();
 export type CheckConfig = z.output<typeof checkSchema>;
+
+/** One host a sandbox may reach: `api.example.com`, `*.example.com` (its subdomains) or `*` (any). */
+const allowEntrySchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .superRefine((entry, ctx) => {
+    const problem = allowEntryProblem(entry);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const allowListSchema = z.array(allowEntrySchema).max(500);
+
+export const sandboxSchema = z
+  .object({
+    network: z
+      .object({
+        /** Hosts agents may reach; absent: what the configured presets need (src/sandbox/network-defaults.ts). */
+        allow: allowListSchema.optional(),
+        /** Hosts checks (which run agent-written code) may reach; none by default. */
+        checks_allow: allowListSchema.default([]),
+      })
+      .strict()
+      .default({ checks_allow: [] }),
+  })
+  .strict()
+  .default({ network: { checks_allow: [] } });
+export type SandboxConfig = z.output<typeof sandboxSchema>;
 
 export const repoConfigSchema = z
   .object({
@@ -92,6 +120,8 @@ export const repoConfigSchema = z
       }),
     /** Repository conventions handed to every agent prompt. */
     conventions: z.string().default(''),
+    /** What the sandbox of every agent and check may reach. */
+    sandbox: sandboxSchema,
   })
   .strict();
 

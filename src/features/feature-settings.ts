@@ -1,4 +1,5 @@
 import type { AgentProvider, RepoConfig } from '../config/repo-config.js';
+import { networkSettings } from '../sandbox/network-settings.js';
 import type { FeatureSettings } from '../workflows/feature-orchestration/messages.js';
 import type { NamedCheck } from '../workflows/work-loop/messages.js';
 
@@ -17,13 +18,17 @@ export function namedChecks(config: RepoConfig): NamedCheck[] {
 
 /** Repo config (from the base branch) with the caller's overrides on top. */
 export function featureSettings(config: RepoConfig, overrides: SettingOverrides = {}): FeatureSettings {
+  const providers = overrides.providers ?? config.agents.providers;
   return {
-    providers: overrides.providers ?? config.agents.providers,
+    providers,
     agentTimeoutMs: overrides.agentTimeoutMs ?? config.agents.timeout_seconds * 1000,
     checks: namedChecks(config),
     maxIterations: overrides.maxIterations ?? config.max_iterations,
     concurrency: overrides.concurrency ?? config.concurrency,
     conventions: config.conventions,
     mergeThreshold: overrides.mergeThreshold ?? config.merge.threshold,
+    // The agents' default follows the providers in use, an `--agent` override included. A config
+    // loaded (and recorded in a history) before `sandbox` existed has none: the defaults then.
+    network: networkSettings((config.sandbox as RepoConfig['sandbox'] | undefined)?.network ?? { checks_allow: [] }, providers),
   };
 }

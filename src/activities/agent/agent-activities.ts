@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkPolicy } from '../../sandbox/network.js';
 import { buildAgentEnv } from './agent-env.js';
 import { tailOf } from './output-tail.js';
 import { runAgentWithFallback, type AgentRunResult } from './run-agent.js';
@@ -31,6 +32,8 @@ export interface ExecuteAgentInput {
   iteration: number;
   /** File-name-safe key of this run. */
   promptKey: string;
+  /** What the agent's sandbox may reach. */
+  network?: NetworkPolicy;
 }
 
 export interface AskAgentInput {
@@ -39,6 +42,8 @@ export interface AskAgentInput {
   cwd: string;
   providers: AgentProvider[];
   timeoutMs: number;
+  /** What the agent's sandbox may reach. */
+  network?: NetworkPolicy;
 }
 
 export function createAgentActivities(deps: AgentActivityDeps) {

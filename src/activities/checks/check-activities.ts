@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
+import type { NetworkPolicy } from '../../sandbox/network.js';
 import { buildAgentEnv } from '../agent/agent-env.js';
 import { runCheckList, type CheckResult, type NamedCheckConfig } from './run-checks.js';
 
@@ -19,7 +20,7 @@ export interface CheckActivityDeps {
 export function createCheckActivities(deps: CheckActivityDeps = {}) {
   return {
     /** The repository's checks in a worktree, in order; heartbeats while they run, cancellable. */
-    async runChecks(input: { worktreePath: string; checks: NamedCheckConfig[] }): Promise<CheckResult[]> {
+    async runChecks(input: { worktreePath: string; checks: NamedCheckConfig[]; network?: NetworkPolicy }): Promise<CheckResult[]> {
       const context = Context.current();
       const base = deps.baseEnv ?? process.env;
       const { results, cancelled } = await runCheckList({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkPolicy } from '../../sandbox/network.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import { decomposePrompt, readAgentUnits, repairPrompt } from './agent-units.js';
 import { sanitizeUserText } from './sanitize.js';
@@ -14,6 +15,7 @@ export interface AskAgentInput {
   cwd: string;
   providers: AgentProvider[];
   timeoutMs: number;
+  network?: NetworkPolicy;
 }
 
 /** Runs an agent once on a prompt and answers with its stdout. */
@@ -24,12 +26,15 @@ export interface DecomposeInput {
   repoDir: string;
   providers: AgentProvider[];
   timeoutMs: number;
+  /** What the splitting agent's sandbox may reach. */
+  network?: NetworkPolicy;
 }
 
 export function createDecomposeActivities(deps: { askAgent: AskAgent }) {
   /** Two answers at most: the first, and one repair with what was wrong. */
   async function askForUnits(spec: string, input: DecomposeInput): Promise<UnitSpec[]> {
-    const ask = (prompt: string) => deps.askAgent({ prompt, cwd: input.repoDir, providers: input.providers, timeoutMs: input.timeoutMs });
+    const ask = (prompt: string) =>
+      deps.askAgent({ prompt, cwd: input.repoDir, providers: input.providers, timeoutMs: input.timeoutMs, network: input.network });
     const seed = randomUUID();
     const first = await ask(decomposePrompt(spec, seed));
     const read = readAgentUnits(first);

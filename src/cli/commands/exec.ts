@@ -61,6 +61,7 @@ export function registerExecCommand(program: Command): void {
               maxIterations: settings.maxIterations,
               conventions: settings.conventions,
               instructions: [],
+              network: settings.network,
             },
           ],
         });

@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { NamedCheck } from '../work-loop/messages.js';
 
@@ -20,6 +21,8 @@ export interface AtomicUnitInput {
   maxIterations: number;
   conventions: string;
   instructions: string[];
+  /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
+  network?: NetworkSettings;
   /** The feature workflow, told about iterations as they happen. */
   reportTo?: string;
 }

@@ -120,6 +120,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             checks: input.checks,
             maxIterations: input.maxIterations,
             instructions,
+            network: input.network,
             promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
             // Straight to the orchestrator: a relay through this workflow cost a workflow task per report.
             reportTo: input.reportTo,

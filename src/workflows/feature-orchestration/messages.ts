@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
@@ -32,6 +33,8 @@ export interface FeatureSettings {
   conventions: string;
   /** Share of units that must merge before a PR is opened (`merge.threshold`). */
   mergeThreshold: number;
+  /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
+  network?: NetworkSettings;
 }
 
 export interface FeatureInput {

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
 import { featureBranchName, unitBranchName } from '../../domain/branches.js';
+import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
@@ -75,6 +76,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
             maxIterations: input.settings.maxIterations,
             conventions: input.settings.conventions,
             instructions: state.instructionsFor(unit.spec.id),
+            network: input.settings.network,
             reportTo: info.workflowId,
           },
         ],
@@ -110,6 +112,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
         repoDir: input.decomposeCwd,
         providers: input.settings.providers,
         timeoutMs: input.settings.agentTimeoutMs,
+        network: agentNetwork(input.settings.network, input.settings.providers),
       });
       state.addUnits(specs, (spec) => unitBranchName(input.featureSlug, spec.slug));
     } catch (err) {
@@ -159,6 +162,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
               agentTimeoutMs: input.settings.agentTimeoutMs,
               checks: input.settings.checks,
               threshold: input.settings.mergeThreshold,
+              network: input.settings.network,
               uiUrl: input.uiUrl,
               github: input.github,
             },

@@ -1,4 +1,5 @@
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { UnitState } from '../feature-orchestration/messages.js';
 import type { NamedCheck } from '../work-loop/messages.js';
@@ -24,6 +25,8 @@ export interface MergeInput {
   checks: NamedCheck[];
   /** Share of all units that must be merged before a PR is opened. */
   threshold: number;
+  /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
+  network?: NetworkSettings;
   uiUrl?: string;
   /** Absent in `aidp run`: the summary is written to a file instead of a PR. */
   github?: GitHubTarget;

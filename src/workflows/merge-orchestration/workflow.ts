@@ -3,6 +3,7 @@ import type { AgentQueueActivities, HostActivities, OrchestratorActivities } fro
 import { dependencyBlocked, determineMergeOrder } from '../../domain/merge-order.js';
 import { aggregateResults } from '../../domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../../domain/summary/render-summary.js';
+import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import type { UnitState } from '../feature-orchestration/messages.js';
 import { conflictPrompt } from './conflict-prompt.js';
@@ -98,9 +99,10 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
           unitId: `${id} (merge)`,
           iteration: 1,
           promptKey: `${input.featureSlug}--merge--${unit.spec.slug}`,
+          network: agentNetwork(input.network, input.providers),
         });
         const markers = run.ok ? await git.conflictMarkersLeft({ worktreePath, files: attempt.files }) : attempt.files;
-        const results = run.ok && markers.length === 0 ? await checks.runChecks({ worktreePath, checks: input.checks }) : [];
+        const results = run.ok && markers.length === 0 ? await checks.runChecks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) }) : [];
         const accepted = run.ok && markers.length === 0 && results.every((r) => r.passed || !r.required);
         if (!accepted) {
           await git.abortMerge({ worktreePath });
@@ -114,7 +116,7 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
         merged.push(id);
         continue;
       }
-      const results = await checks.runChecks({ worktreePath, checks: input.checks });
+      const results = await checks.runChecks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) });
       const failing = results.find((r) => r.required && !r.passed);
       if (failing) {
         await git.resetTo({ worktreePath, sha: before });

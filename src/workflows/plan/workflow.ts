@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
+import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
 
@@ -38,7 +39,13 @@ export async function PlanWorkflow(input: PlanInput): Promise<{ status: 'ready' 
     retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed', 'AgentFailed'] },
   });
   try {
-    const units = await decomposeFeature({ specText: `# ${input.title}\n\n${input.body}`, repoDir: '', providers: settings.providers, timeoutMs: settings.agentTimeoutMs });
+    const units = await decomposeFeature({
+      specText: `# ${input.title}\n\n${input.body}`,
+      repoDir: '',
+      providers: settings.providers,
+      timeoutMs: settings.agentTimeoutMs,
+      network: agentNetwork(settings.network, settings.providers),
+    });
     await github.upsertPlanComment({ ...target, body: renderPlan(units) });
     await github.setStateLabel({ ...target, add: config.labels.ready, remove: config.labels.needs_input });
     return { status: 'ready', units: units.length };

@@ -98,6 +98,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
           checks: settings.checks,
           maxIterations: settings.maxIterations,
           instructions: [],
+          network: settings.network,
           promptKey: `pr-${input.prNumber}--${input.kind}--${info.runId.slice(0, 8)}`,
         },
       ],

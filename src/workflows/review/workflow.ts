@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
+import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import { reviewPrompt } from './review-prompt.js';
 
@@ -39,6 +40,7 @@ export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: nu
     cwd: input.agentCwd,
     providers: settings.providers,
     timeoutMs: settings.agentTimeoutMs,
+    network: agentNetwork(settings.network, settings.providers),
   });
   const posted = await github.postReview({ ...target, prNumber: input.prNumber, body: `${review.trim()}\n\n— reviewed by aidp` });
   return { reviewId: posted.id };

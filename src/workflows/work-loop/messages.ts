@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { NetworkSettings } from '../../sandbox/network-settings.js';
 
 export interface NamedCheck {
   name: string;
@@ -22,6 +23,8 @@ export interface WorkLoopInput {
   checks: NamedCheck[];
   maxIterations: number;
   instructions: string[];
+  /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
+  network?: NetworkSettings;
   /** Key for prompt files and agent registry entries; safe as a file name. */
   promptKey: string;
   /** Workflow to tell about each iteration (the feature orchestration), if any. */

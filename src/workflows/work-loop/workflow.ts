@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities/index.js';
+import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
 import {
   historyQuery,
@@ -89,6 +90,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         unitId: input.unitId,
         iteration,
         promptKey: `${input.promptKey}-${iteration}`,
+        network: agentNetwork(input.network, input.providers),
       });
       agentMs += run.durationMs;
       const record: IterationRecord = {
@@ -109,7 +111,11 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
       const changed = await git.changedFiles({ worktreePath: input.worktreePath, baseSha: input.baseSha });
       record.filesChanged = changed.length;
       report({ unitId: input.unitId, iteration, provider: run.provider, phase: 'checks' });
-      const results = await checks.runChecks({ worktreePath: input.worktreePath, checks: input.checks });
+      const results = await checks.runChecks({
+        worktreePath: input.worktreePath,
+        checks: input.checks,
+        network: checkNetwork(input.network),
+      });
       record.checks = results.map(({ name, passed, required, exitCode, timedOut }) => ({
         name,
         passed,

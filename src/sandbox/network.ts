@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asyncLocalStorage } from '@temporalio/activity';
+import { startEgressProxy, type NetworkLog } from './egress-proxy.js';
+import { ANY_HOST } from './host-names.js';
+
+export type { NetworkLog } from './egress-proxy.js';
+
+/** `[]`: no network; `['*']`: unrestricted; otherwise host names and `*.example.com` wildcards. */
+export interface NetworkPolicy {
+  allow: string[];
+}
+
+export interface SandboxNetwork {
+  /** Extra bwrap arguments (`--share-net`, or the binds of the proxy socket and the forwarder). */
+  bwrapArgs: string[];
+  /** Extra environment inside the sandbox (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lower case too). */
+  env: Record<string, string>;
+  /** The argv to run inside the sandbox in place of `argv`. */
+  wrapArgv(argv: string[]): string[];
+  close(): Promise<void>;
+}
+
+/** Where the network's files appear inside the sandbox. */
+export const SANDBOX_NET_DIR = '/run/aidp-net';
+/** The forwarder's port on the sandbox's own loopback: the sandbox's HTTP(S)_PROXY. */
+export const FORWARDER_PORT = 3128;
+/** The forwarder script, next to this module in src/ and in dist/ alike. */
+export const FORWARDER_PATH = fileURLToPath(new URL('./forwarder.mjs', import.meta.url));
+const PROXY_SOCKET_NAME = 'egress-proxy.sock';
+
+const NO_NETWORK: SandboxNetwork = {
+  bwrapArgs: [],
+  env: {},
+  wrapArgv: (argv) => argv,
+  close: async () => undefined,
+};
+
+/**
+ * The network side of one sandbox. No hosts: nothing is added, and bwrap's `--unshare-all`
+ * leaves the sandbox with loopback only. `*`: `--share-net`, the worker's own network,
+ * unrestricted (it reaches whatever the worker reaches, its loopback services included). A host
+ * list: an egress proxy on a unix socket in `runDir`, reached inside the sandbox through a
+ * forwarder on 127.0.0.1:{@link FORWARDER_PORT} that runs the command; close() stops the proxy.
+ * The node binary that runs the forwarder is bound into the sandbox with it.
+ */
+export async function openSandboxNetwork(
+  policy: NetworkPolicy,
+  opts: { runDir: string; log?: NetworkLog },
+): Promise<SandboxNetwork> {
+  if (policy.allow.length === 0) return NO_NETWORK;
+  if (policy.allow.includes(ANY_HOST)) return { ...NO_NETWORK, bwrapArgs: ['--share-net'] };
+
+  const socketPath = join(opts.runDir, PROXY_SOCKET_NAME);
+  // The activity's logger, captured now: the proxy's callbacks run outside the activity's context.
+  const log = opts.log ?? asyncLocalStorage.getStore()?.log;
+  const proxy = await startEgressProxy({ socketPath, allow: policy.allow, log });
+  const proxyUrl = `http://127.0.0.1:${FORWARDER_PORT}`;
+  const local = 'localhost,127.0.0.1,::1';
+  const inside = {
+    socket: `${SANDBOX_NET_DIR}/proxy.sock`,
+    forwarder: `${SANDBOX_NET_DIR}/forwarder.mjs`,
+    node: `${SANDBOX_NET_DIR}/node`,
+  };
+  return {
+    bwrapArgs: [
+      '--bind', socketPath, inside.socket,
+      '--ro-bind', FORWARDER_PATH, inside.forwarder,
+      '--ro-bind', process.execPath, inside.node,
+    ],
+    env: {
+      HTTP_PROXY: proxyUrl,
+      HTTPS_PROXY: proxyUrl,
+      http_proxy: proxyUrl,
+      https_proxy: proxyUrl,
+      // The sandbox's own loopback (a test's server) is reached directly.
+      NO_PROXY: local,
+      no_proxy: local,
+      // Node's own http and fetch honour the variables above from Node 22.21/24.5 on.
+      NODE_USE_ENV_PROXY: '1',
+    },
+    wrapArgv: (argv) => [inside.node, inside.forwarder, String(FORWARDER_PORT), inside.socket, '--', ...argv],
+    close: () => proxy.close(),
+  };
+}
