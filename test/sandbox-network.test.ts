@@ -129,14 +129,19 @@ describe('the sandbox network', () => {
     expect({ args: network.bwrapArgs, env: network.env, argv: network.wrapArgv(['a', 'b']) }).toEqual({ args: [], env: {}, argv: ['a', 'b'] });
   });
 
-  it('shares the network unrestricted for "*"', async () => {
-    const network = await openSandboxNetwork({ allow: ['api.example.com', '*'] }, { runDir: tempDir('net') });
-    expect({ args: network.bwrapArgs, argv: network.wrapArgv(['a']) }).toEqual({ args: ['--share-net'], argv: ['a'] });
+  it('lets "*" through the proxy like any other list', async () => {
+    const network = await openSandboxNetwork({ allow: ['*'] }, { runDir: tempDir('net') });
+    try {
+      expect({ shared: network.bwrapArgs.includes('--share-net'), proxy: network.env.HTTPS_PROXY }).toEqual({ shared: false, proxy: 'http://127.0.0.1:3128' });
+    } finally {
+      await network.close();
+    }
   });
 
-  it('shares the worker\'s own network for "*", its loopback included', async () => {
-    const run = await withNetwork({ allow: ['*'] }, (n) => runInSandbox(n, CONNECT_DIRECTLY, String(port)));
-    expect(run.stdout).toBe('connected');
+  it('keeps "*" off the worker\'s own loopback', async () => {
+    const direct = await withNetwork({ allow: ['*'] }, (n) => runInSandbox(n, CONNECT_DIRECTLY, String(port)));
+    const proxied = await withNetwork({ allow: ['*'] }, (n) => runInSandbox(n, GET_THROUGH_TUNNEL, `localhost:${port}`));
+    expect({ direct: direct.stdout, proxied: proxied.stdout }).toEqual({ direct: 'error ECONNREFUSED', proxied: 'connect 403' });
   });
 
   it('exits with the exit code of the command it runs', async () => {

@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asyncLocalStorage } from '@temporalio/activity';
 import { startEgressProxy, type NetworkLog } from './egress-proxy.js';
-import { ANY_HOST } from './host-names.js';
 
 export type { NetworkLog } from './egress-proxy.js';
 
-/** `[]`: no network; `['*']`: unrestricted; otherwise host names and `*.example.com` wildcards. */
+/** `[]`: no network; `['*']`: any public host; otherwise host names and `*.example.com` wildcards. */
 export interface NetworkPolicy {
   allow: string[];
 }
@@ -38,10 +37,10 @@ const NO_NETWORK: SandboxNetwork = {
 
 /**
  * The network side of one sandbox. No hosts: nothing is added, and bwrap's `--unshare-all`
- * leaves the sandbox with loopback only. `*`: `--share-net`, the worker's own network,
- * unrestricted (it reaches whatever the worker reaches, its loopback services included). A host
- * list: an egress proxy on a unix socket in `runDir`, reached inside the sandbox through a
- * forwarder on 127.0.0.1:{@link FORWARDER_PORT} that runs the command; close() stops the proxy.
+ * leaves the sandbox with loopback only. Otherwise an egress proxy on a unix socket in `runDir`,
+ * reached inside the sandbox through a forwarder on 127.0.0.1:{@link FORWARDER_PORT} that runs
+ * the command, lets through the listed hosts (`*`: any host) at public addresses only, so not
+ * even `*` reaches the worker's loopback services, its LAN or cloud metadata; close() stops it.
  * The node binary that runs the forwarder is bound into the sandbox with it.
  */
 export async function openSandboxNetwork(
@@ -49,7 +48,6 @@ export async function openSandboxNetwork(
   opts: { runDir: string; log?: NetworkLog },
 ): Promise<SandboxNetwork> {
   if (policy.allow.length === 0) return NO_NETWORK;
-  if (policy.allow.includes(ANY_HOST)) return { ...NO_NETWORK, bwrapArgs: ['--share-net'] };
 
   const socketPath = join(opts.runDir, PROXY_SOCKET_NAME);
   // The activity's logger, captured now: the proxy's callbacks run outside the activity's context.
