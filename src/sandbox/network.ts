@@ -11,7 +11,7 @@ export interface NetworkPolicy {
 }
 
 export interface SandboxNetwork {
-  /** Extra bwrap arguments (`--share-net`, or the binds of the proxy socket and the forwarder). */
+  /** Extra bwrap arguments (the binds of the proxy socket and the forwarder). */
   bwrapArgs: string[];
   /** Extra environment inside the sandbox (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, lower case too). */
   env: Record<string, string>;
