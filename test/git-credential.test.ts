@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { answerCredentialRequest, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
+import { answerCredentialRequest, credentialHelperCommand, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tokens = { tokenFor: async (owner: string, repo: string) => `ghs_token_for_${owner}_${repo}` };
@@ -27,12 +27,25 @@ describe('the git credential helper', () => {
     expect(repositoryOf('a/b/c')).toBeUndefined();
   });
 
-  it('is set up for git through config in the environment, which holds no secret', () => {
-    const env = credentialHelperEnv('/opt/aidp/bin/aidp.js');
-    expect(env.GIT_CONFIG_KEY_0).toBe('credential.helper');
-    expect(env.GIT_CONFIG_VALUE_0).toMatch(/aidp\.js" git-credential$/);
-    expect(env.GIT_CONFIG_KEY_1).toBe('credential.useHttpPath');
-    expect(Object.values(env).join(' ')).not.toMatch(/ghs_|token|password/i);
+  it('is run by a command that holds no secret', () => {
+    const command = credentialHelperCommand('/opt/aidp/bin/aidp.js');
+
+    expect(command).toMatch(/^!".*" "\/opt\/aidp\/bin\/aidp\.js" git-credential$/);
+    expect(command).not.toMatch(/ghs_|token|password/i);
+  });
+
+  it('gets only the app id, the key file path and the GHE host from the worker environment', () => {
+    const env = credentialHelperEnv({
+      APP_ID: '42',
+      PRIVATE_KEY_PATH: '/run/secrets/key.pem',
+      WEBHOOK_SECRET: 'whsec',
+      GITHUB_CLIENT_SECRET: 'client-secret',
+      MY_DEPLOY_TOKEN: 'deploy',
+      GHE_HOST: 'github.example.com',
+      PATH: '/usr/bin',
+    });
+
+    expect(env).toEqual({ APP_ID: '42', PRIVATE_KEY_PATH: '/run/secrets/key.pem', GHE_HOST: 'github.example.com' });
   });
 
   it('gives real git the token through the helper protocol (git credential fill)', async () => {

@@ -44,16 +44,24 @@ export async function answerCredentialRequest(
   return `username=x-access-token\npassword=${token}\n`;
 }
 
+/** The credential helper command git runs for fetch and push: `aidp git-credential`, by absolute paths. */
+export function credentialHelperCommand(aidpBin: string): string {
+  return `!"${process.execPath}" "${aidpBin}" git-credential`;
+}
+
+/** The app settings `aidp git-credential` needs to mint a token: the app id, the key (its file's path when it has one), the GHE host. */
+export const CREDENTIAL_HELPER_ENV_NAMES = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'GHE_HOST', 'GHE_PROTOCOL'] as const;
+
 /**
- * The environment that makes every git command of a worker ask `aidp git-credential` for
- * GitHub credentials. It names the helper, not a secret.
+ * The helper's environment, from the worker's: only what it needs. A key given by path travels
+ * as the path; a key given inline (PRIVATE_KEY) has to travel itself, to git's fetch and push only.
  */
-export function credentialHelperEnv(aidpBin: string): Record<string, string> {
-  return {
-    GIT_CONFIG_COUNT: '2',
-    GIT_CONFIG_KEY_0: 'credential.helper',
-    GIT_CONFIG_VALUE_0: `!"${process.execPath}" "${aidpBin}" git-credential`,
-    GIT_CONFIG_KEY_1: 'credential.useHttpPath',
-    GIT_CONFIG_VALUE_1: 'true',
-  };
+export function credentialHelperEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of CREDENTIAL_HELPER_ENV_NAMES) {
+    const value = from[name];
+    if (value) env[name] = value;
+  }
+  if (env.PRIVATE_KEY_PATH) delete env.PRIVATE_KEY;
+  return env;
 }
