@@ -7,6 +7,7 @@ import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from '
 import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
 import { SerialQueue } from './serial-queue.js';
+import { stageAll } from './stage.js';
 import { getWorktreeConfig, setWorktreeConfig } from './worktree-config.js';
 import { deleteBranchIfPresent, discardEarlierAttempt, headBranchOf, removeFromMirror } from './worktrees.js';
 
@@ -102,7 +103,7 @@ export function createGitActivities(deps: GitActivityDeps) {
   }): Promise<{ sha: string; filesChanged: string[] } | null> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     const cwd = { cwd: worktreePath };
-    await git(['add', '--all'], cwd);
+    await stageAll(git, worktreePath);
     const staged = await git(['diff', '--cached', '--quiet'], { ...cwd, okExitCodes: [1] });
     if (staged.exitCode === 1) {
       const message = input.message.trim() === '' ? 'aidp changes' : input.message;

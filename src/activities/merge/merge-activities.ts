@@ -8,6 +8,7 @@ import { syncMirror } from '../git/mirror.js';
 import { pushWithLease } from '../git/push.js';
 import { GitCommandError } from '../git/run-git.js';
 import { SerialQueue } from '../git/serial-queue.js';
+import { stageAll } from '../git/stage.js';
 import { getWorktreeConfig, setWorktreeConfig } from '../git/worktree-config.js';
 import { renderConflictHunks } from './conflict-text.js';
 import { assertMergeWorktreePath, mergeWorktreePath } from './merge-worktree-path.js';
@@ -143,7 +144,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
       throw missing('BranchMissing', `branch "${input.branch}" is not in the remote repository`);
     }
     const message = input.message.trim() === '' ? `Merge ${input.branch}` : input.message;
-    const args = [...COMMITTER_CONFIG, '-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-edit', '--no-verify', '-m', message, ref];
+    const args = [...COMMITTER_CONFIG, '-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-stat', '--no-edit', '--no-verify', '-m', message, ref];
     const merged = await git(args, { ...cwd, okExitCodes: [1] });
     if (merged.exitCode === 0) return { status: 'merged', sha: await head(worktreePath) };
 
@@ -180,7 +181,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     if (left.length > 0) {
       throw missing('ConflictMarkersLeft', `conflict markers are left in ${left.map((f) => JSON.stringify(f)).join(', ')}`);
     }
-    await git(['add', '-A'], cwd);
+    await stageAll(git, worktreePath);
     const message = input.message.trim() === '' ? 'Merge (conflicts resolved)' : input.message;
     await git([...COMMITTER_CONFIG, 'commit', '--quiet', '--no-verify', '--no-edit', '-m', message], cwd);
     return { sha: await head(worktreePath) };
