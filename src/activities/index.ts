@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import { createFeatureStatusActivities } from './feature-status-activities.js';
 import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
+import { openActivityGit } from './git/guarded-git.js';
 import type { GitRemoteAccess } from './git/run-git.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
@@ -60,7 +61,7 @@ function hostActivities(deps: ActivityDeps) {
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(git),
-    ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror })),
+    ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...heartbeatAll(createMergeActivities(gitDeps)),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...measuredAgentAndChecks(deps),
