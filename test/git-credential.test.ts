@@ -34,18 +34,16 @@ describe('the git credential helper', () => {
     expect(command).not.toMatch(/ghs_|token|password/i);
   });
 
-  it('gets only the app id, the key file path and the GHE host from the worker environment', () => {
+  it('gets the app id, the key file path and the GHE host, and nothing else of the worker', () => {
     const env = credentialHelperEnv({
-      APP_ID: '42',
-      PRIVATE_KEY_PATH: '/run/secrets/key.pem',
-      WEBHOOK_SECRET: 'whsec',
-      GITHUB_CLIENT_SECRET: 'client-secret',
-      MY_DEPLOY_TOKEN: 'deploy',
-      GHE_HOST: 'github.example.com',
-      PATH: '/usr/bin',
+      appId: 42,
+      privateKey: '-----BEGIN RSA PRIVATE KEY-----\nkey\n-----END RSA PRIVATE KEY-----',
+      privateKeyPath: '/run/secrets/key.pem',
+      gheHost: 'github.example.com',
+      gheProtocol: 'https',
     });
 
-    expect(env).toEqual({ APP_ID: '42', PRIVATE_KEY_PATH: '/run/secrets/key.pem', GHE_HOST: 'github.example.com' });
+    expect(env).toEqual({ APP_ID: '42', PRIVATE_KEY_PATH: '/run/secrets/key.pem', GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'https' });
   });
 
   it('gives real git the token through the helper protocol (git credential fill)', async () => {

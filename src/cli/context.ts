@@ -64,7 +64,7 @@ export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
     // With an app, git's fetch and push ask `aidp git-credential` for installation tokens: none in
     // URLs or env. Commit, status, diff and merge run without the helper and its environment.
-    gitRemote: appIsConfigured(ctx.env) ? { credentialHelper: credentialHelperCommand(AIDP_BIN), env: credentialHelperEnv() } : undefined,
+    gitRemote: appIsConfigured(ctx.env) ? { credentialHelper: credentialHelperCommand(AIDP_BIN), env: credentialHelperEnv(ctx.env) } : undefined,
     ...githubClients(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,

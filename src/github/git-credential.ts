@@ -49,19 +49,26 @@ export function credentialHelperCommand(aidpBin: string): string {
   return `!"${process.execPath}" "${aidpBin}" git-credential`;
 }
 
-/** The app settings `aidp git-credential` needs to mint a token: the app id, the key (its file's path when it has one), the GHE host. */
-export const CREDENTIAL_HELPER_ENV_NAMES = ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'GHE_HOST', 'GHE_PROTOCOL'] as const;
+/** What `aidp git-credential` needs to mint a token, as the worker's validated config holds it. */
+export interface CredentialHelperSettings {
+  appId: number;
+  privateKey: string;
+  /** Absolute: the helper runs in a mirror or a worktree, not where the worker started. */
+  privateKeyPath?: string;
+  gheHost?: string;
+  gheProtocol: 'http' | 'https';
+}
 
 /**
- * The helper's environment, from the worker's: only what it needs. A key given by path travels
- * as the path; a key given inline (PRIVATE_KEY) has to travel itself, to git's fetch and push only.
+ * The helper's environment: the app id, the key (its file's absolute path when it has one; a key
+ * given inline has to travel itself, to git's fetch and push only) and the GHE host. Never the
+ * webhook secret, Temporal credentials or anything else of the worker's.
  */
-export function credentialHelperEnv(from: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of CREDENTIAL_HELPER_ENV_NAMES) {
-    const value = from[name];
-    if (value) env[name] = value;
-  }
-  if (env.PRIVATE_KEY_PATH) delete env.PRIVATE_KEY;
-  return env;
+export function credentialHelperEnv(cfg: CredentialHelperSettings): Record<string, string> {
+  return {
+    APP_ID: String(cfg.appId),
+    ...(cfg.privateKeyPath ? { PRIVATE_KEY_PATH: cfg.privateKeyPath } : { PRIVATE_KEY: cfg.privateKey }),
+    ...(cfg.gheHost ? { GHE_HOST: cfg.gheHost } : {}),
+    GHE_PROTOCOL: cfg.gheProtocol,
+  };
 }
