@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { gitEnvironment } from '../src/activities/git/git-env.js';
 import { answerCredentialRequest, credentialHelperCommand, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
+import { AIDP_BIN } from './support/cli.js';
+import { tempDir } from './support/repos.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tokens = { tokenFor: async (owner: string, repo: string) => `ghs_token_for_${owner}_${repo}` };
@@ -63,4 +68,29 @@ describe('the git credential helper', () => {
     expect(result.stdout).toContain('username=x-access-token');
     expect(result.stdout).toContain('password=ghs_token_for_octo-org_widgets');
   });
+
+  it("starts from git's minimal environment alone (the app id and key path) and says nothing for another host", async () => {
+    const dir = tempDir('credential');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyPath = join(dir, 'key.pem');
+    writeFileSync(keyPath, privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+    const env = gitEnvironment({
+      home: dir,
+      remote: credentialHelperEnv({ appId: 42, privateKey: 'unused', privateKeyPath: keyPath, gheProtocol: 'https' }),
+    });
+
+    const result = await execa('node', [AIDP_BIN, 'git-credential', 'get'], {
+      env,
+      extendEnv: false,
+      cwd: dir,
+      input: 'protocol=https\nhost=gitlab.example.com\npath=a/b.git\n',
+      reject: false,
+    });
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+  });
 });
+
