@@ -34,6 +34,8 @@ export function mirrorConfigRule(mirrorPath: string): ConfigRule {
         return BOOL_OR_INT.test(value);
       case 'extensions.objectformat':
         return value === 'sha1' || value === 'sha256';
+      case 'extensions.refstorage':
+        return value === 'files' || value === 'reftable';
       case 'remote.origin.fetch':
         return value === '+refs/heads/*:refs/remotes/origin/*';
       case 'remote.origin.url':

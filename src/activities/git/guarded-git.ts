@@ -21,14 +21,14 @@ export interface GuardedGit {
  * - a mirror: its config files are checked, then git runs with `--git-dir=<mirror>`;
  * - a worktree: RepoTrust.worktree checks its `.git`, back-pointer and config files, then git runs
  *   with `--git-dir=<the mirror's worktrees/<name>>` and `--work-tree=<worktree>`;
- * - the mirrors directory, or a mirror being cloned: git runs as asked (aidp made them);
+ * - `git init` in the mirrors directory, or a mirror being cloned: git runs as asked (aidp made them);
  * - anything else is refused.
  */
 export function guardGit(base: GitRunner, layout: WorkDirLayout): GuardedGit {
   const trust = new RepoTrust(layout, base);
   const git: GitRunner = async (args, opts) => {
     const cwd = opts.cwd;
-    if (cwd === layout.mirrorsDir) return base(args, opts);
+    if (cwd === layout.mirrorsDir && args[0] === 'init') return base(args, opts);
     if (dirname(cwd) === layout.mirrorsDir && MIRROR_NAME.test(basename(cwd))) {
       await trust.mirror(cwd);
       return base([`--git-dir=${cwd}`, ...args], opts);
