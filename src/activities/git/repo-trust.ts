@@ -64,6 +64,7 @@ export class RepoTrust {
     const dotGit = join(worktreePath, '.git');
     const dotGitKind = await kind(dotGit);
     if (dotGitKind !== 'file') throw tampered(`${dotGit} is ${dotGitKind === 'missing' ? 'gone' : `a ${dotGitKind}`}, not the file git wrote`);
+    if ((await lstat(dotGit)).size > 4096) throw tampered(`${dotGit} is far larger than the one line git wrote`);
     const match = /^gitdir: (\/[^\n]*)\n?$/.exec(await readFile(dotGit, 'utf8'));
     if (!match?.[1]) throw tampered(`${dotGit} does not hold a "gitdir: <absolute path>" line alone`);
     const found = this.inMirrors(match[1]);
