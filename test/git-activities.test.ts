@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { createGitActivities } from '../src/activities/git/git-activities.js';
-import { createGitRunner } from '../src/activities/git/run-git.js';
-import { getWorktreeConfig, setWorktreeConfig } from '../src/activities/git/worktree-config.js';
+import { openActivityGit } from '../src/activities/git/guarded-git.js';
+import { getWorktreeConfig } from '../src/activities/git/worktree-config.js';
 import { tempDir } from './support/repos.js';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -176,15 +176,13 @@ describe('git activities', () => {
     writeFileSync(join(await git(sibling.worktreePath, 'rev-parse', '--path-format=absolute', '--git-dir'), 'commondir'), '');
   }
 
-  it("writes and reads a worktree's own config while another unit's worktree is half added", async () => {
+  it("reads a worktree's own config while another unit's worktree is half added", async () => {
     const wt = await activities.prepareWorktree(unit('api'));
     await halfAddedSibling();
-    const runner = createGitRunner();
+    const trust = await openActivityGit({ workDir }).trust();
 
-    await setWorktreeConfig(runner, wt.worktreePath, { 'aidp.note': 'still works' });
-
-    expect(await getWorktreeConfig(runner, wt.worktreePath, 'aidp.note')).toBe('still works');
-    expect(await getWorktreeConfig(runner, wt.worktreePath, 'user.name')).toBe('aidp');
+    expect(await getWorktreeConfig(trust, wt.worktreePath, 'aidp.baseSha')).toBe(wt.baseSha);
+    expect(await getWorktreeConfig(trust, wt.worktreePath, 'user.name')).toBe('aidp');
   });
 
   it("commits and counts a unit's changes from its base while another unit's worktree is half added", async () => {

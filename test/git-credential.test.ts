@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { answerCredentialRequest, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
+import { gitEnvironment } from '../src/activities/git/git-env.js';
+import { answerCredentialRequest, credentialHelperCommand, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
+import { AIDP_BIN } from './support/cli.js';
+import { tempDir } from './support/repos.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tokens = { tokenFor: async (owner: string, repo: string) => `ghs_token_for_${owner}_${repo}` };
@@ -27,12 +32,23 @@ describe('the git credential helper', () => {
     expect(repositoryOf('a/b/c')).toBeUndefined();
   });
 
-  it('is set up for git through config in the environment, which holds no secret', () => {
-    const env = credentialHelperEnv('/opt/aidp/bin/aidp.js');
-    expect(env.GIT_CONFIG_KEY_0).toBe('credential.helper');
-    expect(env.GIT_CONFIG_VALUE_0).toMatch(/aidp\.js" git-credential$/);
-    expect(env.GIT_CONFIG_KEY_1).toBe('credential.useHttpPath');
-    expect(Object.values(env).join(' ')).not.toMatch(/ghs_|token|password/i);
+  it('is run by a command that holds no secret', () => {
+    const command = credentialHelperCommand('/opt/aidp/bin/aidp.js');
+
+    expect(command).toMatch(/^!".*" "\/opt\/aidp\/bin\/aidp\.js" git-credential$/);
+    expect(command).not.toMatch(/ghs_|token|password/i);
+  });
+
+  it('gets the app id, the key file path and the GHE host, and nothing else of the worker', () => {
+    const env = credentialHelperEnv({
+      appId: 42,
+      privateKey: '-----BEGIN RSA PRIVATE KEY-----\nkey\n-----END RSA PRIVATE KEY-----',
+      privateKeyPath: '/run/secrets/key.pem',
+      gheHost: 'github.example.com',
+      gheProtocol: 'https',
+    });
+
+    expect(env).toEqual({ APP_ID: '42', PRIVATE_KEY_PATH: '/run/secrets/key.pem', GHE_HOST: 'github.example.com', GHE_PROTOCOL: 'https' });
   });
 
   it('gives real git the token through the helper protocol (git credential fill)', async () => {
@@ -52,4 +68,29 @@ describe('the git credential helper', () => {
     expect(result.stdout).toContain('username=x-access-token');
     expect(result.stdout).toContain('password=ghs_token_for_octo-org_widgets');
   });
+
+  it("starts from git's minimal environment alone (the app id and key path) and says nothing for another host", async () => {
+    const dir = tempDir('credential');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyPath = join(dir, 'key.pem');
+    writeFileSync(keyPath, privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+    const env = gitEnvironment({
+      home: dir,
+      remote: credentialHelperEnv({ appId: 42, privateKey: 'unused', privateKeyPath: keyPath, gheProtocol: 'https' }),
+    });
+
+    const result = await execa('node', [AIDP_BIN, 'git-credential', 'get'], {
+      env,
+      extendEnv: false,
+      cwd: dir,
+      input: 'protocol=https\nhost=gitlab.example.com\npath=a/b.git\n',
+      reject: false,
+    });
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+  });
 });
+

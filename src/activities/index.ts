@@ -9,6 +9,8 @@ import type { Client } from '@temporalio/client';
 import { createFeatureStatusActivities } from './feature-status-activities.js';
 import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
+import { openActivityGit } from './git/guarded-git.js';
+import type { GitRemoteAccess } from './git/run-git.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
@@ -50,18 +52,21 @@ export interface ActivityDeps {
   metrics?: AidpMetrics;
   /** Extra environment for every git command (e.g. `url.<base>.insteadOf` via GIT_CONFIG_*). */
   gitEnv?: Record<string, string>;
+  /** The credential helper and its environment, for git's fetch, push and ls-remote only. */
+  gitRemote?: GitRemoteAccess;
 }
 
 /** What the GitHub activities call: Probot's Octokit satisfies it. */
 export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient & PlanClient;
 
 function hostActivities(deps: ActivityDeps) {
-  const git = createGitActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv });
+  const gitDeps = { workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv, gitRemote: deps.gitRemote };
+  const git = createGitActivities(gitDeps);
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(git),
-    ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror })),
-    ...heartbeatAll(createMergeActivities({ workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv })),
+    ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
+    ...heartbeatAll(createMergeActivities(gitDeps)),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...measuredAgentAndChecks(deps),
   };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { credentialHelperEnv } from '../github/git-credential.js';
+import { credentialHelperCommand, credentialHelperEnv } from '../github/git-credential.js';
 import { Probot } from 'probot';
 import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
@@ -66,8 +66,9 @@ const AIDP_BIN = fileURLToPath(new URL('../../../bin/aidp.js', import.meta.url))
 
 export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
-    // With an app, git asks `aidp git-credential` for installation tokens: none in URLs or env.
-    gitEnv: appIsConfigured(ctx.env) ? credentialHelperEnv(AIDP_BIN) : undefined,
+    // With an app, git's fetch and push ask `aidp git-credential` for installation tokens: none in
+    // URLs or env. Commit, status, diff and merge run without the helper and its environment.
+    gitRemote: appIsConfigured(ctx.env) ? { credentialHelper: credentialHelperCommand(AIDP_BIN), env: credentialHelperEnv(ctx.env) } : undefined,
     ...githubClients(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,

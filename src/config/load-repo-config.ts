@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { simpleGit } from 'simple-git';
+import { createGitRunner, type GitRunner } from '../activities/git/run-git.js';
 import { parseDocument } from 'yaml';
 import { ConfigError, describeZodIssues } from './config-error.js';
 import { repoConfigSchema, type RepoConfig } from './repo-config.js';
@@ -23,16 +23,18 @@ export function parseRepoConfig(yamlText: string, source = REPO_CONFIG_PATH): Re
 /**
  * Reads `.github/aidp.yml` as committed at `ref` (never the working tree, whose edits are
  * not what the feature will be built on). No such file at that ref means defaults; a ref
- * that does not exist is an error.
+ * that does not exist is an error. Git runs through aidp's runner (a worker passes its guarded
+ * one, for a mirror): no hooks, drivers or secrets.
  */
-export async function loadRepoConfigFromGit(repoDir: string, ref: string): Promise<RepoConfig> {
+export async function loadRepoConfigFromGit(repoDir: string, ref: string, git: GitRunner = createGitRunner()): Promise<RepoConfig> {
   if (ref.startsWith('-')) throw new ConfigError(`git ref ${JSON.stringify(ref)}`, ['a ref cannot start with "-"']);
-  const git = simpleGit(repoDir);
-  const commit = (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+  const cwd = { cwd: repoDir };
+  const found = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { ...cwd, okExitCodes: [1] });
+  const commit = found.exitCode === 0 ? found.stdout.trim() : '';
   if (!commit) throw new ConfigError(`git ref ${JSON.stringify(ref)}`, [`no such commit in ${repoDir}`]);
-  const entry = await git.raw(['ls-tree', commit, '--', REPO_CONFIG_PATH]);
+  const entry = (await git(['ls-tree', commit, '--', REPO_CONFIG_PATH], cwd)).stdout;
   if (!/^\d+ blob /.test(entry)) return parseRepoConfig('');
-  const text = await git.show([`${commit}:${REPO_CONFIG_PATH}`]);
+  const text = (await git(['cat-file', 'blob', `${commit}:${REPO_CONFIG_PATH}`], cwd)).stdout;
   return parseRepoConfig(text, `${REPO_CONFIG_PATH} at ${ref}`);
 }
 

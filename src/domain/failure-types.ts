@@ -10,3 +10,12 @@ export const WORKER_SHUTDOWN = 'WorkerShutdown';
 export const WORKER_RESTARTED = 'WorkerRestarted';
 
 export const WORKER_GONE_TYPES: readonly string[] = [WORKER_SHUTDOWN, WORKER_RESTARTED];
+
+/**
+ * A worktree's git metadata is not what aidp wrote: its `.git` is no longer the file pointing at
+ * aidp's mirror, or a config file git would read holds keys aidp never set. Non-retryable.
+ */
+export const WORKTREE_TAMPERED = 'WorktreeTampered';
+
+/** A branch aidp pushes with a lease moved since aidp read it (someone pushed to it). Non-retryable. */
+export const BRANCH_MOVED = 'BranchMoved';

@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { simpleGit } from 'simple-git';
+import { createGitRunner } from '../activities/git/run-git.js';
 import { slugify } from '../activities/git/slug.js';
 import { loadRepoConfigFromGit } from '../config/load-repo-config.js';
 import { InputError } from '../cli/input-error.js';
@@ -21,13 +21,17 @@ export async function resolveLocalRepo(repoDir: string, baseBranch?: string): Pr
   } catch {
     throw new InputError(`--repo ${repoDir}: no such directory`);
   }
-  const git = simpleGit(path);
-  if (!(await git.checkIsRepo())) throw new InputError(`--repo ${repoDir}: not a git repository`);
-  const root = (await git.revparse(['--show-toplevel'])).trim();
-  const base = baseBranch ?? (await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')).trim();
+  const git = createGitRunner();
+  const answer = async (args: string[]): Promise<string> => {
+    const result = await git(args, { cwd: path, okExitCodes: [1, 128] });
+    return result.exitCode === 0 ? result.stdout.trim() : '';
+  };
+  const root = await answer(['rev-parse', '--show-toplevel']);
+  if (!root) throw new InputError(`--repo ${repoDir}: not a git repository`);
+  const base = baseBranch ?? (await answer(['symbolic-ref', '--quiet', '--short', 'HEAD']));
   if (!base) throw new InputError(`--repo ${repoDir}: HEAD is detached; pass --base BRANCH`);
-  const exists = await git.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${base}`]).catch(() => '');
-  if (!exists.trim()) throw new InputError(`--base ${base}: no such branch in ${root}`);
+  const exists = base.startsWith('-') ? '' : await answer(['rev-parse', '--verify', '--quiet', `refs/heads/${base}`]);
+  if (!exists) throw new InputError(`--base ${base}: no such branch in ${root}`);
   return { path: root, baseBranch: base };
 }
 

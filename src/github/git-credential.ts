@@ -44,16 +44,31 @@ export async function answerCredentialRequest(
   return `username=x-access-token\npassword=${token}\n`;
 }
 
+/** The credential helper command git runs for fetch and push: `aidp git-credential`, by absolute paths. */
+export function credentialHelperCommand(aidpBin: string): string {
+  return `!"${process.execPath}" "${aidpBin}" git-credential`;
+}
+
+/** What `aidp git-credential` needs to mint a token, as the worker's validated config holds it. */
+export interface CredentialHelperSettings {
+  appId: number;
+  privateKey: string;
+  /** Absolute: the helper runs in a mirror or a worktree, not where the worker started. */
+  privateKeyPath?: string;
+  gheHost?: string;
+  gheProtocol: 'http' | 'https';
+}
+
 /**
- * The environment that makes every git command of a worker ask `aidp git-credential` for
- * GitHub credentials. It names the helper, not a secret.
+ * The helper's environment: the app id, the key (its file's absolute path when it has one; a key
+ * given inline has to travel itself, to git's fetch and push only) and the GHE host. Never the
+ * webhook secret, Temporal credentials or anything else of the worker's.
  */
-export function credentialHelperEnv(aidpBin: string): Record<string, string> {
+export function credentialHelperEnv(cfg: CredentialHelperSettings): Record<string, string> {
   return {
-    GIT_CONFIG_COUNT: '2',
-    GIT_CONFIG_KEY_0: 'credential.helper',
-    GIT_CONFIG_VALUE_0: `!"${process.execPath}" "${aidpBin}" git-credential`,
-    GIT_CONFIG_KEY_1: 'credential.useHttpPath',
-    GIT_CONFIG_VALUE_1: 'true',
+    APP_ID: String(cfg.appId),
+    ...(cfg.privateKeyPath ? { PRIVATE_KEY_PATH: cfg.privateKeyPath } : { PRIVATE_KEY: cfg.privateKey }),
+    ...(cfg.gheHost ? { GHE_HOST: cfg.gheHost } : {}),
+    GHE_PROTOCOL: cfg.gheProtocol,
   };
 }

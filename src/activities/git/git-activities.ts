@@ -1,24 +1,23 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Logger } from '../../logging/logger.js';
+import { AIDP_IDENTITY } from './config-check.js';
+import { type ActivityGitDeps, openActivityGit } from './guarded-git.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
-import { WorkDirLayout } from './layout.js';
+import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
-import { createGitRunner, GitCommandError, type GitRunner } from './run-git.js';
 import { SerialQueue } from './serial-queue.js';
+import { stageAll } from './stage.js';
 import { getWorktreeConfig, setWorktreeConfig } from './worktree-config.js';
-import { deleteBranchIfPresent, discardEarlierAttempt, mirrorOfWorktree, removeFromMirror } from './worktrees.js';
+import { deleteBranchIfPresent, discardEarlierAttempt, headBranchOf, removeFromMirror } from './worktrees.js';
 
-export interface GitActivityDeps {
-  /** Everything lives under it: `mirrors/` and `worktrees/`. */
-  workDir: string;
-  logger?: Logger;
-  /** Added to every git command's environment: credentials later (GIT_CONFIG_COUNT, a credential helper). */
-  gitEnv?: Record<string, string>;
-}
+/** `workDir` holds everything: `mirrors/`, `worktrees/` and git's HOME, `git-home/`. */
+export type GitActivityDeps = ActivityGitDeps;
 
-export const AIDP_COMMITTER = { name: 'aidp', email: 'aidp@users.noreply.github.com' } as const;
+export const AIDP_COMMITTER = AIDP_IDENTITY;
+
+/** aidp's identity on the command line of every commit it makes: no config file decides it. */
+export const COMMITTER_CONFIG = ['-c', `user.name=${AIDP_IDENTITY.name}`, '-c', `user.email=${AIDP_IDENTITY.email}`];
 
 /** One process, one queue per mirror, whichever factory instance asks. */
 const mirrorQueue = new SerialQueue();
@@ -29,9 +28,7 @@ function splitZ(output: string): string[] {
 
 export function createGitActivities(deps: GitActivityDeps) {
   const { logger } = deps;
-  const git: GitRunner = createGitRunner({ gitEnv: deps.gitEnv, logger });
-  let opened: Promise<WorkDirLayout> | undefined;
-  const layout = (): Promise<WorkDirLayout> => (opened ??= WorkDirLayout.open(deps.workDir));
+  const { git, layout, trust } = openActivityGit(deps);
 
   const out = async (args: string[], cwd: string): Promise<string> => (await git(args, { cwd })).stdout;
 
@@ -63,7 +60,7 @@ export function createGitActivities(deps: GitActivityDeps) {
       if (base.exitCode !== 0) {
         throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
       }
-      await discardEarlierAttempt({ git, layout: await layout(), mirrorPath, worktreePath, branch, logger });
+      await discardEarlierAttempt({ git, layout: await layout(), trust: await trust(), mirrorPath, worktreePath, branch, logger });
       await mkdir(dirname(worktreePath), { recursive: true });
       // Only the bookkeeping holds the mirror's queue; the checkout below runs alongside other units.
       await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, worktreePath, baseRef], {
@@ -74,7 +71,8 @@ export function createGitActivities(deps: GitActivityDeps) {
     const inWorktree = { cwd: worktreePath };
     await git(['reset', '--quiet', '--hard'], inWorktree);
     const baseSha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
-    await setWorktreeConfig(git, worktreePath, {
+    // The identity stays in the worktree's config for agents that commit on their own; aidp passes its own.
+    await setWorktreeConfig(git, await trust(), worktreePath, {
       'user.name': AIDP_COMMITTER.name,
       'user.email': AIDP_COMMITTER.email,
       'commit.gpgsign': 'false',
@@ -105,13 +103,13 @@ export function createGitActivities(deps: GitActivityDeps) {
   }): Promise<{ sha: string; filesChanged: string[] } | null> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     const cwd = { cwd: worktreePath };
-    await git(['add', '--all'], cwd);
+    await stageAll(git, worktreePath);
     const staged = await git(['diff', '--cached', '--quiet'], { ...cwd, okExitCodes: [1] });
     if (staged.exitCode === 1) {
       const message = input.message.trim() === '' ? 'aidp changes' : input.message;
-      await git(['commit', '--quiet', '--no-verify', '-m', message], cwd);
+      await git([...COMMITTER_CONFIG, 'commit', '--quiet', '--no-verify', '-m', message], cwd);
     }
-    const base = input.baseSha ?? ((await getWorktreeConfig(git, worktreePath, 'aidp.baseSha')) || undefined);
+    const base = input.baseSha ?? ((await getWorktreeConfig(await trust(), worktreePath, 'aidp.baseSha')) || undefined);
     if (base) assertSha(base);
     const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
     const diff = base
@@ -133,23 +131,10 @@ export function createGitActivities(deps: GitActivityDeps) {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertAidpBranch(input.branch);
     assertRemoteUrl(input.remoteUrl);
-    const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
-    const ref = `refs/heads/${input.branch}`;
     if (input.expectedRemoteSha) assertSha(input.expectedRemoteSha);
-    const mode = input.expectedRemoteSha ? `--force-with-lease=${ref}:${input.expectedRemoteSha}` : '--force';
-    const pushed = await git(['push', '--quiet', '--porcelain', mode, '--no-verify', '--', input.remoteUrl, `${sha}:${ref}`], {
-      cwd: worktreePath,
-      okExitCodes: input.expectedRemoteSha ? [1] : [],
-    });
-    if (pushed.exitCode === 1) {
-      if (/\[rejected\]|stale info|fetch first|non-fast-forward/.test(`${pushed.stdout}\n${pushed.stderr}`)) {
-        throw ApplicationFailure.nonRetryable(
-          `${input.branch} moved while aidp worked on it (someone pushed to it); aidp's commit ${sha.slice(0, 12)} was not pushed and nothing was overwritten`,
-          'BranchMoved',
-        );
-      }
-      throw new GitCommandError(['push'], pushed.exitCode, pushed.stderr);
-    }
+    const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
+    const lease = input.expectedRemoteSha ? { expected: input.expectedRemoteSha } : undefined;
+    await pushWithLease(git, { cwd: worktreePath, remoteUrl: input.remoteUrl, branch: input.branch, sha, lease });
     return { sha };
   }
 
@@ -157,10 +142,11 @@ export function createGitActivities(deps: GitActivityDeps) {
   async function removeWorktree(input: { worktreePath: string }): Promise<void> {
     const paths = await layout();
     const worktreePath = paths.assertWorktreePath(input.worktreePath);
-    const mirrorPath = await mirrorOfWorktree(paths, worktreePath);
-    if (mirrorPath) {
-      const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktreePath, okExitCodes: [1, 128] });
-      const branch = head.exitCode === 0 ? head.stdout.trim().replace(/^refs\/heads\//, '') : undefined;
+    // Found from the mirror's side, so a worktree whose `.git` an agent replaced is removed all the same.
+    const found = await (await trust()).locate(worktreePath);
+    if (found) {
+      const { mirrorPath } = found;
+      const branch = await headBranchOf(found.gitDir);
       await mirrorQueue.run(mirrorPath, async () => {
         await removeFromMirror(git, mirrorPath, worktreePath, logger);
         if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { Logger } from '../../logging/logger.js';
+import { gitEnvironment } from './git-env.js';
 
 export interface GitResult {
   exitCode: number;
@@ -17,17 +18,65 @@ export interface GitRunOptions {
 /** Runs `git` with an argv array (never a shell) and answers with its result. */
 export type GitRunner = (args: string[], opts: GitRunOptions) => Promise<GitResult>;
 
-/** Ambient variables that would point git at some other repository than the one we name. */
-const LOCATING_ENV = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_COMMON_DIR',
-  'GIT_NAMESPACE',
-  'GIT_PREFIX',
+/** How git reaches a remote: given to fetch, push and ls-remote only. */
+export interface GitRemoteAccess {
+  /** A credential helper command (`!"node" "aidp.js" git-credential`): the only one git asks. */
+  credentialHelper?: string;
+  /** What the helper needs in its environment (names the key file, never a token). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Config that overrides whatever a repository's files say (command-line config is read last):
+ * no hooks, fsmonitor, pager, editor, askpass, credential helper or signing program, and no
+ * looking into nested repositories (whose config an agent writes).
+ */
+export const HARDENING_CONFIG: readonly string[] = [
+  'core.hooksPath=/dev/null',
+  'core.fsmonitor=false',
+  'core.pager=cat',
+  'core.editor=:',
+  'sequence.editor=:',
+  'core.askPass=',
+  'credential.helper=',
+  'commit.gpgSign=false',
+  'tag.gpgSign=false',
+  'push.gpgSign=false',
+  'diff.ignoreSubmodules=all',
+  'status.submoduleSummary=false',
+  'submodule.recurse=false',
+  'fetch.recurseSubmodules=false',
+  'push.recurseSubmodules=no',
+  'merge.stat=false',
 ];
+
+/** Commands that reach a remote, and so get the credential helper and the transport's environment. */
+const REMOTE_COMMANDS = ['fetch', 'push', 'ls-remote'];
+
+/** Commands that may diff file contents: never through an external diff or a textconv program. */
+const DIFF_COMMANDS = ['diff', 'diff-tree', 'diff-index', 'diff-files', 'log', 'show'];
+
+/** The subcommand: the first argument that is neither an option nor the value of `-c`. */
+export function subcommandOf(args: string[]): { name: string | undefined; at: number } {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-c' || arg === '-C') i++;
+    else if (!arg.startsWith('-')) return { name: arg, at: i };
+  }
+  return { name: undefined, at: -1 };
+}
+
+/** The argv aidp hands git: hardening first (our `-c` after any caller's `-c` wins), diff programs off. */
+export function hardenedArgs(args: string[], remote?: GitRemoteAccess): string[] {
+  const { name, at } = subcommandOf(args);
+  const isRemote = name !== undefined && REMOTE_COMMANDS.includes(name);
+  const config = [...HARDENING_CONFIG];
+  if (isRemote && remote?.credentialHelper) config.push(`credential.helper=${remote.credentialHelper}`, 'credential.useHttpPath=true');
+  const before = args.slice(0, at === -1 ? args.length : at);
+  const rest = at === -1 ? [] : args.slice(at);
+  const diffFlags = name !== undefined && DIFF_COMMANDS.includes(name) ? ['--no-ext-diff', '--no-textconv'] : [];
+  return ['--no-pager', ...before, ...config.flatMap((c) => ['-c', c]), ...rest.slice(0, 1), ...diffFlags, ...rest.slice(1)];
+}
 
 /** Another git process holds a lock file: worth a short wait and another try. */
 const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '[^']*\.lock'|could not lock config file|Another git process seems to be running/i;
@@ -37,21 +86,6 @@ export function isLockContention(stderr: string): boolean {
   return LOCK_CONTENTION.test(stderr);
 }
 
-function gitEnvironment(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !LOCATING_ENV.includes(name)) env[name] = value;
-  }
-  return {
-    ...env,
-    // Never wait on a terminal for credentials: a worker has none.
-    GIT_TERMINAL_PROMPT: '0',
-    // No remote helpers such as ext:: (arbitrary commands).
-    GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
-    ...extra,
-  };
-}
-
 /** A git command that failed; retryable, since most such failures are the network or a lock. */
 export class GitCommandError extends Error {
   constructor(
@@ -59,15 +93,33 @@ export class GitCommandError extends Error {
     readonly exitCode: number | undefined,
     readonly stderr: string,
   ) {
-    super(`git ${args[0] ?? ''} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
+    super(`git ${subcommandOf(args).name ?? ''} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
     this.name = 'GitCommandError';
   }
 }
 
-export function createGitRunner(opts: { gitEnv?: Record<string, string>; logger?: Logger } = {}): GitRunner {
-  const env = gitEnvironment(opts.gitEnv ?? {});
+export interface GitRunnerOptions {
+  /** The operator's environment additions for every git command (e.g. `url.<base>.insteadOf`). */
+  gitEnv?: Record<string, string>;
+  /** Credentials for fetch, push and ls-remote. */
+  remote?: GitRemoteAccess;
+  /** HOME for git: an aidp-owned directory. */
+  home?: string;
+  logger?: Logger;
+}
+
+/**
+ * The one way aidp runs git: argv only, a minimal environment built from nothing, and config
+ * that a repository's files cannot override (see HARDENING_CONFIG).
+ */
+export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
+  const home = opts.home ?? '/nonexistent';
+  const localEnv = gitEnvironment({ home, extra: opts.gitEnv });
+  const remoteEnv = gitEnvironment({ home, extra: opts.gitEnv, remote: opts.remote?.env ?? {} });
   const once = async (args: string[], cwd: string): Promise<GitResult> => {
-    const result = await execa('git', args, { cwd, env, extendEnv: false, stdin: 'ignore', reject: false });
+    const isRemote = REMOTE_COMMANDS.includes(subcommandOf(args).name ?? '');
+    const env = isRemote ? remoteEnv : localEnv;
+    const result = await execa('git', hardenedArgs(args, opts.remote), { cwd, env, extendEnv: false, stdin: 'ignore', reject: false });
     if (result.failed && result.exitCode === undefined) {
       throw new GitCommandError(args, undefined, result.stderr || (result.shortMessage ?? 'git did not run'));
     }
@@ -78,7 +130,7 @@ export function createGitRunner(opts: { gitEnv?: Record<string, string>; logger?
       const result = await once(args, cwd);
       if (result.exitCode === 0 || okExitCodes.includes(result.exitCode)) return result;
       if (attempt < LOCK_ATTEMPTS && isLockContention(result.stderr)) {
-        opts.logger?.debug({ args: args.slice(0, 2), attempt }, 'git lock held by another process; retrying');
+        opts.logger?.debug({ command: subcommandOf(args).name, attempt }, 'git lock held by another process; retrying');
         await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
         continue;
       }

@@ -1,25 +1,34 @@
+import { join } from 'node:path';
+import type { ConfigEntries } from './config-check.js';
+import type { RepoTrust } from './repo-trust.js';
 import type { GitRunner } from './run-git.js';
 
 /**
- * The worktree's own config file. `git config --worktree` would find it too, but first reads
- * every worktree's records and fails (exit 128) while another unit's worktree is half added or
- * half removed; naming the file with `--file` touches this worktree alone.
+ * A worktree's own config file (`<mirror>/worktrees/<name>/config.worktree`), found from the
+ * mirror's side. `git config --worktree` would find it too, but first reads every worktree's
+ * records and fails (exit 128) while another unit's worktree is half added or removed; and
+ * RepoTrust only lets the keys of config-check.ts's worktreeConfigRule stand in it.
  */
-async function configFile(git: GitRunner, worktreePath: string): Promise<string> {
-  const result = await git(['rev-parse', '--path-format=absolute', '--git-path', 'config.worktree'], { cwd: worktreePath });
-  return result.stdout.trim();
-}
-
-export async function setWorktreeConfig(git: GitRunner, worktreePath: string, entries: Record<string, string>): Promise<void> {
-  const file = await configFile(git, worktreePath);
+export async function setWorktreeConfig(
+  git: GitRunner,
+  trust: RepoTrust,
+  worktreePath: string,
+  entries: Record<string, string>,
+): Promise<void> {
+  const { gitDir } = await trust.worktree(worktreePath);
+  const file = join(gitDir, 'config.worktree');
   for (const [key, value] of Object.entries(entries)) {
     await git(['config', '--file', file, key, value], { cwd: worktreePath });
   }
 }
 
-/** The value, or undefined when the key is not set. */
-export async function getWorktreeConfig(git: GitRunner, worktreePath: string, key: string): Promise<string | undefined> {
-  const file = await configFile(git, worktreePath);
-  const result = await git(['config', '--file', file, '--get', key], { cwd: worktreePath, okExitCodes: [1] });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+/** The value of a key (`section.name`, any case), or undefined when the checked file does not set it. */
+export function configValue(entries: ConfigEntries, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  return entries.findLast(([k]) => k === wanted)?.[1];
+}
+
+/** The value of a key in the worktree's checked config.worktree. */
+export async function getWorktreeConfig(trust: RepoTrust, worktreePath: string, key: string): Promise<string | undefined> {
+  return configValue((await trust.worktree(worktreePath)).config, key);
 }

@@ -1,8 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../../logging/logger.js';
 import type { WorkDirLayout } from './layout.js';
+import type { RepoTrust } from './repo-trust.js';
 import type { GitRunner } from './run-git.js';
 
 interface WorktreeEntry {
@@ -26,21 +27,20 @@ export function parseWorktreeList(output: string): WorktreeEntry[] {
 }
 
 /**
- * The mirror a worktree belongs to, from its `.git` file (`gitdir: <mirror>/worktrees/<name>`),
- * when that file exists and points into our mirrors directory.
+ * The branch a worktree's HEAD names, read from its directory in the mirror (`HEAD` holds
+ * `ref: refs/heads/<branch>`), when that is one of aidp's branches.
  */
-export async function mirrorOfWorktree(layout: WorkDirLayout, worktreePath: string): Promise<string | undefined> {
+export async function headBranchOf(gitDir: string): Promise<string | undefined> {
   let text: string;
   try {
-    text = await readFile(join(worktreePath, '.git'), 'utf8');
+    text = await readFile(join(gitDir, 'HEAD'), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw err;
   }
-  const match = /^gitdir: (.+)$/m.exec(text);
-  if (!match?.[1]) return undefined;
-  return layout.assertMirrorPath(dirname(dirname(match[1].trim())));
+  const branch = /^ref: refs\/heads\/(aidp\/[A-Za-z0-9._/-]+)\n?$/.exec(text)?.[1];
+  return branch && !branch.split('/').some((p) => p === '' || p.startsWith('.')) ? branch : undefined;
 }
 
 async function branchExists(git: GitRunner, mirrorPath: string, branch: string): Promise<boolean> {
@@ -70,13 +70,14 @@ export async function removeFromMirror(git: GitRunner, mirrorPath: string, workt
 export async function discardEarlierAttempt(deps: {
   git: GitRunner;
   layout: WorkDirLayout;
+  trust: RepoTrust;
   mirrorPath: string;
   worktreePath: string;
   branch: string;
   logger?: Logger;
 }): Promise<void> {
   const { git, layout, mirrorPath, worktreePath, branch, logger } = deps;
-  const owner = await mirrorOfWorktree(layout, worktreePath);
+  const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
     // Same feature and unit slugs on another repository: never destroy that one's live work.
     throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, 'WorktreeConflict');

@@ -1,28 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Logger } from '../../logging/logger.js';
-import { AIDP_COMMITTER } from '../git/git-activities.js';
+import { AIDP_COMMITTER, COMMITTER_CONFIG } from '../git/git-activities.js';
+import { type ActivityGitDeps, openActivityGit } from '../git/guarded-git.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from '../git/guards.js';
-import { WorkDirLayout } from '../git/layout.js';
 import { syncMirror } from '../git/mirror.js';
-import { createGitRunner, GitCommandError, type GitRunner } from '../git/run-git.js';
+import { pushWithLease } from '../git/push.js';
+import { GitCommandError } from '../git/run-git.js';
 import { SerialQueue } from '../git/serial-queue.js';
-import { setWorktreeConfig } from '../git/worktree-config.js';
-import { mirrorOfWorktree } from '../git/worktrees.js';
+import { stageAll } from '../git/stage.js';
+import { getWorktreeConfig, setWorktreeConfig } from '../git/worktree-config.js';
 import { renderConflictHunks } from './conflict-text.js';
 import { assertMergeWorktreePath, mergeWorktreePath } from './merge-worktree-path.js';
 import { discardMergeWorktree, removeMergeWorktreeAt } from './merge-worktree.js';
 import { parseNumstat } from './numstat.js';
 import { filesWithMarkers, readConflictFile } from './worktree-files.js';
 
-export interface MergeActivityDeps {
-  /** The same work dir as the git activities: mirrors are shared, the merge worktree is `worktrees/<feature>/_merge`. */
-  workDir: string;
-  logger?: Logger;
-  /** Added to every git command's environment (credentials). */
-  gitEnv?: Record<string, string>;
-}
+/** The same work dir as the git activities: mirrors are shared, the merge worktree is `worktrees/<feature>/_merge`. */
+export type MergeActivityDeps = ActivityGitDeps;
 
 export type MergeResult = { status: 'merged'; sha: string } | { status: 'conflict'; files: string[]; hunks: string };
 
@@ -43,9 +38,7 @@ function missing(type: string, message: string): ApplicationFailure {
 /** Merging units into the feature branch, in one worktree on the host that holds it; real git, argv only. */
 export function createMergeActivities(deps: MergeActivityDeps) {
   const { logger } = deps;
-  const git: GitRunner = createGitRunner({ gitEnv: deps.gitEnv, logger });
-  let opened: Promise<WorkDirLayout> | undefined;
-  const layout = (): Promise<WorkDirLayout> => (opened ??= WorkDirLayout.open(deps.workDir));
+  const { git, layout, trust } = openActivityGit(deps);
   const worktree = async (path: string): Promise<string> => assertMergeWorktreePath(await layout(), path);
   const out = async (args: string[], cwd: string): Promise<string> => (await git(args, { cwd })).stdout;
   const head = async (cwd: string): Promise<string> => (await out(['rev-parse', 'HEAD'], cwd)).trim();
@@ -60,8 +53,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     [...new Set(splitZ(await out(['diff', '--name-only', '-z', '--diff-filter=U'], cwd)))].sort();
 
   async function fetchInto(worktreePath: string): Promise<void> {
-    const mirrorPath = await mirrorOfWorktree(await layout(), worktreePath);
-    if (!mirrorPath) throw missing('WorktreeMissing', `${worktreePath} is not a merge worktree (prepareMergeWorktree first)`);
+    const { mirrorPath } = await (await trust()).worktree(worktreePath);
     await mirrorQueue.coalesce(mirrorPath, 'sync', () => git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath }));
   }
 
@@ -86,22 +78,29 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     const baseRef = `refs/remotes/origin/${baseBranch}`;
     const featureRef = `refs/remotes/origin/${featureBranch}`;
 
-    const { baseSha, existed } = await mirrorQueue.run(mirrorPath, async () => {
+    const { baseSha, featureSha } = await mirrorQueue.run(mirrorPath, async () => {
       const base = await commitOf(mirrorPath, baseRef);
       if (!base) throw missing('BaseBranchMissing', `base branch "${baseBranch}" does not exist in the remote repository`);
       const feature = await commitOf(mirrorPath, featureRef);
-      await discardMergeWorktree({ git, layout: paths, queue: mirrorQueue, mirrorPath, worktreePath, branch: featureBranch, logger });
+      await discardMergeWorktree({ git, layout: paths, trust: await trust(), mirrorPath, worktreePath, branch: featureBranch, logger });
       await mkdir(dirname(worktreePath), { recursive: true });
       const start = feature ? featureRef : baseRef;
       await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', featureBranch, worktreePath, start], {
         cwd: mirrorPath,
       });
-      return { baseSha: base, existed: feature !== undefined };
+      return { baseSha: base, featureSha: feature };
     });
+    const existed = featureSha !== undefined;
 
     const inWorktree = { cwd: worktreePath };
     await git(['reset', '--quiet', '--hard'], inWorktree);
-    await setWorktreeConfig(git, worktreePath, { 'user.name': AIDP_COMMITTER.name, 'user.email': AIDP_COMMITTER.email, 'commit.gpgsign': 'false' });
+    // The lease of pushFeatureBranch: origin's feature branch as this merge found it ('none': absent).
+    await setWorktreeConfig(git, await trust(), worktreePath, {
+      'user.name': AIDP_COMMITTER.name,
+      'user.email': AIDP_COMMITTER.email,
+      'commit.gpgsign': 'false',
+      'aidp.leaseSha': featureSha ?? 'none',
+    });
     const headSha = await head(worktreePath);
     logger?.debug({ worktreePath, featureBranch, headSha, existed }, 'merge worktree ready');
     return { worktreePath, headSha, baseSha, existed };
@@ -145,7 +144,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
       throw missing('BranchMissing', `branch "${input.branch}" is not in the remote repository`);
     }
     const message = input.message.trim() === '' ? `Merge ${input.branch}` : input.message;
-    const args = ['-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-edit', '--no-verify', '-m', message, ref];
+    const args = [...COMMITTER_CONFIG, '-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-stat', '--no-edit', '--no-verify', '-m', message, ref];
     const merged = await git(args, { ...cwd, okExitCodes: [1] });
     if (merged.exitCode === 0) return { status: 'merged', sha: await head(worktreePath) };
 
@@ -182,9 +181,9 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     if (left.length > 0) {
       throw missing('ConflictMarkersLeft', `conflict markers are left in ${left.map((f) => JSON.stringify(f)).join(', ')}`);
     }
-    await git(['add', '-A'], cwd);
+    await stageAll(git, worktreePath);
     const message = input.message.trim() === '' ? 'Merge (conflicts resolved)' : input.message;
-    await git(['commit', '--quiet', '--no-verify', '--no-edit', '-m', message], cwd);
+    await git([...COMMITTER_CONFIG, 'commit', '--quiet', '--no-verify', '--no-edit', '-m', message], cwd);
     return { sha: await head(worktreePath) };
   }
 
@@ -212,7 +211,11 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     return head(await worktree(input.worktreePath));
   }
 
-  /** Pushes HEAD to `refs/heads/<branch>`, forced: only aidp's own branches. */
+  /**
+   * Pushes HEAD to `refs/heads/<branch>` with a lease: only while origin's branch is still where
+   * prepareMergeWorktree found it (or still absent). A person's push in between is never
+   * overwritten: the push fails with BranchMoved instead.
+   */
   async function pushFeatureBranch(input: { worktreePath: string; branch: string; remoteUrl: string }): Promise<{ sha: string }> {
     const worktreePath = await worktree(input.worktreePath);
     assertAidpBranch(input.branch);
@@ -221,14 +224,15 @@ export function createMergeActivities(deps: MergeActivityDeps) {
       throw missing('MergeInProgress', 'a merge is still in progress: conclude or abort it before pushing');
     }
     const sha = await head(worktreePath);
-    await git(['push', '--quiet', '--force', '--no-verify', '--', input.remoteUrl, `${sha}:refs/heads/${input.branch}`], {
-      cwd: worktreePath,
-    });
+    const recorded = await getWorktreeConfig(await trust(), worktreePath, 'aidp.leaseSha');
+    if (recorded === undefined) logger?.warn({ worktreePath }, 'merge worktree prepared by an older aidp: no lease recorded, pushing forced');
+    const lease = recorded === undefined ? undefined : { expected: recorded === 'none' ? null : recorded };
+    await pushWithLease(git, { cwd: worktreePath, remoteUrl: input.remoteUrl, branch: input.branch, sha, lease });
     return { sha };
   }
 
   async function removeMergeWorktree(input: { worktreePath: string }): Promise<void> {
-    await removeMergeWorktreeAt({ git, layout: await layout(), queue: mirrorQueue, logger, worktreePath: input.worktreePath });
+    await removeMergeWorktreeAt({ git, layout: await layout(), trust: await trust(), queue: mirrorQueue, logger, worktreePath: input.worktreePath });
   }
 
   return {

@@ -5,12 +5,14 @@ import type { Logger } from '../../logging/logger.js';
 import type { WorkDirLayout } from '../git/layout.js';
 import type { GitRunner } from '../git/run-git.js';
 import type { SerialQueue } from '../git/serial-queue.js';
-import { deleteBranchIfPresent, mirrorOfWorktree, parseWorktreeList, removeFromMirror } from '../git/worktrees.js';
+import type { RepoTrust } from '../git/repo-trust.js';
+import { deleteBranchIfPresent, headBranchOf, parseWorktreeList, removeFromMirror } from '../git/worktrees.js';
 import { assertMergeWorktreePath } from './merge-worktree-path.js';
 
 interface MergeWorktreeDeps {
   git: GitRunner;
   layout: WorkDirLayout;
+  trust: RepoTrust;
   queue: SerialQueue;
   logger?: Logger;
 }
@@ -20,10 +22,10 @@ interface MergeWorktreeDeps {
  * still on the feature branch, and the mirror's local feature branch. Call inside the mirror's queue.
  */
 export async function discardMergeWorktree(
-  deps: MergeWorktreeDeps & { mirrorPath: string; worktreePath: string; branch: string },
+  deps: Omit<MergeWorktreeDeps, 'queue'> & { mirrorPath: string; worktreePath: string; branch: string },
 ): Promise<void> {
   const { git, layout, mirrorPath, worktreePath, branch, logger } = deps;
-  const owner = await mirrorOfWorktree(layout, worktreePath);
+  const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
     throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, 'WorktreeConflict');
   }
@@ -42,10 +44,11 @@ export async function discardMergeWorktree(
 export async function removeMergeWorktreeAt(deps: MergeWorktreeDeps & { worktreePath: string }): Promise<void> {
   const { git, layout, queue, logger } = deps;
   const worktreePath = assertMergeWorktreePath(layout, deps.worktreePath);
-  const mirrorPath = await mirrorOfWorktree(layout, worktreePath);
-  if (mirrorPath) {
-    const head = await git(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktreePath, okExitCodes: [1, 128] });
-    const branch = head.exitCode === 0 ? head.stdout.trim().replace(/^refs\/heads\//, '') : undefined;
+  // Found from the mirror's side, so a merge worktree whose `.git` was replaced is removed all the same.
+  const found = await deps.trust.locate(worktreePath);
+  if (found) {
+    const { mirrorPath } = found;
+    const branch = await headBranchOf(found.gitDir);
     await queue.run(mirrorPath, async () => {
       await removeFromMirror(git, mirrorPath, worktreePath, logger);
       if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { Probot } from 'probot';
-import { appIsConfigured } from '../../config/env.js';
 import { answerCredentialRequest } from '../../github/git-credential.js';
 import { loadCliContext } from '../context.js';
 
@@ -17,7 +16,8 @@ export function registerGitCredentialCommand(program: Command): void {
     .action(async (action: string) => {
       const request = await readStdin();
       const ctx = loadCliContext({ interactive: true });
-      if (!appIsConfigured(ctx.env)) return;
+      // Git gives the helper only what it needs to mint a token: the app id and key, not the webhook secret.
+      if (ctx.env.appId === undefined || !ctx.env.privateKey) return;
       const baseUrl = ctx.env.gheHost ? `${ctx.env.gheProtocol}://${ctx.env.gheHost}/api/v3` : undefined;
       const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl });
       const answer = await answerCredentialRequest(action, request, {

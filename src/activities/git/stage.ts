@@ -1,0 +1,21 @@
+import type { GitRunner } from './run-git.js';
+
+/** Paths the index holds as gitlinks (mode 160000): nested repositories, whose config aidp never runs. */
+async function gitlinks(git: GitRunner, cwd: string): Promise<string[]> {
+  const listed = await git(['ls-files', '--stage', '-z'], { cwd });
+  const paths = listed.stdout
+    .split('\0')
+    .filter((record) => record.startsWith('160000 '))
+    .map((record) => record.slice(record.indexOf('\t') + 1));
+  return [...new Set(paths)];
+}
+
+/**
+ * `git add --all`, except for gitlinks already in the index. For those, `add` would run
+ * `git status` inside the nested repository (diff.ignoreSubmodules does not reach it), under
+ * that repository's own config: an agent's filter driver would run. Their pointers stay as they are.
+ */
+export async function stageAll(git: GitRunner, cwd: string): Promise<void> {
+  const excluded = (await gitlinks(git, cwd)).map((path) => `:(exclude,literal)${path}`);
+  await git(['add', '--all', '--', '.', ...excluded], { cwd });
+}
