@@ -4,7 +4,7 @@ import type { IterationRecord } from '../../workflows/work-loop/messages.js';
 
 export type MergeStatus = 'merged' | 'conflict' | 'reverted' | 'skipped' | 'not_merged';
 
-/** A unit's state, and its last work-loop iteration when the caller has it. */
+/** A unit's state (with its last checks), or its last work-loop iteration when the caller has it. */
 export type SummaryUnit = UnitState & { lastIteration?: Pick<IterationRecord, 'checks'> };
 
 export interface MergeOutcome {
@@ -54,7 +54,7 @@ export interface FeatureAggregate {
 }
 
 function checksSummary(unit: SummaryUnit): string {
-  const checks = unit.lastIteration?.checks ?? [];
+  const checks = unit.lastIteration?.checks ?? unit.checks ?? [];
   if (checks.length === 0) return '-';
   return checks
     .map((c) => `${c.name} ${c.timedOut ? '⏱' : c.passed ? '✓' : '✗'}${c.required || c.passed ? '' : ' (optional)'}`)
