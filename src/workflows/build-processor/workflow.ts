@@ -40,6 +40,8 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
   const result = await feature.result();
   done = true;
   await live;
+  // The sandbox's Date is workflow time (the current workflow task's), the same on replay.
+  // eslint-disable-next-line no-restricted-syntax
   const elapsedMs = Date.now() - info.runStartTime.getTime();
   await github.updateComment({ ...target, commentId, body: finalComment(result, { uiUrl: input.uiUrl, elapsedMs }) });
   return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error, statusCommentId: commentId };
