@@ -48,7 +48,7 @@ describe('the final status comment', () => {
     });
 
     expect(text.split('\n')[0]).toBe('**No PR: 1 of 2 units merged, below the 80% threshold.** The merged units are in `aidp/issue-7-widgets/feature`.');
-    expect(text).toContain('Next: comment `/aidp retry` on this issue to run `b` again (merged units are kept), or `/aidp retry <unit>` for one.');
+    expect(text).toContain('Next: comment `/aidp retry` on this issue to run `b` again (merged units are kept).');
     expect(text.split('\n').at(-1)).toBe('Feature branch `aidp/issue-7-widgets/feature` · [Temporal Web UI](http://ui/wf) · took 2m 5s');
   });
 

@@ -31,7 +31,7 @@ function nextStep(result: FeatureResult): string {
   const retryable = retryableUnits(result);
   if (retryable.length > 0) {
     const names = retryable.map((id) => inlineCode(id)).join(', ');
-    return `Next: comment \`/aidp retry\` on this issue${result.merge?.pr ? ' or on the pull request' : ''} to run ${names} again (merged units are kept), or \`/aidp retry <unit>\` for one.`;
+    return `Next: comment \`/aidp retry\` on this issue${result.merge?.pr ? ' or on the pull request' : ''} to run ${names} again (merged units are kept)${retryable.length > 1 ? ', or `/aidp retry <unit>` for one' : ''}.`;
   }
   if (result.total_units === 0) return 'Next: fix the issue (a task list, or a plan with `/aidp plan`), then add the label again.';
   if (result.merge?.pr) return 'Next: review the pull request; comment `/aidp change <what>` on it for changes.';
