@@ -15,7 +15,8 @@ const github = proxyActivities<OrchestratorActivities>({
 
 /**
  * `aidp-build` on an issue: read the repo config from the default branch, build the feature
- * (decompose → units → merge → PR), and keep one status comment on the issue.
+ * (decompose → units → merge → PR), and keep one status comment on the issue. A run with
+ * `retry` (from `/aidp retry` after the build ended) is the feature's next run instead.
  */
 export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildResult> {
   const info = workflowInfo();
