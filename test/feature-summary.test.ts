@@ -34,12 +34,10 @@ describe('aggregateResults', () => {
   it('gives each unit its merge status, checks, files and agent time, and totals them', () => {
     const units = [
       unitState('a', 'completed', {
-        lastIteration: {
-          checks: [
-            { name: 'test', passed: true, required: true, exitCode: 0, timedOut: false },
-            { name: 'lint', passed: false, required: false, exitCode: 1, timedOut: false },
-          ],
-        },
+        checks: [
+          { name: 'test', passed: true, required: true, exitCode: 0, timedOut: false },
+          { name: 'lint', passed: false, required: false, exitCode: 1, timedOut: false },
+        ],
       }),
       unitState('b', 'completed'),
       unitState('c', 'completed'),

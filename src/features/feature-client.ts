@@ -9,6 +9,7 @@ import {
 } from '../workflows/feature-orchestration/messages.js';
 import { InputError } from '../cli/input-error.js';
 import type { LocalFeature } from './local-feature.js';
+import { selectRetry } from '../domain/retry-selection.js';
 
 export type FeatureHandle = WorkflowHandle<typeof FeatureOrchestrationWorkflow>;
 
@@ -48,11 +49,9 @@ export async function retryUnits(client: Client, workflowId: string, unitIds: st
     return { retried, newRun: false };
   }
   const previous: FeatureResult = await handle.result();
-  const retryable = previous.units.filter((u) => u.status === 'failed' || u.status === 'cancelled').map((u) => u.spec.id);
-  const unknown = unitIds.filter((id) => !previous.units.some((u) => u.spec.id === id));
-  if (unknown.length > 0) throw new InputError(`no unit ${unknown.map((id) => `"${id}"`).join(', ')} in ${workflowId}`);
-  const retry = unitIds.length > 0 ? unitIds.filter((id) => retryable.includes(id)) : retryable;
-  if (retry.length === 0) throw new InputError(`nothing to retry in ${workflowId}: no unit failed`);
+  const selection = selectRetry(previous, unitIds);
+  if ('problem' in selection) throw new InputError(`nothing to retry in ${workflowId}: ${selection.problem}`);
+  const { retry } = selection;
   await client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
     workflowId,
     taskQueue: ORCHESTRATOR_QUEUE,

@@ -31,7 +31,7 @@ export const HELP_TEXT = [
   '| `/aidp pause` | pauses the run: running agents finish, no new unit starts |',
   '| `/aidp resume` | resumes a paused run |',
   '| `/aidp cancel` | cancels the run and stops its agents |',
-  '| `/aidp retry [unit...]` | runs the failed units again (all of them, or the ones named) |',
+  '| `/aidp retry [unit...]` | runs failed, cancelled and conflicted units again, also after the build ended; merged units are kept |',
   `| \`/aidp concurrency N\` | runs up to N units at once (${MIN_CONCURRENCY}–${MAX_CONCURRENCY}) |`,
   '| `/aidp help` | shows this list |',
   '',

@@ -11,6 +11,7 @@ import {
   resumeSignal,
   retryFailedUpdate,
 } from '../workflows/feature-orchestration/messages.js';
+import { retryFinishedBuild } from './build-retry.js';
 import type { ProcessorContext } from './context.js';
 
 /** The innermost reason, e.g. an update validator's refusal. */
@@ -30,12 +31,14 @@ async function message(
   ctx: ProcessorContext,
   item: ItemRef,
   act: (handle: ReturnType<typeof featureHandle>) => Promise<void>,
+  /** What to do instead when the build has finished; without it, the command changes nothing. */
+  whenFinished?: () => Promise<MessageResult>,
 ): Promise<MessageResult> {
   if (item.isPullRequest) return { delivered: false, reason: 'send this command on the issue the feature was built from' };
   const handle = featureHandle(ctx, item);
   try {
     const { status } = await handle.describe();
-    if (status.name !== 'RUNNING') return { delivered: false, reason: 'the aidp build of this issue has finished' };
+    if (status.name !== 'RUNNING') return whenFinished ? await whenFinished() : { delivered: false, reason: 'the aidp build of this issue has finished' };
     await act(handle);
     return { delivered: true, workflowId: handle.workflowId };
   } catch (err) {
@@ -49,8 +52,14 @@ export function signalFeature(ctx: ProcessorContext, request: ItemRef & { signal
   return message(ctx, request, (handle) => handle.signal(signal));
 }
 
-export function retryUnitsOf(ctx: ProcessorContext, request: ItemRef & { units: string[] }): Promise<MessageResult> {
-  return message(ctx, request, async (handle) => void (await handle.executeUpdate(retryFailedUpdate, { args: [request.units] })));
+/** In the running build, or, once it has finished, in a new run of it that keeps the merged units. */
+export function retryUnitsOf(ctx: ProcessorContext, request: ItemRef & { units: string[]; requestedBy: string }): Promise<MessageResult> {
+  return message(
+    ctx,
+    request,
+    async (handle) => void (await handle.executeUpdate(retryFailedUpdate, { args: [request.units] })),
+    () => retryFinishedBuild(ctx, request),
+  );
 }
 
 export function setConcurrency(ctx: ProcessorContext, request: ItemRef & { concurrency: number }): Promise<MessageResult> {

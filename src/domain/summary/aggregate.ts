@@ -1,11 +1,10 @@
 /** What a feature run produced, unit by unit and in total. Pure: workflows import it. */
 import type { UnitState, UnitStatus } from '../../workflows/feature-orchestration/messages.js';
-import type { IterationRecord } from '../../workflows/work-loop/messages.js';
 
 export type MergeStatus = 'merged' | 'conflict' | 'reverted' | 'skipped' | 'not_merged';
 
-/** A unit's state, and its last work-loop iteration when the caller has it. */
-export type SummaryUnit = UnitState & { lastIteration?: Pick<IterationRecord, 'checks'> };
+/** A unit's state, with the checks of its last iteration as the unit reported them. */
+export type SummaryUnit = UnitState;
 
 export interface MergeOutcome {
   /** Every unit in the feature branch (this run's and earlier runs'). */
@@ -25,7 +24,7 @@ export interface UnitAggregate {
   /** Merged after an agent resolved a conflict. */
   resolved: boolean;
   iterations: number;
-  /** `test ✓ · lint ✗`, from the last iteration; `-` when unknown. */
+  /** `test ✓ · lint ✗`, from the last iteration; `-` when no check ran. */
   checks: string;
   filesChanged: number;
   agentSeconds: number;
@@ -54,7 +53,7 @@ export interface FeatureAggregate {
 }
 
 function checksSummary(unit: SummaryUnit): string {
-  const checks = unit.lastIteration?.checks ?? [];
+  const checks = unit.checks ?? [];
   if (checks.length === 0) return '-';
   return checks
     .map((c) => `${c.name} ${c.timedOut ? '⏱' : c.passed ? '✓' : '✗'}${c.required || c.passed ? '' : ' (optional)'}`)

@@ -2,7 +2,7 @@ import { defineQuery } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { UnitSpec } from '../../domain/unit.js';
-import type { NamedCheck } from '../work-loop/messages.js';
+import type { IterationRecord, NamedCheck } from '../work-loop/messages.js';
 
 export interface RepoTarget {
   /** Where unit branches are fetched from and pushed to (in `aidp run`, the repository itself). */
@@ -37,6 +37,8 @@ export interface AtomicUnitResult {
   commitSha?: string;
   filesChanged: string[];
   agentMs: number;
+  /** The checks of the last iteration (empty when they never ran); absent in older results. */
+  checks?: IterationRecord['checks'];
   error?: string;
 }
 

@@ -132,6 +132,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       loop = undefined;
       result.iterations += outcome.iterations;
       result.agentMs += outcome.agentMs;
+      result.checks = outcome.history.at(-1)?.checks ?? [];
       if (!outcome.ok) {
         result.error = outcome.reason;
         return result;

@@ -1,3 +1,14 @@
+import type { FeatureInput } from '../feature-orchestration/messages.js';
+
+/** `/aidp retry` after the build finished: the feature's next run, with what it carries over. */
+export interface BuildRetry {
+  /** The previous run's request, carrying its units, merged units and the ones to run again. */
+  feature: FeatureInput;
+  units: string[];
+  /** The status comment of the build before, edited again; a new one is posted without it. */
+  statusCommentId?: number;
+}
+
 export interface BuildInput {
   owner: string;
   repo: string;
@@ -17,6 +28,8 @@ export interface BuildInput {
   decomposeCwd: string;
   /** How often, at most, the status comment is edited while the build runs. */
   statusEveryMs: number;
+  /** Set when this run retries units of a finished build: no config or plan is read again. */
+  retry?: BuildRetry;
 }
 
 export interface BuildResult {
@@ -24,4 +37,6 @@ export interface BuildResult {
   featureWorkflowId?: string;
   prUrl?: string;
   error?: string;
+  /** The status comment this build kept, so a retry edits the same one. */
+  statusCommentId?: number;
 }

@@ -1,4 +1,4 @@
-import type { FeatureResult, OrchestrationStatus } from '../feature-orchestration/messages.js';
+import type { OrchestrationStatus } from '../feature-orchestration/messages.js';
 
 const bar = (percent: number, width = 20): string => {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
@@ -21,16 +21,4 @@ export function statusMarkdown(status: OrchestrationStatus, links: { uiUrl?: str
   const footer = [links.prUrl ? `[pull request](${links.prUrl})` : '', links.uiUrl ? `[Temporal Web UI](${links.uiUrl})` : ''].filter(Boolean);
   if (footer.length > 0) lines.push('', footer.join(' · '));
   return lines.join('\n');
-}
-
-/** The comment once the build has finished: what happened and what to do next. */
-export function finalComment(result: FeatureResult, uiUrl?: string): string {
-  const prUrl = result.merge?.pr?.url;
-  const next =
-    result.status === 'completed'
-      ? 'Review the pull request; comment `/aidp change <what>` on it for changes.'
-      : result.status === 'cancelled'
-        ? 'The build was cancelled. Add the label again to start over.'
-        : 'Some units did not make it. Comment `/aidp retry` to run the failed units again, or `/aidp retry <unit>` for one.';
-  return [statusMarkdown(result, { uiUrl, prUrl }), '', result.error ? `Error: ${cell(result.error)}` : '', next].filter((l) => l !== '').join('\n');
 }

@@ -1,11 +1,11 @@
-import { condition, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
 import { featureIdOf } from './feature-id.js';
-import type { BuildInput, BuildResult } from './messages.js';
-import { finalComment } from './status-comment.js';
+import type { BuildInput, BuildResult, BuildRetry } from './messages.js';
+import { finalComment } from './final-comment.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
@@ -15,10 +15,43 @@ const github = proxyActivities<OrchestratorActivities>({
 
 /**
  * `aidp-build` on an issue: read the repo config from the default branch, build the feature
- * (decompose → units → merge → PR), and keep one status comment on the issue.
+ * (decompose → units → merge → PR), and keep one status comment on the issue. A run with
+ * `retry` (from `/aidp retry` after the build ended) is the feature's next run instead.
  */
 export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildResult> {
   const info = workflowInfo();
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
+  const featureWorkflowId = featureIdOf(info.workflowId);
+  const started = input.retry ? await startRetry(input, input.retry, featureWorkflowId) : await startBuild(input, featureWorkflowId);
+  if ('failed' in started) return started.failed;
+  const { feature, commentId } = started;
+
+  // The status comment follows the build, edited at most every statusEveryMs and only on change.
+  let done = false;
+  const live = (async () => {
+    let shown = '';
+    while (!(await condition(() => done, input.statusEveryMs))) {
+      const markdown = await github.featureStatusMarkdown({ workflowId: featureWorkflowId, uiUrl: input.uiUrl });
+      if (markdown && markdown !== shown) {
+        await github.updateComment({ ...target, commentId, body: markdown });
+        shown = markdown;
+      }
+    }
+  })();
+  const result = await feature.result();
+  done = true;
+  await live;
+  // The sandbox's Date is workflow time (the current workflow task's), the same on replay.
+  // eslint-disable-next-line no-restricted-syntax
+  const elapsedMs = Date.now() - info.runStartTime.getTime();
+  await github.updateComment({ ...target, commentId, body: finalComment(result, { uiUrl: input.uiUrl, elapsedMs }) });
+  return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error, statusCommentId: commentId };
+}
+
+type Started = { feature: ChildWorkflowHandle<typeof FeatureOrchestrationWorkflow>; commentId: number } | { failed: BuildResult };
+
+/** A first build: the repo config from the default branch, the plan or issue body, a new status comment. */
+async function startBuild(input: BuildInput, featureWorkflowId: string): Promise<Started> {
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
   const host = proxyActivities<HostActivities>({
     taskQueue: await claimHost(),
@@ -38,13 +71,12 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
       issueNumber: input.issueNumber,
       body: `aidp could not start: ${why}\n\nFix \`.github/aidp.yml\` on \`${input.defaultBranch}\`, then add the label again.`,
     });
-    return { status: 'failed', error: why };
+    return { failed: { status: 'failed', error: why } };
   }
 
   // A plan comment (with a person's edits) wins over the issue body.
   const plan = await github.latestPlan({ ...target, issueNumber: input.issueNumber });
   const specText = plan ? `# ${input.title}\n\n${plan}` : input.body;
-  const featureWorkflowId = featureIdOf(info.workflowId);
   const comment = await github.postComment({
     ...target,
     issueNumber: input.issueNumber,
@@ -66,22 +98,24 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
       },
     ],
   });
+  return { feature, commentId: comment.id };
+}
 
-  // The status comment follows the build, edited at most every statusEveryMs and only on change.
-  let done = false;
-  const live = (async () => {
-    let shown = '';
-    while (!(await condition(() => done, input.statusEveryMs))) {
-      const markdown = await github.featureStatusMarkdown({ workflowId: featureWorkflowId, uiUrl: input.uiUrl });
-      if (markdown && markdown !== shown) {
-        await github.updateComment({ ...target, commentId: comment.id, body: markdown });
-        shown = markdown;
-      }
-    }
-  })();
-  const result = await feature.result();
-  done = true;
-  await live;
-  await github.updateComment({ ...target, commentId: comment.id, body: finalComment(result, input.uiUrl) });
-  return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error };
+/**
+ * `/aidp retry` after the build finished: the feature's next run under the same id, with the
+ * settings and spec of the build before, into the same feature branch and PR; same status comment.
+ */
+async function startRetry(input: BuildInput, retry: BuildRetry, featureWorkflowId: string): Promise<Started> {
+  const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
+  const units = retry.units.map((id) => `\`${id}\``).join(', ');
+  const body = `aidp is running ${retry.units.length === 1 ? 'unit' : 'units'} ${units} again for @${input.requestedBy}; completed units are kept.${input.uiUrl ? ` [Temporal Web UI](${input.uiUrl})` : ''}\n\nComment \`/aidp status\` for progress, \`/aidp pause\` or \`/aidp cancel\` to stop.`;
+  let commentId = retry.statusCommentId;
+  if (commentId === undefined) commentId = (await github.postComment({ ...target, issueNumber: input.issueNumber, body })).id;
+  else await github.updateComment({ ...target, commentId, body });
+  const feature = await startChild(FeatureOrchestrationWorkflow, {
+    workflowId: featureWorkflowId,
+    taskQueue: ORCHESTRATOR_QUEUE,
+    args: [retry.feature],
+  });
+  return { feature, commentId };
 }

@@ -74,13 +74,20 @@ export class FeatureState {
     });
   }
 
+  /**
+   * Queues units again: the named ones (failed, cancelled, or completed but not merged, which
+   * then run on top of the feature branch), or every failed one.
+   */
   requeue(ids?: string[]): string[] {
     const targets = ids && ids.length > 0 ? ids : this.units.filter((u) => u.status === 'failed').map((u) => u.spec.id);
     for (const id of targets) {
       const unit = this.unit(id);
-      if (unit && (unit.status === 'failed' || unit.status === 'cancelled')) {
+      if (!unit) continue;
+      const conflicted = unit.status === 'completed' && !this.merged.includes(id);
+      if (unit.status === 'failed' || unit.status === 'cancelled' || conflicted) {
         unit.status = 'pending';
         unit.error = undefined;
+        if (conflicted) unit.onFeatureBranch = true;
       }
     }
     return targets;

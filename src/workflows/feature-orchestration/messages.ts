@@ -4,7 +4,7 @@ import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
-import type { NamedCheck } from '../work-loop/messages.js';
+import type { IterationRecord, NamedCheck } from '../work-loop/messages.js';
 
 export type UnitStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -21,6 +21,10 @@ export interface UnitState {
   commitSha?: string;
   filesChanged: string[];
   agentMs: number;
+  /** The checks of its last iteration, as the unit reported them. */
+  checks?: IterationRecord['checks'];
+  /** Runs on top of the feature branch (a unit whose merge conflicted, run again). */
+  onFeatureBranch?: boolean;
   error?: string;
 }
 

@@ -69,7 +69,8 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
             unit: unit.spec,
             featureSlug: input.featureSlug,
             branch: unit.branch,
-            repo: input.repo,
+            // A unit whose merge conflicted runs again on top of what the feature branch holds now.
+            repo: unit.onFeatureBranch ? { ...input.repo, baseBranch: featureBranch } : input.repo,
             providers: input.settings.providers,
             agentTimeoutMs: input.settings.agentTimeoutMs,
             checks: input.settings.checks,
@@ -89,6 +90,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.agentMs += result.agentMs;
       unit.commitSha = result.commitSha;
       unit.filesChanged = result.filesChanged;
+      unit.checks = result.checks;
       unit.error = result.error;
     } catch (err) {
       unit.status = state.cancelled || cancelRequested() ? 'cancelled' : 'failed';
