@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Probot } from 'probot';
-import { appIsConfigured } from '../../config/env.js';
+import { appCanAuthenticate } from '../../config/env.js';
 import { answerCredentialRequest } from '../../github/git-credential.js';
+import { apiBaseUrlOf, gitHubHostOf } from '../../github/github-host.js';
 import { loadCliContext } from '../context.js';
 
 async function readStdin(): Promise<string> {
@@ -17,11 +18,11 @@ export function registerGitCredentialCommand(program: Command): void {
     .action(async (action: string) => {
       const request = await readStdin();
       const ctx = loadCliContext({ interactive: true });
-      if (!appIsConfigured(ctx.env)) return;
-      const baseUrl = ctx.env.gheHost ? `${ctx.env.gheProtocol}://${ctx.env.gheHost}/api/v3` : undefined;
-      const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl });
+      if (!appCanAuthenticate(ctx.env)) return;
+      const github = gitHubHostOf(ctx.env);
+      const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl: apiBaseUrlOf(github) });
       const answer = await answerCredentialRequest(action, request, {
-        githubHost: ctx.env.gheHost ?? 'github.com',
+        github,
         tokens: {
           async tokenFor(owner, repo) {
             const app = await probot.auth();
