@@ -50,11 +50,12 @@ export function engineConfig(env: EnvConfig): EngineConfig {
 /** The app's GitHub clients (as the app, and per installation), when its id and key are set. */
 function githubClients(env: EnvConfig): Pick<ActivityDeps, 'appId' | 'octokitFor' | 'reconcileGitHub'> {
   if (!appCanAuthenticate(env)) return {};
-  const probot = new Probot({ appId: env.appId, privateKey: env.privateKey, baseUrl: apiBaseUrlOf(gitHubHostOf(env)) });
+  const host = gitHubHostOf(env);
+  const probot = new Probot({ appId: env.appId, privateKey: env.privateKey, baseUrl: apiBaseUrlOf(host) });
   return {
     appId: env.appId,
     octokitFor: (installationId) => probot.auth(installationId),
-    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id) },
+    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id), host },
   };
 }
 
