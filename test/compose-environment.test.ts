@@ -7,6 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { simpleGit } from 'simple-git';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
+import { terminateRunningWorkflows } from './support/cleanup.js';
 import { AIDP_BIN, SCRIPTED_AGENT, waitForOutput } from './support/cli.js';
 import { loadComposeProject } from './support/compose-env.js';
 import { freePort } from './support/free-port.js';
@@ -85,8 +86,12 @@ describe('the compose deployment (docker-compose.yml environment, run as process
   afterAll(async () => {
     for (const child of [server, worker]) child?.kill('SIGTERM');
     await Promise.all([server, worker].map((child) => child?.catch(() => undefined)));
-    // `aidp server` created the reconcile schedule in the shared dev server: other tests must not see it fire.
-    if (connection) await new Client({ connection }).schedule.getHandle(RECONCILE_SCHEDULE_ID).delete().catch(() => undefined);
+    if (connection) {
+      const client = new Client({ connection });
+      // `aidp server` created the reconcile schedule in the shared dev server: other tests must not see it fire.
+      await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).delete().catch(() => undefined);
+      await terminateRunningWorkflows(client);
+    }
     await connection?.close();
     await github?.close();
   });
