@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../src/config/config-error.js';
-import { appIsConfigured, loadEnvConfig, secretValues } from '../src/config/env.js';
+import { appCanAuthenticate, appIsConfigured, loadEnvConfig, secretValues } from '../src/config/env.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
@@ -148,6 +148,20 @@ describe('loadEnvConfig', () => {
     const partial = loadEnvConfig({ APP_ID: '12', PRIVATE_KEY: pem });
     const full = loadEnvConfig({ APP_ID: '12', PRIVATE_KEY: pem, WEBHOOK_SECRET: 'hook-secret' });
     expect([appIsConfigured(partial), appIsConfigured(full)]).toEqual([false, true]);
+  });
+
+  it('lets a worker act as the app with app id and private key, without the webhook secret it never uses', () => {
+    const cfg = loadEnvConfig({ APP_ID: '12', PRIVATE_KEY: pem });
+    expect([appCanAuthenticate(cfg), appCanAuthenticate(loadEnvConfig({ APP_ID: '12' }))]).toEqual([true, false]);
+  });
+
+  it('takes an IP address with a port or a one-label name as GHE_HOST', () => {
+    expect([loadEnvConfig({ GHE_HOST: '127.0.0.1:8080', GHE_PROTOCOL: 'http' }).gheHost, loadEnvConfig({ GHE_HOST: 'ghe' }).gheHost]).toEqual(['127.0.0.1:8080', 'ghe']);
+  });
+
+  it('refuses a GHE_HOST with a scheme or credentials, naming the variable', () => {
+    expect(() => loadEnvConfig({ GHE_HOST: 'https://ghe.example.com' })).toThrow(/GHE_HOST/);
+    expect(() => loadEnvConfig({ GHE_HOST: 'me@ghe' })).toThrow(/GHE_HOST/);
   });
 
   it('lists the private key, webhook secret and Temporal API key as secret values', () => {

@@ -8,22 +8,30 @@ import { gitEnvironment } from '../src/activities/git/git-env.js';
 import { answerCredentialRequest, credentialHelperCommand, credentialHelperEnv, repositoryOf } from '../src/github/git-credential.js';
 import { AIDP_BIN } from './support/cli.js';
 import { tempDir } from './support/repos.js';
+import { GITHUB_COM, parseGheHost } from '../src/github/github-host.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tokens = { tokenFor: async (owner: string, repo: string) => `ghs_token_for_${owner}_${repo}` };
 
 describe('the git credential helper', () => {
   it('answers git with an installation token for the repository in the path', async () => {
-    const answer = await answerCredentialRequest('get', 'protocol=https\nhost=github.com\npath=octo-org/widgets.git\n', { githubHost: 'github.com', tokens });
+    const answer = await answerCredentialRequest('get', 'protocol=https\nhost=github.com\npath=octo-org/widgets.git\n', { github: GITHUB_COM, tokens });
     expect(answer).toBe('username=x-access-token\npassword=ghs_token_for_octo-org_widgets\n');
   });
 
   it('says nothing for another host, another protocol, no path, or store and erase', async () => {
-    const opts = { githubHost: 'github.com', tokens };
+    const opts = { github: GITHUB_COM, tokens };
     expect(await answerCredentialRequest('get', 'protocol=https\nhost=gitlab.com\npath=a/b.git\n', opts)).toBe('');
     expect(await answerCredentialRequest('get', 'protocol=ssh\nhost=github.com\npath=a/b.git\n', opts)).toBe('');
     expect(await answerCredentialRequest('get', 'protocol=https\nhost=github.com\n', opts)).toBe('');
     expect(await answerCredentialRequest('store', 'protocol=https\nhost=github.com\npath=a/b.git\n', opts)).toBe('');
+  });
+
+  it('answers for a GitHub Enterprise Server on an IP address and port over http, and only there', async () => {
+    const opts = { github: parseGheHost('127.0.0.1:8080', 'http')!, tokens };
+    const request = (protocol: string, host: string) => answerCredentialRequest('get', `protocol=${protocol}\nhost=${host}\npath=a/b.git\n`, opts);
+    expect(await request('http', '127.0.0.1:8080')).toBe('username=x-access-token\npassword=ghs_token_for_a_b\n');
+    expect([await request('https', '127.0.0.1:8080'), await request('http', '127.0.0.1:8081'), await request('http', 'x@127.0.0.1:8080'), await request('http', 'github.com')]).toEqual(['', '', '', '']);
   });
 
   it('refuses paths that are not owner/repo', () => {

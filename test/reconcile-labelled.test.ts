@@ -68,6 +68,24 @@ describe('reconcile of a labelled issue', () => {
   });
   const watch = () => (unmatched = watchUnmatched());
 
+  it('leaves a repository whose clone_url is not on the configured GitHub alone, saying why, and reads none of its issues', async () => {
+    watch();
+    const scope = nock('http://127.0.0.1:8080/api/v3')
+      .get('/app/installations')
+      .query(true)
+      .reply(200, [{ id: 4242 }])
+      .get('/installation/repositories')
+      .query(true)
+      .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: 'http://10.0.0.9:8080/octo-org/gadgets.git', default_branch: 'main' }] });
+    const client = () => new ProbotOctokit({ auth: { token: 'ghs_reconciletest' }, baseUrl: 'http://127.0.0.1:8080/api/v3', retry: { enabled: false }, throttle: { enabled: false } });
+    const ghes = { app: async () => client(), installation: async () => client(), host: { protocol: 'http:', host: '127.0.0.1:8080' } };
+
+    const found = await findLabelledIssues(ghes, 'aidp-build', neverBuilt);
+
+    scope.done();
+    expect(found).toEqual([{ kind: 'skip', issue: 'octo-org/gadgets', reason: expect.stringMatching(/^clone_url is on 10\.0\.0\.9:8080 but aidp's GitHub is http:\/\/127\.0\.0\.1:8080/), retry: false }]);
+  });
+
   it('builds the body a writer labelled when nobody edited it since', async () => {
     watch();
     const scope = issueNow(permission(repoWithIssue({ labeller: 'alice' }), 'alice', 200, { permission: 'write' }), { body: 'the spec', edits: [{ at: BEFORE, by: 'reader' }] });

@@ -55,7 +55,10 @@ export function createReconcileActivities(deps: {
 
     async reconcileCiFailures(): Promise<{ checked: number; started: string[] }> {
       if (!deps.github || !deps.startCiFix) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
-      const failures = await findFailedAidpPullRequests(deps.github);
+      const log = Context.current().log;
+      const failures = await findFailedAidpPullRequests(deps.github, {
+        skipped: (repository, reason) => log.warn('reconcile leaves a repository alone', { repository, reason }),
+      });
       const started: string[] = [];
       for (const failure of failures) {
         const result = await deps.startCiFix(failure);

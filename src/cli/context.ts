@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { credentialHelperCommand, credentialHelperEnv } from '../github/git-credential.js';
+import { apiBaseUrlOf, gitHubHostOf } from '../github/github-host.js';
 import { Probot } from 'probot';
-import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
+import { appCanAuthenticate, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
 import type { ActivityDeps } from '../activities/index.js';
@@ -46,18 +47,15 @@ export function engineConfig(env: EnvConfig): EngineConfig {
   };
 }
 
-/** The app's GitHub clients (as the app, and per installation), when an app is configured. */
+/** The app's GitHub clients (as the app, and per installation), when its id and key are set. */
 function githubClients(env: EnvConfig): Pick<ActivityDeps, 'appId' | 'octokitFor' | 'reconcileGitHub'> {
-  if (!appIsConfigured(env)) return {};
-  const probot = new Probot({
-    appId: env.appId,
-    privateKey: env.privateKey,
-    baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
-  });
+  if (!appCanAuthenticate(env)) return {};
+  const host = gitHubHostOf(env);
+  const probot = new Probot({ appId: env.appId, privateKey: env.privateKey, baseUrl: apiBaseUrlOf(host) });
   return {
     appId: env.appId,
     octokitFor: (installationId) => probot.auth(installationId),
-    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id) },
+    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id), host },
   };
 }
 
@@ -68,7 +66,7 @@ export function activityDeps(ctx: CliContext): ActivityDeps {
   return {
     // With an app, git's fetch and push ask `aidp git-credential` for installation tokens: none in
     // URLs or env. Commit, status, diff and merge run without the helper and its environment.
-    gitRemote: appIsConfigured(ctx.env) ? { credentialHelper: credentialHelperCommand(AIDP_BIN), env: credentialHelperEnv(ctx.env) } : undefined,
+    gitRemote: appCanAuthenticate(ctx.env) ? { credentialHelper: credentialHelperCommand(AIDP_BIN), env: credentialHelperEnv(ctx.env) } : undefined,
     ...githubClients(ctx.env),
     workDir: ctx.env.workDir,
     logger: ctx.logger,

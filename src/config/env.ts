@@ -2,6 +2,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseGheHost } from '../github/github-host.js';
 import { ConfigError, describeZodIssues } from './config-error.js';
 
 export const ENGINES = ['embedded', 'temporal'] as const;
@@ -113,7 +114,10 @@ const envSchema = z.object({
   // Temporal's worker needs at least 2 workflow task slots (one for sticky, one for the normal queue).
   AIDP_MAX_CONCURRENT_WORKFLOW_TASKS: int(2, 10000).default(40),
   AIDP_RECONCILE_INTERVAL_MINUTES: int(1, 1440).default(5),
-  GHE_HOST: z.string().refine((s) => !/[/\s]/.test(s), 'must be a host name without scheme or path, e.g. github.example.com').optional(),
+  GHE_HOST: z
+    .string()
+    .refine((s) => parseGheHost(s) !== undefined, 'must be a host name or IP address with an optional port, no scheme or path, e.g. github.example.com, ghe or 10.0.0.5:8080')
+    .optional(),
   GHE_PROTOCOL: z.preprocess(toLower, z.enum(['http', 'https'])).default('https'),
   AIDP_UI_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL, e.g. https://aidp.example.com').optional(),
   AIDP_PAYLOAD_KEY: z.string().refine(isAes256Key, `must be ${KEY_RULE}`).optional(),
@@ -175,7 +179,15 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   };
 }
 
-/** True when the GitHub App side can run: app id, private key and webhook secret all set. */
+/**
+ * True when aidp can act as the GitHub App (app id and private key set): what a worker's GitHub
+ * and git activities need. A worker never receives webhooks, so it needs no webhook secret.
+ */
+export function appCanAuthenticate(cfg: EnvConfig): cfg is EnvConfig & { appId: number; privateKey: string } {
+  return cfg.appId !== undefined && Boolean(cfg.privateKey);
+}
+
+/** True when the webhook server can run: app id, private key and webhook secret all set. */
 export function appIsConfigured(
   cfg: EnvConfig,
 ): cfg is EnvConfig & { appId: number; privateKey: string; webhookSecret: string } {

@@ -1,3 +1,5 @@
+import { offGitHubReason, type GitHubHost } from './github-host.js';
+
 /**
  * Git's credential helper protocol for GitHub App installations: git asks for
  * `protocol`, `host` and `path` (with credential.useHttpPath), aidp answers with a fresh
@@ -32,12 +34,13 @@ export function repositoryOf(path: string | undefined): { owner: string; repo: s
 export async function answerCredentialRequest(
   action: string,
   request: string,
-  opts: { githubHost: string; tokens: InstallationTokens },
+  opts: { github: GitHubHost; tokens: InstallationTokens },
 ): Promise<string> {
   if (action !== 'get') return '';
   const fields = parseCredentialRequest(request);
-  if (fields.protocol !== 'https' && fields.protocol !== 'http') return '';
-  if (fields.host !== opts.githubHost) return '';
+  // Only aidp's GitHub, over its scheme: a host field with a path or credentials in it is not that.
+  if (!fields.protocol || !fields.host || /[/@?#\\]/.test(fields.host)) return '';
+  if (offGitHubReason('host', `${fields.protocol}://${fields.host}/`, opts.github)) return '';
   const repository = repositoryOf(fields.path);
   if (!repository) return '';
   const token = await opts.tokens.tokenFor(repository.owner, repository.repo);

@@ -1,4 +1,5 @@
 import type { ApplicationFunction, Probot } from 'probot';
+import { GITHUB_COM, type GitHubHost } from '../github/github-host.js';
 import type { PermissionChecker } from '../github/permissions.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 import { onCheckRunCompleted, onCheckSuiteCompleted, onWorkflowRunCompleted } from './ci.js';
@@ -10,6 +11,7 @@ import { DEFAULT_LABELS, type AidpLabels } from './labels.js';
 import type { ProcessorPort } from './processor-port.js';
 import { onPullRequestReview } from './pull-request-review.js';
 import { onPullRequest } from './pull-request.js';
+import { repositoryOriginRefusal } from './repository-origin.js';
 
 export interface AppDeps {
   processors: ProcessorPort;
@@ -18,6 +20,8 @@ export interface AppDeps {
   labels?: Partial<AidpLabels>;
   /** This GitHub App's id: check suites and runs it created never start a CI fix. */
   appId?: number;
+  /** The GitHub aidp serves (GHE_HOST): a delivery whose repository URLs are elsewhere is refused. Default github.com. */
+  github?: GitHubHost;
   /** Counts each delivery by event and outcome (`aidp_deliveries_total`). */
   metrics?: Pick<AidpMetrics, 'deliveries'>;
 }
@@ -39,7 +43,8 @@ const ROUTES: [string, EventHandler][] = [
 
 /**
  * The Probot app: webhook events in, processor calls out. Handlers only decide; git, agents
- * and long GitHub work happen in workflows behind `deps.processors`. A malformed payload is
+ * and long GitHub work happen in workflows behind `deps.processors`. A delivery whose repository
+ * URLs are not on `deps.github` is refused before any handler reads it. A malformed payload is
  * logged and ignored; an error from GitHub or the processors is logged and answered with a
  * 500, so the delivery shows as failed on GitHub and the reconcile pass picks the work up.
  */
@@ -50,13 +55,16 @@ export function createApp(deps: AppDeps): ApplicationFunction {
     labels: { ...DEFAULT_LABELS, ...deps.labels },
     appId: deps.appId,
   };
+  const github = deps.github ?? GITHUB_COM;
   return (app: Probot) => {
     for (const [event, handler] of ROUTES) {
       // Probot's `on` is typed per event name; every handler validates its own payload.
       app.on(event as 'issues', async (context) => {
         const ctx: EventContext = context;
         try {
-          const outcome = await handler(ctx, handlerDeps);
+          const refusal = repositoryOriginRefusal(ctx.payload, github);
+          if (refusal) ctx.log.warn({ event: ctx.name, delivery: ctx.id, reason: refusal }, 'webhook refused: repository not on the configured GitHub');
+          const outcome = refusal ? 'invalid' : await handler(ctx, handlerDeps);
           deps.metrics?.deliveries.inc({ event: ctx.name, outcome });
           ctx.log.debug({ event: ctx.name, delivery: ctx.id, outcome }, 'delivery handled');
         } catch (error) {

@@ -12,7 +12,8 @@ export const repository = z.object({
   id: z.number().int(),
   name: z.string().refine(isValidRepoName, 'not a GitHub repository name'),
   owner: z.object({ login: z.string().refine(isValidOwner, 'not a GitHub owner') }),
-  clone_url: z.httpUrl(),
+  /** On aidp's GitHub (GHE_HOST included: an IP address or a one-label name): checked by repositoryOriginRefusal before any handler runs. */
+  clone_url: z.string().min(1),
   default_branch: z.string().min(1),
 });
 export type RepositoryPayload = z.infer<typeof repository>;

@@ -122,7 +122,7 @@ const UNTHROTTLED_OCTOKIT = ProbotOctokit.defaults((options: Record<string, unkn
  * aidp's webhook server (Probot's `Server`, with the body limit) on a free port with the aidp app, a recording processor port and a
  * real permission checker. One per test: Probot caches installation tokens per instance.
  */
-export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial<AppDeps>; baseUrl?: string } = {}): Promise<TestApp> {
   const port = await freePort();
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
@@ -134,6 +134,7 @@ export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial
     host: '127.0.0.1',
     port,
     webhookPath: '/api/github/webhooks',
+    baseUrl: opts.baseUrl,
     logger: log,
     Octokit: UNTHROTTLED_OCTOKIT,
     app: createApp({ processors: processors.port, permissions: createPermissionChecker(), ...opts.deps }),

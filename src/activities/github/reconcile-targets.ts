@@ -1,3 +1,4 @@
+import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/github-host.js';
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
 import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
 import { issueSince, type GraphqlClient } from './issue-edits.js';
@@ -15,6 +16,13 @@ export interface ReconcileGitHub {
   /** Authenticated as the app (a JWT): lists installations. */
   app(): Promise<ReconcileClient>;
   installation(installationId: number): Promise<ReconcileClient>;
+  /** The GitHub these clients talk to (GHE_HOST); default github.com. A repository cloned from elsewhere is skipped. */
+  host?: GitHubHost;
+}
+
+/** Why reconcile must not fetch `repository` (its clone_url is not on aidp's GitHub), or undefined. */
+function offHost(github: ReconcileGitHub, repository: { clone_url: string }): string | undefined {
+  return offGitHubReason('clone_url', repository.clone_url, github.host ?? GITHUB_COM);
 }
 
 /** A bound on one pass: anything past it is found by the next pass. */
@@ -133,6 +141,11 @@ export async function findLabelledIssues(
         const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
         for (const repository of list as Array<{ name: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
           const owner = repository.owner.login;
+          const refusal = offHost(github, repository);
+          if (refusal) {
+            found.push({ kind: 'skip', issue: `${owner}/${repository.name}`, reason: refusal, retry: false });
+            continue;
+          }
           const base = { owner, repo: repository.name, installationId: installation.id, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch };
           for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: buildLabel, state: 'open', per_page: 100 })) {
             for (const issue of issues.data as ListedIssue[]) {
@@ -151,7 +164,10 @@ export async function findLabelledIssues(
 }
 
 /** Open aidp PRs (head branch `aidp/…` in the same repository) whose head commit has a failed check. */
-export async function findFailedAidpPullRequests(github: ReconcileGitHub): Promise<CiFixRequest[]> {
+export async function findFailedAidpPullRequests(
+  github: ReconcileGitHub,
+  opts: { skipped?: (repository: string, reason: string) => void } = {},
+): Promise<CiFixRequest[]> {
   const found: CiFixRequest[] = [];
   const app = await github.app();
   for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
@@ -161,6 +177,11 @@ export async function findFailedAidpPullRequests(github: ReconcileGitHub): Promi
         const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
         for (const repository of list as Array<{ name: string; full_name?: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
           const owner = repository.owner.login;
+          const refusal = offHost(github, repository);
+          if (refusal) {
+            opts.skipped?.(`${owner}/${repository.name}`, refusal);
+            continue;
+          }
           for await (const pulls of client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo: repository.name, state: 'open', per_page: 100 })) {
             for (const pr of pulls.data as Array<{ number: number; head: { ref: string; sha: string; repo?: { full_name?: string } | null }; base: { ref: string; repo?: { full_name?: string } } }>) {
               if (!pr.head.ref.startsWith('aidp/') || pr.head.repo?.full_name !== pr.base.repo?.full_name) continue;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { Probot } from 'probot';
+import { appCanAuthenticate } from '../../config/env.js';
 import { answerCredentialRequest } from '../../github/git-credential.js';
+import { apiBaseUrlOf, gitHubHostOf } from '../../github/github-host.js';
 import { loadCliContext } from '../context.js';
 
 async function readStdin(): Promise<string> {
@@ -17,11 +19,11 @@ export function registerGitCredentialCommand(program: Command): void {
       const request = await readStdin();
       const ctx = loadCliContext({ interactive: true });
       // Git gives the helper only what it needs to mint a token: the app id and key, not the webhook secret.
-      if (ctx.env.appId === undefined || !ctx.env.privateKey) return;
-      const baseUrl = ctx.env.gheHost ? `${ctx.env.gheProtocol}://${ctx.env.gheHost}/api/v3` : undefined;
-      const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl });
+      if (!appCanAuthenticate(ctx.env)) return;
+      const github = gitHubHostOf(ctx.env);
+      const probot = new Probot({ appId: ctx.env.appId, privateKey: ctx.env.privateKey, baseUrl: apiBaseUrlOf(github) });
       const answer = await answerCredentialRequest(action, request, {
-        githubHost: ctx.env.gheHost ?? 'github.com',
+        github,
         tokens: {
           async tokenFor(owner, repo) {
             const app = await probot.auth();

@@ -5,6 +5,7 @@ import { createMetrics } from '../../metrics/metrics.js';
 import { startMetricsServer } from '../../metrics/metrics-server.js';
 import { startWebhookServer } from '../../server/webhook-server.js';
 import type { Client } from '@temporalio/client';
+import { apiBaseUrlOf, gitHubHostOf } from '../../github/github-host.js';
 import { createPermissionChecker } from '../../github/permissions.js';
 import type { AidpMetrics } from '../../metrics/metrics.js';
 import { createTemporalProcessors } from '../../processors/temporal-processors.js';
@@ -26,6 +27,7 @@ function queuesOption(queue?: string): readonly QueueKind[] {
 
 function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoint, metrics: AidpMetrics) {
   const { env } = ctx;
+  const github = gitHubHostOf(env);
   return startWebhookServer({
     appId: env.appId,
     privateKey: env.privateKey,
@@ -33,12 +35,13 @@ function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoi
     host: env.host,
     port: env.port,
     webhookPath: env.webhookPath,
-    baseUrl: env.gheHost ? `${env.gheProtocol}://${env.gheHost}/api/v3` : undefined,
+    baseUrl: apiBaseUrlOf(github),
     logger: ctx.logger,
     app: createApp({
       processors: createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id), metrics }),
       permissions: createPermissionChecker(),
       appId: env.appId,
+      github,
       metrics,
     }),
   });
