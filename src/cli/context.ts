@@ -7,6 +7,7 @@ import { appIsConfigured, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type En
 import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
 import type { ActivityDeps } from '../activities/index.js';
+import { sandboxSettings } from '../sandbox/settings.js';
 
 export interface CliContext {
   env: EnvConfig;
@@ -69,5 +70,6 @@ export function activityDeps(ctx: CliContext): ActivityDeps {
     logger: ctx.logger,
     secretEnvNames: [...SECRET_ENV_NAMES],
     secretValues: secretValues(ctx.env),
+    sandbox: sandboxSettings(ctx.env),
   };
 }

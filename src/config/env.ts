@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeZodIssues } from './config-error.js';
 
@@ -63,6 +63,14 @@ export interface EnvConfig {
   gheProtocol: 'http' | 'https';
   /** Web UI base URL, no trailing slash. */
   uiUrl?: string;
+  /** `on`: every agent and check runs in a bubblewrap sandbox (fails closed); `off`: unsandboxed, at the operator's risk. */
+  sandbox: 'on' | 'off';
+  /** Absolute paths readable (read-only) inside every sandbox, e.g. where agent CLIs live. */
+  sandboxReadPaths: string[];
+  /** Absolute paths writable inside every sandbox, besides the worktree and its scratch dir. */
+  sandboxWritePaths: string[];
+  /** Provider variables passed into agent sandboxes; absent: the defaults of the presets in use. */
+  sandboxEnv?: string[];
 }
 
 const toNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
@@ -74,6 +82,14 @@ const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int(
 const port = (fallback: number) => int(1, 65535).default(fallback);
 const isHostPort = (s: string) => /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.test(s) && Number(s.split(':').pop()) <= 65535;
 const isHttpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
+const absolutePaths = z
+  .string()
+  .transform((s) => s.split(':').filter((p) => p !== ''))
+  .refine((paths) => paths.every((p) => isAbsolute(p)), 'must be absolute paths separated by ":", e.g. /opt/agents:/usr/local/share/claude');
+const envNames = z
+  .string()
+  .transform((s) => s.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .refine((names) => names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)), 'must be variable names separated by ",", e.g. ANTHROPIC_API_KEY,OPENAI_API_KEY');
 
 const envSchema = z.object({
   APP_ID: z.preprocess(toNumber, z.number().int().positive()).optional(),
@@ -104,6 +120,10 @@ const envSchema = z.object({
   GHE_HOST: z.string().refine((s) => !/[/\s]/.test(s), 'must be a host name without scheme or path, e.g. github.example.com').optional(),
   GHE_PROTOCOL: z.preprocess(toLower, z.enum(['http', 'https'])).default('https'),
   AIDP_UI_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL, e.g. https://aidp.example.com').optional(),
+  AIDP_SANDBOX: z.preprocess(toLower, z.enum(['on', 'off'])).default('on'),
+  AIDP_SANDBOX_READ_PATHS: absolutePaths.optional(),
+  AIDP_SANDBOX_WRITE_PATHS: absolutePaths.optional(),
+  AIDP_SANDBOX_ENV: envNames.optional(),
 });
 
 type RawEnv = Partial<Record<string, string>>;
@@ -154,6 +174,10 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     gheHost: e.GHE_HOST,
     gheProtocol: e.GHE_PROTOCOL,
     uiUrl: e.AIDP_UI_URL?.replace(/\/+$/, ''),
+    sandbox: e.AIDP_SANDBOX,
+    sandboxReadPaths: e.AIDP_SANDBOX_READ_PATHS ?? [],
+    sandboxWritePaths: e.AIDP_SANDBOX_WRITE_PATHS ?? [],
+    ...(e.AIDP_SANDBOX_ENV ? { sandboxEnv: e.AIDP_SANDBOX_ENV } : {}),
   };
 }
 

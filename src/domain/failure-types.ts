@@ -10,3 +10,6 @@ export const WORKER_SHUTDOWN = 'WorkerShutdown';
 export const WORKER_RESTARTED = 'WorkerRestarted';
 
 export const WORKER_GONE_TYPES: readonly string[] = [WORKER_SHUTDOWN, WORKER_RESTARTED];
+
+/** The agent sandbox cannot start (no bubblewrap, no user namespaces): no agent or check runs. */
+export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';

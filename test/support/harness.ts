@@ -13,6 +13,7 @@ import type { QueueKind } from '../../src/temporal/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
 import { terminateRunningWorkflows } from './cleanup.js';
 import { tempDir } from './repos.js';
+import { testSandbox } from './sandbox.js';
 import { connectToTestServer, type TestTemporal } from './temporal.js';
 
 export const TEST_SECRETS = {
@@ -44,6 +45,8 @@ export async function startHarness(opts: {
   gitEnv?: ActivityDeps['gitEnv'];
   reconcileGitHub?: ActivityDeps['reconcileGitHub'];
   metrics?: ActivityDeps['metrics'];
+  /** Overrides of the test sandbox settings (on, scripted agents readable). */
+  sandbox?: Partial<ActivityDeps['sandbox']>;
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -63,6 +66,7 @@ export async function startHarness(opts: {
       logger,
       secretEnvNames: Object.keys(TEST_SECRETS),
       secretValues: Object.values(TEST_SECRETS),
+      sandbox: testSandbox(workDir, opts.sandbox),
       octokitFor: opts.octokitFor,
       gitEnv: opts.gitEnv,
       reconcileGitHub: opts.reconcileGitHub,
