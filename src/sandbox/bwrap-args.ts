@@ -18,6 +18,8 @@ export interface BwrapPlan {
   writeMounts: Mount[];
   /** Never mounted, nor any mount that contains one. */
   protectedPaths: string[];
+  /** Like protected paths, and nothing inside them is mounted either (the work dir: mirrors, other worktrees), but the worktree and scratch dir. */
+  sealedDirs: string[];
   /** Writable, the same path inside, and the working directory. */
   worktree: string;
   /** Writable per-run scratch dir: HOME and TMPDIR live in it. */
@@ -39,17 +41,20 @@ const FRESH = ['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'];
 
 /**
  * The bwrap options (everything before `--`) of one sandbox. Pure: what exists on the host is
- * in the plan. A read or write mount that is, or contains, a protected path is dropped and
- * named in `dropped`, as is one already covered by an earlier read-only mount.
+ * in the plan. A read or write mount that is, or contains, a protected path, or lies in a
+ * sealed dir, is dropped and named in `dropped`; one already covered by an earlier read-only
+ * mount is left out.
  */
 export function buildBwrapArgs(plan: BwrapPlan): { args: string[]; dropped: DroppedPath[] } {
   const args = [...ISOLATION, ...FRESH];
   const dropped: DroppedPath[] = [];
   const readOnly: string[] = [];
   const exposes = (path: string): boolean => {
-    const hit = exposedProtectedPath(path, plan.protectedPaths);
+    const hit = exposedProtectedPath(path, [...plan.protectedPaths, ...plan.sealedDirs]);
+    const sealed = plan.sealedDirs.find((dir) => isWithin(path, dir));
     if (hit) dropped.push({ path, reason: `it would expose the protected path ${hit}` });
-    return hit !== undefined;
+    else if (sealed) dropped.push({ path, reason: `it lies in ${sealed}, which no sandbox may read` });
+    return hit !== undefined || sealed !== undefined;
   };
 
   for (const root of plan.systemRoots) {

@@ -25,17 +25,17 @@ export class SandboxUnavailableError extends Error {
   override readonly name = 'SandboxUnavailableError';
 }
 
-/** Resolves when a sandbox can start (or the sandbox is off); throws SandboxUnavailableError otherwise. */
-export async function requireSandbox(settings: Pick<SandboxSettings, 'enabled' | 'bwrapPath'>): Promise<void> {
+/** Resolves when a sandbox can start (or the sandbox is off); throws SandboxUnavailableError otherwise. bwrap is looked up on `path`. */
+export async function requireSandbox(settings: Pick<SandboxSettings, 'enabled' | 'bwrapPath'>, path = process.env.PATH): Promise<void> {
   if (!settings.enabled) return;
-  const probe = await probeSandbox(settings.bwrapPath);
+  const probe = await probeSandbox(settings.bwrapPath, path || '/usr/bin:/bin');
   if (!probe.ok) throw new SandboxUnavailableError(sandboxUnavailableMessage(probe.detail ?? 'unknown reason'));
 }
 
 /** The same check inside an activity: a non-retryable `SandboxUnavailable` failure, so nothing runs unsandboxed. */
-export async function requireSandboxInActivity(settings: Pick<SandboxSettings, 'enabled' | 'bwrapPath'>): Promise<void> {
+export async function requireSandboxInActivity(settings: Pick<SandboxSettings, 'enabled' | 'bwrapPath'>, path?: string): Promise<void> {
   try {
-    await requireSandbox(settings);
+    await requireSandbox(settings, path);
   } catch (err) {
     if (err instanceof SandboxUnavailableError) throw ApplicationFailure.nonRetryable(err.message, SANDBOX_UNAVAILABLE);
     throw err;

@@ -49,7 +49,7 @@ export async function openUntrustedRun(settings: SandboxSettings, spec: Untruste
 }
 
 async function openSandboxedRun(settings: SandboxSettings, spec: UntrustedRunSpec): Promise<UntrustedRun> {
-  await requireSandboxInActivity(settings);
+  await requireSandboxInActivity(settings, spec.base.PATH);
   const scratch = runDir(join(settings.workDir, 'sandboxes'), spec.key, spec.worktree);
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true, mode: 0o700 });
@@ -58,6 +58,7 @@ async function openSandboxedRun(settings: SandboxSettings, spec: UntrustedRunSpe
   const tmp = join(scratch, 'tmp');
   const network = await openSandboxNetwork(spec.network ?? NO_NETWORK, { runDir: scratch });
   const protectedPaths = resolvedProtectedPaths(settings.protectedPaths);
+  const sealedDirs = resolvedProtectedPaths([settings.workDir]);
   let promptWritten = false;
   return {
     sandboxed: true,
@@ -76,6 +77,7 @@ async function openSandboxedRun(settings: SandboxSettings, spec: UntrustedRunSpe
         readMounts: mountsFor([nodePrefix(), ...pathDirectories(spec.base.PATH), ...settings.readPaths]),
         writeMounts: mountsFor(settings.writePaths),
         protectedPaths,
+        sealedDirs,
         worktree: resolve(spec.worktree),
         scratch,
         readOnlyFiles: promptWritten ? [promptFile] : [],
