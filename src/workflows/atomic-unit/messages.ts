@@ -35,6 +35,8 @@ export interface AtomicUnitResult {
   filesChanged: string[];
   agentMs: number;
   error?: string;
+  /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
+  unsandboxed?: boolean;
 }
 
 export type UnitPhase = 'claiming' | 'preparing' | 'working' | 'pushing' | 'cleaning' | 'done';

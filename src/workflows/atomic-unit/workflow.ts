@@ -131,6 +131,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       loop = undefined;
       result.iterations += outcome.iterations;
       result.agentMs += outcome.agentMs;
+      if (outcome.unsandboxed) result.unsandboxed = true;
       if (!outcome.ok) {
         result.error = outcome.reason;
         return result;

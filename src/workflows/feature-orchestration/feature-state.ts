@@ -130,6 +130,7 @@ export class FeatureState {
         iterations: u.iterations,
         currentIteration: u.status === 'running' ? u.currentIteration : undefined,
         error: u.error,
+        ...(u.unsandboxed ? { unsandboxed: true } : {}),
       })),
     };
   }

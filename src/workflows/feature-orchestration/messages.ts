@@ -21,6 +21,8 @@ export interface UnitState {
   filesChanged: string[];
   agentMs: number;
   error?: string;
+  /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
+  unsandboxed?: boolean;
 }
 
 export interface FeatureSettings {
@@ -80,6 +82,8 @@ export interface UnitDetail {
   iterations: number;
   currentIteration?: number;
   error?: string;
+  /** Its agents ran without a sandbox (AIDP_SANDBOX=off on their worker). */
+  unsandboxed?: boolean;
 }
 
 export interface OrchestrationStatus {

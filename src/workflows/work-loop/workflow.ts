@@ -98,6 +98,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         filesChanged: 0,
         checks: [],
         outcome: 'agent_failed',
+        ...(run.sandboxed === false ? { unsandboxed: true } : {}),
       };
       history.push(record);
       if (!run.ok) {
@@ -120,7 +121,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         record.outcome = 'passed';
         status = 'passed';
         report({ unitId: input.unitId, iteration, provider: run.provider, phase: 'done' });
-        return { ok: true, iterations: iteration, agentMs, history };
+        return { ok: true, iterations: iteration, agentMs, history, ...ranUnsandboxed(history) };
       }
       if (changed.length === 0) {
         record.outcome = 'no_changes';
@@ -147,5 +148,10 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     reason: giveUpReason(history, input.maxIterations, lastFailure ?? 'no iteration passed'),
     agentMs,
     history,
+    ...ranUnsandboxed(history),
   };
+}
+
+function ranUnsandboxed(history: IterationRecord[]): { unsandboxed?: true } {
+  return history.some((r) => r.unsandboxed) ? { unsandboxed: true } : {};
 }
