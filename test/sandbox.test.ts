@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -110,6 +110,23 @@ describe('the bwrap argv', () => {
     const { args } = buildBwrapArgs(plan({ readMounts: [{ source: '/usr/local/bin', dest: '/usr/local/bin' }] }));
 
     expect(mounts(args).filter((m) => m.includes('/usr/local/bin'))).toEqual([]);
+  });
+
+  it('mounts a read-only worktree read-only, with the protected paths inside it hidden', () => {
+    const { args } = buildBwrapArgs(
+      plan({
+        worktree: '/home/me/project',
+        worktreeReadOnly: true,
+        masks: [
+          { path: '/home/me/project/.env', kind: 'file' },
+          { path: '/home/me/project/.aidp', kind: 'dir' },
+        ],
+      }),
+    );
+    const text = args.join(' ');
+
+    expect(text).toContain('--ro-bind /home/me/project /home/me/project --ro-bind /dev/null /home/me/project/.env --tmpfs /home/me/project/.aidp');
+    expect(text).not.toContain('--bind /home/me/project ');
   });
 
   it('adds the network args before the working directory', () => {
@@ -230,6 +247,37 @@ describe('failing closed', () => {
 
     expect(failure).toMatchObject({ type: SANDBOX_UNAVAILABLE, nonRetryable: true });
     expect(existsSync(join(worktree, 'ran'))).toBe(false);
+  });
+});
+
+describe('an agent asked for text', () => {
+  it('reads its checkout but cannot change it, nor read the worker .env inside it', async () => {
+    const workDir = tempDir('work');
+    const checkout = tempDir('checkout');
+    writeFileSync(join(checkout, 'spec.md'), 'split me');
+    writeFileSync(join(checkout, '.env'), 'WEBHOOK_SECRET=whsec-in-dotenv');
+    const script = [
+      "const fs = require('node:fs');",
+      "let wrote = 'no'; try { fs.writeFileSync('pwned.txt', 'x'); wrote = 'yes'; } catch {}",
+      "let env; try { env = fs.readFileSync('.env', 'utf8'); } catch (err) { env = err.code; }",
+      "process.stdout.write(JSON.stringify({ spec: fs.readFileSync('spec.md', 'utf8'), env, wrote }));",
+    ].join(' ');
+    const { askAgentForText } = createAgentActivities({
+      workDir,
+      sandbox: testSandbox(workDir, { protectedPaths: [workDir, checkout, join(checkout, '.env')] }),
+      secretEnvNames: [],
+      secretValues: [],
+    });
+    const text = (await mockActivity().run(askAgentForText, {
+      prompt: 'Split',
+      cwd: checkout,
+      providers: [{ preset: 'command' as const, command: `node -e "${script}"`, args: [] }],
+      timeoutMs: 20_000,
+    })) as string;
+
+    // The .env is replaced by /dev/null on a nodev mount: opening it is refused.
+    expect(JSON.parse(text)).toEqual({ spec: 'split me', env: 'EACCES', wrote: 'no' });
+    expect(existsSync(join(checkout, 'pwned.txt'))).toBe(false);
   });
 });
 

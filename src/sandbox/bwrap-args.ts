@@ -20,8 +20,12 @@ export interface BwrapPlan {
   protectedPaths: string[];
   /** Like protected paths, and nothing inside them is mounted either (the work dir: mirrors, other worktrees), but the worktree and scratch dir. */
   sealedDirs: string[];
-  /** Writable, the same path inside, and the working directory. */
+  /** The same path inside, and the working directory: writable unless `worktreeReadOnly`. */
   worktree: string;
+  /** Read-only (an agent asked only for text, in a checkout it must not change). */
+  worktreeReadOnly?: boolean;
+  /** Paths inside the worktree hidden from the sandbox: files by /dev/null, directories by an empty tmpfs. */
+  masks?: Array<{ path: string; kind: 'file' | 'dir' }>;
   /** Writable per-run scratch dir: HOME and TMPDIR live in it. */
   scratch: string;
   /** Files inside the scratch dir made read-only again (the prompt). */
@@ -74,7 +78,12 @@ export function buildBwrapArgs(plan: BwrapPlan): { args: string[]; dropped: Drop
     if (exposes(mount.source) || (mount.dest !== mount.source && exposes(mount.dest))) continue;
     args.push('--bind', mount.source, mount.dest);
   }
-  args.push('--bind', plan.worktree, plan.worktree, '--bind', plan.scratch, plan.scratch);
+  args.push(plan.worktreeReadOnly ? '--ro-bind' : '--bind', plan.worktree, plan.worktree);
+  for (const mask of plan.masks ?? []) {
+    if (mask.kind === 'file') args.push('--ro-bind', '/dev/null', mask.path);
+    else args.push('--tmpfs', mask.path);
+  }
+  args.push('--bind', plan.scratch, plan.scratch);
   for (const file of plan.readOnlyFiles) args.push('--ro-bind', file, file);
   args.push(...plan.networkArgs, '--chdir', plan.worktree);
   return { args, dropped };

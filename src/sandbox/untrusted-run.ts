@@ -1,18 +1,21 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildAgentEnv } from '../activities/agent/agent-env.js';
 import { buildBwrapArgs, type DroppedPath } from './bwrap-args.js';
 import { hostSystemRoots, mountsFor, nodePrefix, pathDirectories, resolvedProtectedPaths } from './host-mounts.js';
 import { NO_NETWORK, openSandboxNetwork, type NetworkPolicy } from './network.js';
+import { isWithin } from './protected-paths.js';
 import { buildSandboxEnv } from './sandbox-env.js';
 import type { SandboxSettings } from './settings.js';
 import { requireSandboxInActivity } from './unavailable.js';
 
 export interface UntrustedRunSpec {
   kind: 'agent' | 'check';
-  /** Writable inside, and the working directory. */
+  /** The working directory; writable inside unless `readOnly`. */
   worktree: string;
+  /** The worktree is only read (an agent asked for text, e.g. in the user's own checkout). */
+  readOnly?: boolean;
   /** File-name-safe key of this run: names its scratch dir. */
   key: string;
   /** The worker's environment. */
@@ -79,6 +82,8 @@ async function openSandboxedRun(settings: SandboxSettings, spec: UntrustedRunSpe
         protectedPaths,
         sealedDirs,
         worktree: resolve(spec.worktree),
+        worktreeReadOnly: spec.readOnly ?? false,
+        masks: spec.readOnly ? masksWithin(resolve(spec.worktree), [...protectedPaths, ...sealedDirs]) : [],
         scratch,
         readOnlyFiles: promptWritten ? [promptFile] : [],
         networkArgs: network.bwrapArgs,
@@ -126,6 +131,16 @@ async function openUnsandboxedRun(settings: SandboxSettings, spec: UntrustedRunS
       rmSync(promptFile, { force: true });
     },
   };
+}
+
+/** Protected paths inside a read-only worktree (the worker's `.env` in `aidp run --repo .`), to hide there. */
+function masksWithin(worktree: string, paths: string[]): Array<{ path: string; kind: 'file' | 'dir' }> {
+  const masks: Array<{ path: string; kind: 'file' | 'dir' }> = [];
+  for (const path of new Set(paths)) {
+    if (path === worktree || !isWithin(path, worktree) || !existsSync(path)) continue;
+    masks.push({ path, kind: statSync(path).isDirectory() ? 'dir' : 'file' });
+  }
+  return masks;
 }
 
 /** `<parent>/<key>`, refusing a key that leaves the parent or a parent inside the worktree. */

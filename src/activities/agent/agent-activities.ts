@@ -61,11 +61,14 @@ export function createAgentActivities(deps: AgentActivityDeps) {
     promptKey: string;
     runVars: Record<string, string>;
     network?: NetworkPolicy;
+    /** The agent only answers in text: its working directory is mounted read-only. */
+    readOnly?: boolean;
   }): Promise<AgentRunResult> {
     const context = Context.current();
     const sandbox = await openUntrustedRun(deps.sandbox, {
       kind: 'agent',
       worktree: input.cwd,
+      readOnly: input.readOnly,
       key: input.promptKey,
       base: deps.baseEnv ?? process.env,
       secretEnvNames: deps.secretEnvNames,
@@ -131,6 +134,8 @@ export function createAgentActivities(deps: AgentActivityDeps) {
         timeoutMs: input.timeoutMs,
         promptKey: `ask-${randomUUID()}`,
         runVars: {},
+        // It may read the checkout (the user's own, in `aidp run`), never change it.
+        readOnly: true,
         network: input.network,
       });
       if (!result.ok) {
