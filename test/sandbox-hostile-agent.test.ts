@@ -115,11 +115,13 @@ describe('a hostile agent in the sandbox', () => {
 
   it('leaves no secret value anywhere in the unit branch', async () => {
     const git = simpleGit(repo);
-    expect(await git.raw(['ls-tree', '-r', '--name-only', branch])).toContain('report.json');
+    const files = (await git.raw(['ls-tree', '-r', '--name-only', branch])).split('\n').filter(Boolean);
+    expect(files).toContain('report.json');
+    const contents = await Promise.all(files.map((f) => git.show([`${branch}:${f}`])));
+    const message = await git.raw(['log', '-1', '--format=%B', branch]);
     for (const secret of SECRET_VALUES) {
-      // git grep exits 1 when nothing matches.
-      const hits = await git.raw(['grep', '-I', '-l', '-F', secret, branch]).catch((err: Error) => (/exit code 1|^$/.test(err.message) ? '' : err.message));
-      expect(hits).toBe('');
+      expect(contents.filter((text) => text.includes(secret))).toEqual([]);
+      expect(message).not.toContain(secret);
     }
     const worktree = join(harness.workDir, 'worktrees');
     for (const secret of SECRET_VALUES) expect(JSON.stringify(snapshotText(worktree))).not.toContain(secret);
