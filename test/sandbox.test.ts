@@ -250,6 +250,25 @@ describe('failing closed', () => {
   });
 });
 
+describe('an agent program missing inside the sandbox', () => {
+  it('is reported as an agent that could not start, in bwrap\'s words', async () => {
+    const workDir = tempDir('work');
+    const { executeAgent } = createAgentActivities({ workDir, sandbox: testSandbox(workDir), secretEnvNames: [], secretValues: [] });
+    const result = (await mockActivity().run(executeAgent, {
+      worktreePath: tempDir('worktree'),
+      prompt: 'Write',
+      providers: [{ preset: 'command' as const, command: 'aidp-no-such-agent-cli --yes', args: [] }],
+      timeoutMs: 20_000,
+      unitId: 'u1',
+      iteration: 1,
+      promptKey: 'u1-1',
+    })) as AgentRunResult;
+
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe('agent "command" could not start: bwrap: execvp aidp-no-such-agent-cli: No such file or directory');
+  });
+});
+
 describe('an agent asked for text', () => {
   it('reads its checkout but cannot change it, nor read the worker .env inside it', async () => {
     const workDir = tempDir('work');

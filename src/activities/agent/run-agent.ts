@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
-import type { UntrustedRun } from '../../sandbox/untrusted-run.js';
+import { sandboxExecFailure, type UntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runInProcessGroup, type ProcessRunResult } from './process-group.js';
 import { buildAgentArgv, providerName } from './presets.js';
 
@@ -118,7 +118,8 @@ function looksRateLimited(run: ProcessRunResult): boolean {
 }
 
 function describeFailure(name: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
-  if (run.spawnError) return `agent "${name}" could not start: ${run.spawnError}`;
+  const cannotStart = run.spawnError ?? (run.exitCode === 1 ? sandboxExecFailure(run.outputTail) : undefined);
+  if (cannotStart) return `agent "${name}" could not start: ${cannotStart}`;
   if (run.timedOut) return `agent "${name}" timed out after ${seconds(timeoutMs)} and was killed with its process group`;
   const exit = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `exited with code ${run.exitCode}`;
   return rateLimited ? `agent "${name}" was rate limited (it ${exit})` : `agent "${name}" ${exit}`;
