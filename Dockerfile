@@ -18,9 +18,11 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.20.2-bookworm-slim AS runtime
-# git: mirrors, worktrees, commits and pushes; ca-certificates: HTTPS remotes.
+# git: mirrors, worktrees, commits and pushes; ca-certificates: HTTPS remotes;
+# bubblewrap: the sandbox every agent and check runs in (see docker-compose.yml for the
+# security options it needs inside a container).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git ca-certificates \
+ && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 aidp \
  && useradd --system --uid 10001 --gid aidp --create-home --home-dir /home/aidp --shell /usr/sbin/nologin aidp \

@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
 import { Client, Connection } from '@temporalio/client';
@@ -19,7 +19,7 @@ import { overhead } from './scenarios/overhead.js';
 import { recovery } from './scenarios/recovery.js';
 import { webhooks } from './scenarios/webhooks.js';
 import { worktrees } from './scenarios/worktrees.js';
-import { freePort, ROOT, tempDir, type Figure } from './support.js';
+import { freePort, ROOT, SCRIPTED_AGENT, tempDir, type Figure } from './support.js';
 
 // `npm run bench`: every figure measured in this one run, on this machine, against a real
 // Temporal dev server started for it. Prints a table and writes bench/results/latest.json.
@@ -57,7 +57,10 @@ await scenario('recovery', () => recovery(client, server.address));
 await scenario('worktrees', () => worktrees());
 await scenario('webhooks', () => webhooks());
 
-const deps: ActivityDeps = { workDir: tempDir('work'), logger, secretEnvNames: [], secretValues: [] };
+const workDir = tempDir('work');
+// Agents run sandboxed, as in production: the scripted agent's directory is readable inside.
+const sandbox = { enabled: true, bwrapPath: 'bwrap', readPaths: [dirname(SCRIPTED_AGENT)], writePaths: [], protectedPaths: [workDir, process.cwd()], workDir };
+const deps: ActivityDeps = { workDir, logger, secretEnvNames: [], secretValues: [], sandbox };
 const workers = await createAidpWorkers({
   connection: native,
   namespace: 'default',

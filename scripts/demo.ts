@@ -19,6 +19,8 @@ await createSampleRepo(repo);
 writeFileSync(spec, DEMO_SPEC);
 process.stderr.write(`demo: sample repository ${repo}\ndemo: spec ${spec}\n`);
 
+// The agent runs in the sandbox: its directory is made readable there (added to the operator's list).
+process.env.AIDP_SANDBOX_READ_PATHS = [process.env.AIDP_SANDBOX_READ_PATHS, dirname(agent)].filter(Boolean).join(':');
 await main(['node', 'aidp', 'run', '--repo', repo, '--spec', spec, '--agent-command', `node "${agent}"`]);
 const exitCode = Number(process.exitCode ?? 0);
 

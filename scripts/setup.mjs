@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what `npm test`, `npm run demo` and `npm run bench` need on a fresh clone:
-// the npm dependencies (npm ci when node_modules is missing or older than the lockfile)
-// and the Temporal CLI (built with Go, pinned) when none can be found.
+// the npm dependencies (npm ci when node_modules is missing or older than the lockfile),
+// the Temporal CLI (built with Go, pinned) when none can be found, and bubblewrap (the agent
+// sandbox) with apt-get when it is missing and we are root.
 // Plain Node only: this runs before any dependency exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, accessSync, constants } from 'node:fs';
@@ -41,6 +42,26 @@ function dependenciesAreInstalled() {
   return statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs;
 }
 
+function onPath(name) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && isExecutable(join(dir, name)));
+}
+
+/** bubblewrap: every agent and check runs in it, and aidp refuses to run agents without it. */
+function ensureBubblewrap() {
+  if (process.platform !== 'linux' || onPath('bwrap')) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && onPath('apt-get')) {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (attempt('apt-get', ['update'], env) === 0 && attempt('apt-get', ['install', '-y', 'bubblewrap'], env) === 0) return;
+    console.error('[aidp setup] apt-get could not install bubblewrap');
+  }
+  console.error(
+    '[aidp setup] bubblewrap (bwrap) is missing: aidp runs no agent without it. Install it: ' +
+      'apt-get install bubblewrap (Debian/Ubuntu), dnf install bubblewrap (Fedora), apk add bubblewrap (Alpine); ' +
+      'or set AIDP_SANDBOX=off to run agents unsandboxed at your own risk.',
+  );
+}
+
 function findTemporalCli() {
   if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -59,6 +80,8 @@ if (!dependenciesAreInstalled()) {
     run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
   }
 }
+
+if (!depsOnly) ensureBubblewrap();
 
 if (!depsOnly && !findTemporalCli()) {
   const gobin = join(homedir(), '.cache', 'aidp', 'bin');

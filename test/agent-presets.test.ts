@@ -7,7 +7,9 @@ import { splitCommandLine } from '../src/activities/agent/command-line.js';
 import { buildAgentInvocation } from '../src/activities/agent/presets.js';
 import { runAgentWithFallback } from '../src/activities/agent/run-agent.js';
 import type { AgentProvider } from '../src/config/repo-config.js';
+import { openUntrustedRun } from '../src/sandbox/untrusted-run.js';
 import { tempDir } from './support/repos.js';
+import { testSandbox } from './support/sandbox.js';
 
 const PROMPT = 'Add a clamp function';
 const FILE = '/work/prompts/unit-1.md';
@@ -16,15 +18,16 @@ describe('agent command lines', () => {
   it('splits $(touch pwned) into literal words, and running it creates nothing', async () => {
     const cwd = tempDir('splitter');
     const printArgs = `node -e "process.stdout.write(JSON.stringify(process.argv.slice(1)))"`;
+    const workDir = tempDir('work');
+    const sandbox = await openUntrustedRun(testSandbox(workDir), { kind: 'agent', worktree: cwd, key: 'splitter', base: process.env, secretEnvNames: [], secretValues: [], runVars: {} });
     const result = await runAgentWithFallback({
       providers: [{ preset: 'command', command: `${printArgs} $(touch pwned) "$(touch pwned2)" \`touch pwned3\` *`, args: [] }],
       prompt: PROMPT,
       cwd,
       timeoutMs: 10_000,
-      env: process.env,
-      promptDir: tempDir('prompts'),
+      sandbox,
       promptKey: 'splitter',
-    });
+    }).finally(() => sandbox.close());
 
     expect(result.ok).toBe(true);
     expect(JSON.parse(result.stdout)).toEqual(['$(touch', 'pwned)', '$(touch pwned2)', '`touch', 'pwned3`', '*']);
@@ -109,15 +112,24 @@ describe('long prompts', () => {
     async (preset) => {
       const bin = tempDir('bin');
       fakeCli(bin, preset);
+      const cwd = tempDir('worktree');
+      const sandbox = await openUntrustedRun(testSandbox(tempDir('work'), { readPaths: [bin] }), {
+        kind: 'agent',
+        worktree: cwd,
+        key: `long-${preset}`,
+        base: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+        secretEnvNames: [],
+        secretValues: [],
+        runVars: {},
+      });
       const result = await runAgentWithFallback({
         providers: [{ preset, args: [] }],
         prompt: PROMPT_300K,
-        cwd: tempDir('worktree'),
+        cwd,
         timeoutMs: 20_000,
-        env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
-        promptDir: tempDir('prompts'),
+        sandbox,
         promptKey: `long-${preset}`,
-      });
+      }).finally(() => sandbox.close());
 
       expect(result.reason).toBeUndefined();
       expect(Buffer.byteLength(PROMPT_300K)).toBeGreaterThan(300_000);

@@ -6,14 +6,16 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createAgentActivities } from '../src/activities/agent/agent-activities.js';
-import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
 import { reapOrphanedProcessGroups, runInProcessGroup } from '../src/activities/agent/process-group.js';
 import { processIsRunning } from '../src/activities/agent/process-liveness.js';
-import { runAgentWithFallback, type RunAgentInput } from '../src/activities/agent/run-agent.js';
+import { runAgentWithFallback, type AgentRunResult, type RunAgentInput } from '../src/activities/agent/run-agent.js';
 import type { AgentProvider } from '../src/config/repo-config.js';
+import type { SandboxSettings } from '../src/sandbox/settings.js';
+import { openUntrustedRun, type UntrustedRunSpec } from '../src/sandbox/untrusted-run.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { tempDir } from './support/repos.js';
+import { agentIoDir, livePidsMentioning, testSandbox } from './support/sandbox.js';
 
 function agent(flags: string): AgentProvider {
   return { preset: 'command', command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] };
@@ -29,17 +31,38 @@ function grandchildPids(logDir: string): number[] {
     .map((name) => Number(readFileSync(join(logDir, name), 'utf8')));
 }
 
-function agentInput(providers: AgentProvider[], extra: Partial<RunAgentInput> = {}): RunAgentInput {
+type AgentRun = Omit<RunAgentInput, 'sandbox'> & { sandboxSettings?: Partial<SandboxSettings>; sandboxSpec?: Partial<UntrustedRunSpec> };
+
+function agentInput(providers: AgentProvider[], extra: Partial<AgentRun> = {}): AgentRun {
   return {
     providers,
     prompt: 'Write the unit file',
     cwd: tempDir('worktree'),
     timeoutMs: 20_000,
-    env: { ...process.env, AIDP_UNIT_ID: 'unit-a', AIDP_ITERATION: '1' },
-    promptDir: tempDir('prompts'),
     promptKey: 'unit-a-1',
     ...extra,
   };
+}
+
+/** Runs the agents as the activity does: in a sandbox of the test settings, closed afterwards. */
+async function runAgents(input: AgentRun): Promise<AgentRunResult & { promptFile: string }> {
+  const workDir = tempDir('work');
+  const { sandboxSettings, sandboxSpec, ...run } = input;
+  const sandbox = await openUntrustedRun(testSandbox(workDir, sandboxSettings), {
+    kind: 'agent',
+    worktree: input.cwd,
+    key: input.promptKey,
+    base: process.env,
+    secretEnvNames: [],
+    secretValues: [],
+    runVars: { AIDP_UNIT_ID: 'unit-a', AIDP_ITERATION: '1' },
+    ...sandboxSpec,
+  });
+  try {
+    return { ...(await runAgentWithFallback({ ...run, sandbox })), promptFile: sandbox.promptFile };
+  } finally {
+    await sandbox.close();
+  }
 }
 
 /** An activity context without a server; failures the tests expect are not logged. */
@@ -182,7 +205,7 @@ describe('reaping orphaned process groups', () => {
 describe('running agents with fallback', () => {
   it('runs the second provider after the first is rate limited', async () => {
     const input = agentInput([agent('--rate-limited'), agent('--write')]);
-    const result = await runAgentWithFallback(input);
+    const result = await runAgents(input);
 
     expect(result.ok).toBe(true);
     expect(result.attempts.map((a) => [a.exitCode, a.rateLimited])).toEqual([
@@ -194,7 +217,7 @@ describe('running agents with fallback', () => {
 
   it('runs the second provider after the first fails', async () => {
     const input = agentInput([agent('--fail-units unit-a'), agent('--write')]);
-    const result = await runAgentWithFallback(input);
+    const result = await runAgents(input);
 
     expect(result.ok).toBe(true);
     expect(result.attempts.map((a) => [a.exitCode, a.rateLimited])).toEqual([
@@ -205,7 +228,7 @@ describe('running agents with fallback', () => {
   });
 
   it('says why, attempt by attempt, when every provider fails', async () => {
-    const result = await runAgentWithFallback(agentInput([agent('--rate-limited'), agent('--fail-units unit-a')]));
+    const result = await runAgents(agentInput([agent('--rate-limited'), agent('--fail-units unit-a')]));
 
     expect(result.ok).toBe(false);
     expect(result.reason).toBe('agent "command" was rate limited (it exited with code 1); then agent "command" exited with code 1');
@@ -213,7 +236,7 @@ describe('running agents with fallback', () => {
   });
 
   it('names the timeout and the process-group kill when an agent hangs', async () => {
-    const result = await runAgentWithFallback(agentInput([agent('--hang')], { timeoutMs: 1500 }));
+    const result = await runAgents(agentInput([agent('--hang')], { timeoutMs: 1500 }));
 
     expect(result.ok).toBe(false);
     expect(result.timedOut).toBe(true);
@@ -221,10 +244,10 @@ describe('running agents with fallback', () => {
   });
 
   it('stops at a cancel without trying the next provider', async () => {
-    const log = tempDir('log');
+    const log = agentIoDir('log');
     const controller = new AbortController();
     const input = agentInput([agent(`--sleep 30000 --log ${log}`), agent(`--write --log ${log}`)], { signal: controller.signal });
-    const running = runAgentWithFallback(input);
+    const running = runAgents(input);
     await waitFor(() => starts(log).length > 0, 10_000, 'the first agent');
     controller.abort();
     const result = await running;
@@ -236,9 +259,9 @@ describe('running agents with fallback', () => {
   });
 
   it('does not take a successful agent that talks about rate limiting for a rate-limited one', async () => {
-    const summary = join(tempDir('summary'), 'summary.txt');
+    const summary = join(agentIoDir('summary'), 'summary.txt');
     writeFileSync(summary, `I added rate limiting to the API: it now answers 429 when a client sends too much. ${'Details. '.repeat(60)}`);
-    const result = await runAgentWithFallback(agentInput([agent(`--json ${summary}`), agent('--write')]));
+    const result = await runAgents(agentInput([agent(`--json ${summary}`), agent('--write')]));
 
     expect(result.ok).toBe(true);
     expect(result.rateLimited).toBe(false);
@@ -247,29 +270,29 @@ describe('running agents with fallback', () => {
 
   it('gives the agent an environment without secrets that still holds ANTHROPIC_API_KEY', async () => {
     const base = { ...process.env, GITHUB_TOKEN: 'ghs_x', PRIVATE_KEY: 'pem', MY_SECRET: 'named', SNEAKY: 'a-sentinel-value-b', ANTHROPIC_API_KEY: 'sk-ant' };
-    const env = buildAgentEnv({ base, secretEnvNames: ['MY_SECRET'], secretValues: ['sentinel-value'], extra: {} });
     const checker = agent('--assert-no-secrets GITHUB_TOKEN,PRIVATE_KEY,MY_SECRET --assert-no-value sentinel-value --require-env ANTHROPIC_API_KEY');
+    const spec = { base, secretEnvNames: ['MY_SECRET'], secretValues: ['sentinel-value'], providerNames: ['ANTHROPIC_API_KEY'] };
 
-    const filtered = await runAgentWithFallback(agentInput([checker], { env }));
-    const unfiltered = await runAgentWithFallback(agentInput([checker], { env: base }));
+    const sandboxed = await runAgents(agentInput([checker], { sandboxSpec: spec }));
+    const unfiltered = await runAgents(agentInput([checker], { sandboxSettings: { enabled: false }, sandboxSpec: { ...spec, secretEnvNames: [], secretValues: [] } }));
 
-    expect(filtered.ok).toBe(true);
+    expect(sandboxed.ok).toBe(true);
     expect(unfiltered.exitCode).toBe(3);
   });
 
   it('writes the prompt to a file outside the worktree and removes it afterwards', async () => {
     const input = agentInput([agent('--noop')], { prompt: 'Make it so ✓' });
-    const result = await runAgentWithFallback(input);
+    const result = await runAgents(input);
     const [, promptFile, bytes] = /prompt (\S+) \((\d+) bytes\)/.exec(result.outputTail) ?? [];
 
-    expect(promptFile).toBe(join(input.promptDir, 'unit-a-1.md'));
+    expect(promptFile).toBe(result.promptFile);
     expect(relative(input.cwd, promptFile!).startsWith('..')).toBe(true);
     expect(Number(bytes)).toBe(Buffer.byteLength('Make it so ✓'));
     expect(existsSync(promptFile!)).toBe(false);
   });
 
   it('refuses a prompt key that would leave the prompt directory', async () => {
-    await expect(runAgentWithFallback(agentInput([agent('--noop')], { promptKey: '../escape' }))).rejects.toMatchObject({
+    await expect(runAgents(agentInput([agent('--noop')], { promptKey: '../escape' }))).rejects.toMatchObject({
       type: 'InvalidPromptKey',
       nonRetryable: true,
     });
@@ -278,7 +301,7 @@ describe('running agents with fallback', () => {
 
 describe('the agent activities', () => {
   const workDir = (): string => tempDir('work');
-  const activities = (dir: string) => createAgentActivities({ workDir: dir, secretEnvNames: [], secretValues: [], baseEnv: process.env });
+  const activities = (dir: string) => createAgentActivities({ workDir: dir, sandbox: testSandbox(dir), secretEnvNames: [], secretValues: [], baseEnv: process.env });
 
   it('executeAgent gives the agent its unit, iteration and worktree, and heartbeats while it runs', async () => {
     const env = mockActivity();
@@ -303,7 +326,7 @@ describe('the agent activities', () => {
 
   it('executeAgent records its running agent under <workDir>/agents and removes the entry when it ends', async () => {
     const dir = workDir();
-    const log = tempDir('log');
+    const log = agentIoDir('log');
     const running = runIn(mockActivity(), activities(dir).executeAgent, {
       worktreePath: tempDir('worktree'),
       prompt: 'Take a second',
@@ -316,13 +339,16 @@ describe('the agent activities', () => {
     await waitFor(() => starts(log).length > 0, 10_000, 'the agent to start');
     const [entry] = readdirSync(join(dir, 'agents'));
 
-    expect(JSON.parse(readFileSync(join(dir, 'agents', entry!), 'utf8'))).toMatchObject({ pgid: starts(log)[0]!.pid, ownerPid: process.pid });
+    const recorded = JSON.parse(readFileSync(join(dir, 'agents', entry!), 'utf8')) as { pgid: number; ownerPid: number };
+    // The group leader is the sandbox (bwrap), whose command line runs the agent.
+    expect(recorded.ownerPid).toBe(process.pid);
+    expect(livePidsMentioning(log)).toContain(recorded.pgid);
     await running;
     expect(readdirSync(join(dir, 'agents'))).toEqual([]);
   });
 
   it('executeAgent caps the output it returns, since it lands in workflow history', async () => {
-    const big = join(tempDir('big'), 'out.txt');
+    const big = join(agentIoDir('big'), 'out.txt');
     writeFileSync(big, 'y'.repeat(200_000));
     const result = await runIn(mockActivity(), activities(workDir()).executeAgent, {
       worktreePath: tempDir('worktree'),
@@ -341,7 +367,7 @@ describe('the agent activities', () => {
 
   it('executeAgent throws CancelledFailure on cancel, once the agent and its grandchild are dead', async () => {
     const env = mockActivity();
-    const log = tempDir('log');
+    const log = agentIoDir('log');
     const running = runIn(env, activities(workDir()).executeAgent, {
       worktreePath: tempDir('worktree'),
       prompt: 'Hang',
@@ -359,12 +385,11 @@ describe('the agent activities', () => {
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(CancelledFailure);
-    expect(processIsRunning(starts(log)[0]!.pid)).toBe(false);
-    expect(processIsRunning(grandchildPids(log)[0]!)).toBe(false);
+    expect(livePidsMentioning(log)).toEqual([]);
   });
 
   it('askAgentForText returns the stdout of the first provider that succeeds', async () => {
-    const json = join(tempDir('json'), 'units.json');
+    const json = join(agentIoDir('json'), 'units.json');
     writeFileSync(json, '{"units":[{"id":"a","title":"A"}]}');
     const text = await runIn(mockActivity(), activities(workDir()).askAgentForText, {
       prompt: 'Split this feature',

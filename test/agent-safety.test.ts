@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { processIsAlive } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, TEST_SECRETS, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 function agent(flags: string) {
@@ -32,7 +31,7 @@ describe('agents run contained', () => {
 
   it('kills a hanging agent and its children at the timeout, and the unit fails saying so', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Hang', ['Never finishes']), {
       providers: agent(`--hang --log ${logDir}`),
       agentTimeoutMs: 3000,
@@ -44,8 +43,8 @@ describe('agents run contained', () => {
     expect(result.units[0]?.error).toMatch(/timed out after 3 ?s/);
     const pidFiles = readdirSync(logDir).filter((f) => f.startsWith('grandchild-'));
     expect(pidFiles).toHaveLength(1);
-    const grandchild = Number(readFileSync(join(logDir, pidFiles[0]!), 'utf8'));
-    expect(processIsAlive(grandchild)).toBe(false);
+    // The agent, its grandchild (whose code names the log dir) and their sandbox are all gone.
+    expect(livePidsMentioning(logDir)).toEqual([]);
   });
 
   it('gives agents an environment without the private key, webhook secret or tokens', async () => {

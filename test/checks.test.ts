@@ -1,21 +1,32 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { processIsRunning } from '../src/activities/agent/process-liveness.js';
 import { createCheckActivities, summarizeFailures } from '../src/activities/checks/check-activities.js';
 import { runCheckList, type NamedCheckConfig } from '../src/activities/checks/run-checks.js';
+import { openUntrustedRun } from '../src/sandbox/untrusted-run.js';
+import { waitFor } from './support/agent-log.js';
 import { tempDir } from './support/repos.js';
+import { livePidsMentioning, testSandbox } from './support/sandbox.js';
 
 function check(name: string, command: string, extra: Partial<NamedCheckConfig> = {}): NamedCheckConfig {
   return { name, command, timeout_seconds: 20, required: true, ...extra };
 }
 
 async function runChecksIn(worktreePath: string, checks: NamedCheckConfig[]) {
-  const { results } = await runCheckList({ worktreePath, checks, env: process.env });
+  const settings = testSandbox(tempDir('work'));
+  const openSandbox = (key: string) =>
+    openUntrustedRun(settings, { kind: 'check', worktree: worktreePath, key, base: process.env, secretEnvNames: [], secretValues: [], runVars: {} });
+  const { results } = await runCheckList({ worktreePath, checks, openSandbox });
   return results;
+}
+
+/** Check activities with the test sandbox, over a fresh work dir. */
+function checkActivities(baseEnv?: NodeJS.ProcessEnv, secretEnvNames: string[] = []) {
+  const workDir = tempDir('work');
+  return createCheckActivities({ workDir, sandbox: testSandbox(workDir), baseEnv, secretEnvNames });
 }
 
 function mockActivity(): MockActivityEnvironment {
@@ -45,11 +56,13 @@ describe('running checks', () => {
 
   it('kills a check over its timeout with everything it started, and reports it as timed out', async () => {
     const worktree = tempDir('worktree');
-    const [result] = await runChecksIn(worktree, [check('build', 'sleep 60 & echo $! > bg.pid; sleep 60', { timeout_seconds: 1 })]);
+    const token = `bg-${Date.now()}-${process.pid}`;
+    const [result] = await runChecksIn(worktree, [check('build', `sh -c 'sleep 60; echo ${token}' & echo started > bg.txt; sleep 60`, { timeout_seconds: 1 })]);
 
     expect(result).toMatchObject({ passed: false, timedOut: true, exitCode: null });
     expect(result!.durationMs).toBeLessThan(5000);
-    expect(processIsRunning(Number(readFileSync(join(worktree, 'bg.pid'), 'utf8')))).toBe(false);
+    expect(readFileSync(join(worktree, 'bg.txt'), 'utf8')).toBe('started\n');
+    expect(livePidsMentioning(token)).toEqual([]);
   });
 
   it('runs every check in order, even after one fails', async () => {
@@ -93,10 +106,7 @@ describe('the runChecks activity', () => {
     const env = mockActivity();
     let heartbeats = 0;
     env.on('heartbeat', () => heartbeats++);
-    const { runChecks } = createCheckActivities({
-      baseEnv: { PATH: process.env.PATH, GITHUB_TOKEN: 'ghs_x', MY_SECRET: 'named' },
-      secretEnvNames: ['MY_SECRET'],
-    });
+    const { runChecks } = checkActivities({ PATH: process.env.PATH, GITHUB_TOKEN: 'ghs_x', MY_SECRET: 'named' }, ['MY_SECRET']);
     const results = await runIn(env, runChecks, {
       worktreePath: tempDir('worktree'),
       checks: [check('env', 'sleep 1.2; test -z "$GITHUB_TOKEN" && test -z "$MY_SECRET" && test "$CI" = true')],
@@ -109,11 +119,12 @@ describe('the runChecks activity', () => {
   it('throws CancelledFailure when cancelled, after killing the running check', async () => {
     const env = mockActivity();
     const worktree = tempDir('worktree');
-    const running = runIn(env, createCheckActivities().runChecks, {
+    const token = `slow-${Date.now()}-${process.pid}`;
+    const running = runIn(env, checkActivities().runChecks, {
       worktreePath: worktree,
-      checks: [check('slow', 'echo $$ > sh.pid; sleep 60'), check('never', 'touch never-ran')],
+      checks: [check('slow', `echo started > sh.txt; sleep 60; echo ${token}`), check('never', 'touch never-ran')],
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => existsSync(join(worktree, 'sh.txt')), 10_000, 'the check to start');
     env.cancel();
 
     const failure = await running.then(
@@ -121,7 +132,7 @@ describe('the runChecks activity', () => {
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(CancelledFailure);
-    expect(processIsRunning(Number(readFileSync(join(worktree, 'sh.pid'), 'utf8')))).toBe(false);
+    expect(livePidsMentioning(token)).toEqual([]);
     expect(() => readFileSync(join(worktree, 'never-ran'))).toThrow();
   });
 });

@@ -5,6 +5,7 @@ import { starts, waitFor } from './support/agent-log.js';
 import { runCli, SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows, testServerAddress } from './support/temporal.js';
 
 const env = () => ({ AIDP_ENGINE: 'temporal', TEMPORAL_ADDRESS: testServerAddress(), AIDP_WORKDIR: tempDir('cli-control') });
@@ -22,7 +23,7 @@ describe('aidp commands on a running feature', () => {
 
   it('status, pause, concurrency and resume act on the run and say what they did', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Steer from the CLI', ['One', 'Two', 'Three']), {
       providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 1500 --log ${logDir}`, args: [] }],
       concurrency: 1,

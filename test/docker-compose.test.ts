@@ -23,6 +23,7 @@ interface Service {
   depends_on?: Record<string, { condition?: string }> | string[];
   volumes?: (string | { type?: string; source?: string; target?: string })[];
   healthcheck?: Healthcheck;
+  security_opt?: string[];
 }
 interface Compose {
   services: Record<string, Service>;
@@ -202,6 +203,20 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml and the agent sandbox', () => {
+  it('lets the worker start bubblewrap sandboxes: seccomp, AppArmor and /proc masking lifted, no capability added', () => {
+    const worker = service('aidp-worker') as Service & { cap_add?: string[]; privileged?: boolean };
+
+    expect(worker.security_opt).toEqual(expect.arrayContaining(['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined']));
+    expect(worker.cap_add).toBeUndefined();
+    expect(worker.privileged).toBeUndefined();
+  });
+
+  it('keeps the webhook server, which runs no agent, under the default profiles', () => {
+    expect(service('aidp-server').security_opt).toBeUndefined();
+  });
+});
+
 describe('Prometheus scrape config', () => {
   it('scrapes only services that docker-compose.yml defines', () => {
     const targets = scrapeTargets();
@@ -296,5 +311,11 @@ describe('Dockerfile', () => {
     expect(bases.length).toBeGreaterThanOrEqual(2);
     for (const base of bases) expect(base).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
     expect(new Set(bases).size).toBe(1);
+  });
+
+  it('installs bubblewrap in the runtime stage, where the worker starts its sandboxes', () => {
+    const runtime = readText('Dockerfile').split(/^FROM\s+\S+\s+AS\s+runtime$/m)[1] ?? '';
+
+    expect(runtime).toMatch(/apt-get install[^\n]*\bbubblewrap\b/);
   });
 });

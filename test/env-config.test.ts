@@ -38,7 +38,29 @@ describe('loadEnvConfig', () => {
       maxConcurrentWorkflowTasks: 40,
       reconcileIntervalMinutes: 5,
       gheProtocol: 'https',
+      sandbox: 'on',
+      sandboxReadPaths: [],
+      sandboxWritePaths: [],
     });
+  });
+
+  it('reads the sandbox settings: off, read and write paths split on ":", provider variables on ","', () => {
+    expect(
+      loadEnvConfig({ AIDP_SANDBOX: 'OFF', AIDP_SANDBOX_READ_PATHS: '/opt/agents:/usr/local/share/x', AIDP_SANDBOX_WRITE_PATHS: '/var/cache/agents', AIDP_SANDBOX_ENV: 'ANTHROPIC_API_KEY, MY_PROXY_KEY' }),
+    ).toMatchObject({
+      sandbox: 'off',
+      sandboxReadPaths: ['/opt/agents', '/usr/local/share/x'],
+      sandboxWritePaths: ['/var/cache/agents'],
+      sandboxEnv: ['ANTHROPIC_API_KEY', 'MY_PROXY_KEY'],
+    });
+  });
+
+  it('names each bad sandbox setting and its fix', () => {
+    expect(configError({ AIDP_SANDBOX: 'maybe', AIDP_SANDBOX_READ_PATHS: 'relative/dir', AIDP_SANDBOX_ENV: 'NOT-A-NAME' }).problems).toEqual([
+      'AIDP_SANDBOX must be one of on, off (got "maybe")',
+      'AIDP_SANDBOX_READ_PATHS must be absolute paths separated by ":", e.g. /opt/agents:/usr/local/share/claude (got "relative/dir")',
+      'AIDP_SANDBOX_ENV must be variable names separated by ",", e.g. ANTHROPIC_API_KEY,OPENAI_API_KEY (got "NOT-A-NAME")',
+    ]);
   });
 
   it('names AIDP_ENGINE and its allowed values in one line when the engine is unknown', () => {

@@ -8,7 +8,8 @@ import { retryUnits } from '../src/features/feature-client.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 const github = { installationId: 4242, owner: 'octo-org', repo: 'widgets', issueNumber: 42 };
@@ -64,7 +65,7 @@ describe('the feature pull request', () => {
 
   it('is opened as one draft at 0.7, field by field, and a retry updates the same PR', async () => {
     const repo = await createTestRepo();
-    const marker = join(tempDir('marker'), 'fixed');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const agentLine = `node ${SCRIPTED_AGENT} --write --fail-units ${failing.join(',')} --fixed-marker ${marker}`;
     const handle = await harness.startFeature(
       repo,

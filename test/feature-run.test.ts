@@ -8,6 +8,7 @@ import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 function agent(flags: string) {
@@ -29,7 +30,7 @@ describe('a feature built by parallel agents', () => {
 
   it('completes 12 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Twelve units', twelve), {
       providers: agent(`--write --sleep 400 --log ${logDir}`),
       concurrency: 4,
@@ -52,8 +53,8 @@ describe('a feature built by parallel agents', () => {
 
   it('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
-    const marker = join(tempDir('marker'), 'fixed');
+    const logDir = agentIoDir('log');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const units = twelve.map((title) => title);
     const broken = 'unit-number-7';
     const handle = await harness.startFeature(repo, taskListSpec('One broken unit', units), {
@@ -86,7 +87,7 @@ describe('a feature built by parallel agents', () => {
 
   it('continues as new when Temporal suggests it, keeping every unit and running none twice', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
     const handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
       providers: agent(`--write --log ${logDir}`),
@@ -105,7 +106,7 @@ describe('a feature built by parallel agents', () => {
 
   it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
     const repo = await createTestRepo();
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const pwnedIn = [process.cwd(), repo, harness.workDir, tempDir('probe')];
     const hostile = [
       '../x',

@@ -11,7 +11,8 @@ import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration
 import { agentEvents, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
@@ -108,7 +109,7 @@ describe('a build started from GitHub', () => {
 
   it('pauses the build on `/aidp pause` from a writer, checked by query', async () => {
     app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
-    const logDir = tempDir('log');
+    const logDir = agentIoDir('log');
     const repo = await repoWithAgent(`--write --sleep 3000 --log ${logDir}`);
     const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two', 'Part three']), issue: 102 });
     const owner = payload.repository.owner.login as string;

@@ -10,7 +10,8 @@ import { createTemporalProcessors, type TemporalProcessors } from '../src/proces
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { starts, waitFor } from './support/agent-log.js';
-import { createTestRepo, tempDir } from './support/repos.js';
+import { createTestRepo } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, GITHUB_API } from './support/webhooks.js';
 
@@ -125,7 +126,7 @@ describe('work on an aidp pull request branch', () => {
 
   it('posts one review written by the agent from the diff, as a comment and never an approval', async () => {
     const { repo, headSha } = await repoWithPullRequest('unused');
-    const reviewFile = join(tmpdir(), `aidp-review-${Date.now()}.md`);
+    const reviewFile = join(agentIoDir('review'), 'review.md');
     writeFileSync(reviewFile, 'feature.txt:1 needs a test.');
     writeFileSync(
       join(repo, '.github', 'aidp.yml'),
@@ -184,7 +185,7 @@ describe('work on an aidp pull request branch', () => {
   });
 
   it('pushes nothing when someone pushed to the PR branch while the agent worked, and says so', async () => {
-    const logDir = tempDir('agent-log');
+    const logDir = agentIoDir('agent-log');
     const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--sleep 2000 --log ${logDir}`);
     const bodies: { finished?: { conclusion: string }; reply?: string } = {};
     const api = nock(GITHUB_API)

@@ -9,7 +9,8 @@ import { failInterruptedActivities, inflightDir } from '../src/temporal/interrup
 import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, tempDir } from './support/repos.js';
+import { createTestRepo } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { sleepingLoopInput } from './support/sleeping-loop.js';
 import { bundleWorkflows } from './support/temporal.js';
 
@@ -46,7 +47,7 @@ describe('activities a dead worker left running on its host queue', () => {
   }
 
   it('are recorded while they run, one file per attempt naming the activity and its worker', async () => {
-    const logDir = tempDir('agent-log');
+    const logDir = agentIoDir('agent-log');
     const handle = await startSlowLoop('recorded', logDir);
     await waitFor(() => starts(logDir).length > 0, 30_000, 'the agent to start');
 
@@ -58,7 +59,7 @@ describe('activities a dead worker left running on its host queue', () => {
   });
 
   it('are failed as WorkerRestarted once their worker is dead, so the unit gives the host up at once', async () => {
-    const logDir = tempDir('agent-log');
+    const logDir = agentIoDir('agent-log');
     const handle = await startSlowLoop('orphaned', logDir);
     await waitFor(() => starts(logDir).length > 0, 30_000, 'the agent to start');
     const dir = inflightDir(harness.workDir, hostId);
@@ -78,7 +79,7 @@ describe('activities a dead worker left running on its host queue', () => {
   });
 
   it('are left alone while the worker that runs them is alive', async () => {
-    const logDir = tempDir('agent-log');
+    const logDir = agentIoDir('agent-log');
     const handle = await startSlowLoop('alive', logDir);
     await waitFor(() => starts(logDir).length > 0, 30_000, 'the agent to start');
     const dir = inflightDir(harness.workDir, hostId);

@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,7 +37,7 @@ describe('workflow determinism', () => {
 
   it('replays the histories of a feature run with a failing unit without a determinism error', async () => {
     const repo = await createTestRepo();
-    const marker = join(tempDir('marker'), 'fixed');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const handle = await harness.startFeature(repo, taskListSpec('Replay me', ['First part', 'Second part', 'Third part']), {
       providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --fail-units second-part --fixed-marker ${marker}`, args: [] }],
       concurrency: 2,

@@ -5,11 +5,12 @@ import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-fea
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
 import { WORKER_RESTARTED } from '../src/domain/failure-types.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
-import { agentEvents, processIsAlive, starts, waitFor, type AgentEvent } from './support/agent-log.js';
+import { agentEvents, starts, waitFor, type AgentEvent } from './support/agent-log.js';
 import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
 describe('a worker killed with SIGKILL mid-run', () => {
@@ -36,7 +37,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
       return worker;
     };
     const repo = await createTestRepo();
-    logDir = tempDir('log');
+    logDir = agentIoDir('log');
     const feature = await prepareLocalFeature({
       repo: await resolveLocalRepo(repo),
       specText: taskListSpec('Survive a crash', Array.from({ length: 8 }, (_, i) => `Crash unit ${i + 1}`)),
@@ -52,7 +53,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
     // Kill once some units are done and others have agents running.
     const before = await waitFor(async () => {
       const status = await handle.query(orchestrationStatusQuery);
-      const running = agentEvents(logDir).filter((e) => e.event === 'start' && !agentEvents(logDir).some((x) => x.event === 'end' && x.pid === e.pid));
+      const running = agentEvents(logDir).filter((e) => e.event === 'start' && !agentEvents(logDir).some((x) => x.event === 'end' && x.id === e.id));
       return status.completed >= 2 && running.length >= 1 ? { status, running } : undefined;
     }, 120_000, 'completed and running units');
     first.process.kill('SIGKILL');
@@ -76,10 +77,11 @@ describe('a worker killed with SIGKILL mid-run', () => {
   });
 
   it('leaves no agent of the dead worker running: the new worker kills them before they finish', () => {
+    // Each sandbox's command line names the log dir: none is left anywhere on the host.
+    expect(livePidsMentioning(logDir)).toEqual([]);
     for (const orphan of orphans) {
-      expect(processIsAlive(orphan.pid)).toBe(false);
-      // The killed attempt's agent never reached its write: the new worker reaped it first.
-      expect(agentEvents(logDir).some((e) => e.event === 'end' && e.pid === orphan.pid)).toBe(false);
+      // The killed attempt's agent never reached its write: it died with its worker.
+      expect(agentEvents(logDir).some((e) => e.event === 'end' && e.id === orphan.id)).toBe(false);
       expect(starts(logDir, orphan.unit).length).toBeGreaterThanOrEqual(2);
     }
   });

@@ -1,7 +1,7 @@
 import { execa, type ResultPromise } from 'execa';
 import type { Client } from '@temporalio/client';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import { historyTimeline } from '../hop-report.js';
@@ -53,6 +53,8 @@ async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' |
     AIDP_SHUTDOWN_GRACE_SECONDS: '1',
   };
   const logDir = tempDir('log');
+  // The sandboxed agents read the scripted agent and write their log.
+  Object.assign(env, { AIDP_SANDBOX_READ_PATHS: dirname(SCRIPTED_AGENT), AIDP_SANDBOX_WRITE_PATHS: logDir });
   const repo = await benchRepo();
   const feature = await prepareLocalFeature({
     repo: await resolveLocalRepo(repo),

@@ -24,6 +24,7 @@ import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
+import type { SandboxSettings } from '../sandbox/settings.js';
 import { createOutcomeMetricActivities } from './outcome-metrics.js';
 import { recordAgentRun, recordChecks } from './recorded-metrics.js';
 
@@ -34,6 +35,8 @@ export interface ActivityDeps {
   secretEnvNames: string[];
   /** Values that never reach an agent, whatever variable holds them. */
   secretValues: string[];
+  /** How agents and checks are isolated. */
+  sandbox: SandboxSettings;
   /** An installation's GitHub client; absent when no GitHub App is configured. */
   octokitFor?: (installationId: number) => Promise<GitHubClient>;
   /** This GitHub App's id: its own comments (plans) are told from other apps' by it. */
@@ -74,9 +77,9 @@ function hostActivities(deps: ActivityDeps) {
 
 /** Agents and checks, with their durations observed into the metrics. */
 function measuredAgentAndChecks(deps: ActivityDeps) {
-  const secrets = { secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
-  const agents = createAgentActivities({ workDir: deps.workDir, ...secrets });
-  const checks = createCheckActivities({ workDir: deps.workDir, ...secrets });
+  const shared = { workDir: deps.workDir, sandbox: deps.sandbox, secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues };
+  const agents = createAgentActivities(shared);
+  const checks = createCheckActivities(shared);
   return {
     ...agents,
     async executeAgent(input: Parameters<typeof agents.executeAgent>[0]) {
@@ -95,6 +98,7 @@ function measuredAgentAndChecks(deps: ActivityDeps) {
 function orchestratorActivities(deps: ActivityDeps) {
   const agents = createAgentActivities({
     workDir: deps.workDir,
+    sandbox: deps.sandbox,
     secretEnvNames: deps.secretEnvNames,
     secretValues: deps.secretValues,
   });

@@ -9,6 +9,7 @@ import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
 import type { ActivityDeps } from '../activities/index.js';
 import { localCodecUrl, payloadKeys } from './codec.js';
+import { sandboxSettings } from '../sandbox/settings.js';
 
 export interface CliContext {
   env: EnvConfig;
@@ -72,5 +73,6 @@ export function activityDeps(ctx: CliContext): ActivityDeps {
     logger: ctx.logger,
     secretEnvNames: [...SECRET_ENV_NAMES],
     secretValues: secretValues(ctx.env),
+    sandbox: sandboxSettings(ctx.env),
   };
 }

@@ -11,6 +11,8 @@ import { startMetricsServer, type RunningMetricsServer } from '../metrics/metric
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
 import { createTemporalProcessors } from '../processors/temporal-processors.js';
 import { codecRoutes } from './codec.js';
+import { requireSandbox, SANDBOX_OFF_WARNING } from '../sandbox/unavailable.js';
+import { sandboxSettings } from '../sandbox/settings.js';
 import { activityDeps, engineConfig, type CliContext } from './context.js';
 
 export interface LocalRuntime {
@@ -54,13 +56,17 @@ function warnIfUiCannotDecode(ctx: CliContext, endpoint: TemporalEndpoint): void
 
 /** Temporal (embedded or cluster), a client, and workers in this process when needed. */
 export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promise<LocalRuntime> {
-  const endpoint = await openEngine(engineConfig(ctx.env));
-  const client = await connectClient(endpoint);
-  const hostId = defaultHostId(ctx.env.workDir);
   const wanted = plan.queues ?? QUEUE_KINDS;
   const served = servedQueues(ctx.env.workDir);
   const missing = wanted.filter((q) => !served.has(q));
   const runWorkers = plan.mode === 'always' || (plan.mode === 'auto' && missing.length > 0);
+  // Every queue's worker runs agents (decompose on the orchestrator queue, units on the agent queue):
+  // without a working sandbox nothing starts.
+  if (runWorkers) await requireSandbox(sandboxSettings(ctx.env));
+  if (runWorkers && ctx.env.sandbox === 'off') ctx.logger.warn(SANDBOX_OFF_WARNING);
+  const endpoint = await openEngine(engineConfig(ctx.env));
+  const client = await connectClient(endpoint);
+  const hostId = defaultHostId(ctx.env.workDir);
 
   let workers: AidpWorkers | undefined;
   let workersDone: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
+import { SandboxUnavailableError } from '../sandbox/unavailable.js';
 import { registerControlCommands } from './commands/control.js';
 import { registerExecCommand } from './commands/exec.js';
 import { registerGitCredentialCommand } from './commands/git-credential.js';
@@ -40,6 +41,12 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof SandboxUnavailableError) {
+      // The fix takes several lines: all of them.
+      process.stderr.write(`aidp: ${err.message}\n`);
+      process.exitCode = 2;
       return;
     }
     const message = innermostMessage(err);

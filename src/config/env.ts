@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseGheHost } from '../github/github-host.js';
 import { ConfigError, describeZodIssues } from './config-error.js';
@@ -73,6 +73,14 @@ export interface EnvConfig {
   payloadOldKeys?: string[];
   /** Bearer token the codec endpoint (/codec/decode, /codec/encode) requires from every caller. */
   codecToken?: string;
+  /** `on`: every agent and check runs in a bubblewrap sandbox (fails closed); `off`: unsandboxed, at the operator's risk. */
+  sandbox: 'on' | 'off';
+  /** Absolute paths readable (read-only) inside every sandbox, e.g. where agent CLIs live. */
+  sandboxReadPaths: string[];
+  /** Absolute paths writable inside every sandbox, besides the worktree and its scratch dir. */
+  sandboxWritePaths: string[];
+  /** Provider variables passed into agent sandboxes; absent: the defaults of the presets in use. */
+  sandboxEnv?: string[];
 }
 
 const toNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
@@ -87,6 +95,14 @@ const isHttpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).
 const isAes256Key = (s: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32;
 const splitList = (s: string) => s.split(',').map((part) => part.trim()).filter(Boolean);
 const KEY_RULE = 'base64 of 32 random bytes (an AES-256 key); generate one with: openssl rand -base64 32';
+const absolutePaths = z
+  .string()
+  .transform((s) => s.split(':').filter((p) => p !== ''))
+  .refine((paths) => paths.every((p) => isAbsolute(p)), 'must be absolute paths separated by ":", e.g. /opt/agents:/usr/local/share/claude');
+const envNames = z
+  .string()
+  .transform((s) => s.split(',').map((n) => n.trim()).filter((n) => n !== ''))
+  .refine((names) => names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)), 'must be variable names separated by ",", e.g. ANTHROPIC_API_KEY,OPENAI_API_KEY');
 
 const envSchema = z.object({
   APP_ID: z.preprocess(toNumber, z.number().int().positive()).optional(),
@@ -123,6 +139,10 @@ const envSchema = z.object({
   AIDP_PAYLOAD_KEY: z.string().refine(isAes256Key, `must be ${KEY_RULE}`).optional(),
   AIDP_PAYLOAD_OLD_KEYS: z.string().refine((s) => splitList(s).every(isAes256Key), `must be comma-separated keys, each ${KEY_RULE}`).optional(),
   AIDP_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters; generate one with: openssl rand -hex 32').optional(),
+  AIDP_SANDBOX: z.preprocess(toLower, z.enum(['on', 'off'])).default('on'),
+  AIDP_SANDBOX_READ_PATHS: absolutePaths.optional(),
+  AIDP_SANDBOX_WRITE_PATHS: absolutePaths.optional(),
+  AIDP_SANDBOX_ENV: envNames.optional(),
 });
 
 type RawEnv = Partial<Record<string, string>>;
@@ -176,6 +196,10 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     payloadKey: e.AIDP_PAYLOAD_KEY,
     payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS ? splitList(e.AIDP_PAYLOAD_OLD_KEYS) : undefined,
     codecToken: e.AIDP_CODEC_TOKEN,
+    sandbox: e.AIDP_SANDBOX,
+    sandboxReadPaths: e.AIDP_SANDBOX_READ_PATHS ?? [],
+    sandboxWritePaths: e.AIDP_SANDBOX_WRITE_PATHS ?? [],
+    ...(e.AIDP_SANDBOX_ENV ? { sandboxEnv: e.AIDP_SANDBOX_ENV } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Failure types that mean "the worker running this activity went away", shared by the worker
- * side that reports them and the workflows that restart the unit on them.
+ * Failure types shared by the activities that report them and the workflows that act on them.
+ * The first group means "the worker running this activity went away": the unit restarts.
  */
 
 /** Reported by the Temporal SDK for activities still running when a worker's shutdown grace ends. */
@@ -19,3 +19,6 @@ export const WORKTREE_TAMPERED = 'WorktreeTampered';
 
 /** A branch aidp pushes with a lease moved since aidp read it (someone pushed to it). Non-retryable. */
 export const BRANCH_MOVED = 'BranchMoved';
+
+/** The agent sandbox cannot start (no bubblewrap, no user namespaces): no agent or check runs. */
+export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 export interface AgentEvent {
   event: 'start' | 'end';
   unit: string;
+  /** The pid inside the agent's sandbox (its PID namespace): not unique, not a host pid. */
   pid: number;
+  /** Random per agent process. */
+  id: string;
   t: number;
 }
 

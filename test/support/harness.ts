@@ -14,6 +14,7 @@ import type { QueueKind } from '../../src/temporal/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
 import { terminateRunningWorkflows } from './cleanup.js';
 import { tempDir } from './repos.js';
+import { testSandbox } from './sandbox.js';
 import { connectToTestServer, type TestTemporal } from './temporal.js';
 
 export const TEST_SECRETS = {
@@ -48,6 +49,8 @@ export async function startHarness(opts: {
   metrics?: ActivityDeps['metrics'];
   /** For the client and every worker, e.g. `aidpDataConverter(keys)` to encrypt payloads. */
   dataConverter?: DataConverter;
+  /** Overrides of the test sandbox settings (on, scripted agents readable). */
+  sandbox?: Partial<ActivityDeps['sandbox']>;
 }): Promise<Harness> {
   const logger = pino({ level: process.env.AIDP_TEST_LOG_LEVEL ?? 'warn' });
   installRuntime(logger);
@@ -68,6 +71,7 @@ export async function startHarness(opts: {
       logger,
       secretEnvNames: Object.keys(TEST_SECRETS),
       secretValues: Object.values(TEST_SECRETS),
+      sandbox: testSandbox(workDir, opts.sandbox),
       octokitFor: opts.octokitFor,
       appId: opts.appId,
       gitEnv: opts.gitEnv,

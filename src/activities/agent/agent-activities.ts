@@ -5,7 +5,9 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkPolicy } from '../../sandbox/network.js';
-import { buildAgentEnv } from './agent-env.js';
+import { providerEnvNames } from '../../sandbox/provider-env.js';
+import type { SandboxSettings } from '../../sandbox/settings.js';
+import { openUntrustedRun } from '../../sandbox/untrusted-run.js';
 import { tailOf } from './output-tail.js';
 import { runAgentWithFallback, type AgentRunResult } from './run-agent.js';
 
@@ -15,12 +17,13 @@ export type { AgentAttempt, AgentRunResult } from './run-agent.js';
 export const AGENT_OUTPUT_TAIL_BYTES = 8_000;
 
 export interface AgentActivityDeps {
-  /** Prompts go to `<workDir>/prompts`, running process groups are recorded in `<workDir>/agents`. */
+  /** Sandboxes get scratch dirs in `<workDir>/sandboxes`, running process groups are recorded in `<workDir>/agents`. */
   workDir: string;
   secretEnvNames: string[];
   secretValues: string[];
   /** The environment agents start from; the worker's own by default. */
   baseEnv?: NodeJS.ProcessEnv;
+  sandbox: SandboxSettings;
 }
 
 export interface ExecuteAgentInput {
@@ -32,7 +35,7 @@ export interface ExecuteAgentInput {
   iteration: number;
   /** File-name-safe key of this run. */
   promptKey: string;
-  /** What the agent's sandbox may reach. */
+  /** What the sandbox may reach; none by default. */
   network?: NetworkPolicy;
 }
 
@@ -42,29 +45,61 @@ export interface AskAgentInput {
   cwd: string;
   providers: AgentProvider[];
   timeoutMs: number;
-  /** What the agent's sandbox may reach. */
+  /** What the sandbox may reach; none by default. */
   network?: NetworkPolicy;
 }
 
 export function createAgentActivities(deps: AgentActivityDeps) {
-  const promptDir = join(deps.workDir, 'prompts');
   const registry = { dir: join(deps.workDir, 'agents') };
-  const envWith = (extra: Record<string, string>) =>
-    buildAgentEnv({ base: deps.baseEnv ?? process.env, secretEnvNames: deps.secretEnvNames, secretValues: deps.secretValues, extra });
 
-  /** Runs the agents with this activity's heartbeat and cancellation; a cancel is rethrown once the group is dead. */
-  async function runInActivity(input: Omit<Parameters<typeof runAgentWithFallback>[0], 'signal' | 'onHeartbeat' | 'registry'>) {
+  /** Runs the agents in a sandbox with this activity's heartbeat and cancellation; a cancel is rethrown once the group is dead. */
+  async function runInActivity(input: {
+    providers: AgentProvider[];
+    prompt: string;
+    cwd: string;
+    timeoutMs: number;
+    promptKey: string;
+    runVars: Record<string, string>;
+    network?: NetworkPolicy;
+    /** The agent only answers in text: its working directory is mounted read-only. */
+    readOnly?: boolean;
+  }): Promise<AgentRunResult> {
     const context = Context.current();
-    const result = await runAgentWithFallback({
-      ...input,
-      registry,
-      signal: context.cancellationSignal,
-      onHeartbeat: () => context.heartbeat(),
+    const sandbox = await openUntrustedRun(deps.sandbox, {
+      kind: 'agent',
+      worktree: input.cwd,
+      readOnly: input.readOnly,
+      key: input.promptKey,
+      base: deps.baseEnv ?? process.env,
+      secretEnvNames: deps.secretEnvNames,
+      secretValues: deps.secretValues,
+      runVars: input.runVars,
+      providerNames: providerEnvNames(input.providers, deps.sandbox.providerEnv),
+      network: input.network,
+      onDroppedPath: (d) => context.log.warn(`sandbox: ${d.path} is not mounted: ${d.reason}`),
     });
+    let result: AgentRunResult;
+    try {
+      result = await runAgentWithFallback({
+        providers: input.providers,
+        prompt: input.prompt,
+        cwd: input.cwd,
+        timeoutMs: input.timeoutMs,
+        sandbox,
+        promptKey: input.promptKey,
+        outputTailBytes: AGENT_OUTPUT_TAIL_BYTES,
+        registry,
+        signal: context.cancellationSignal,
+        onHeartbeat: () => context.heartbeat(),
+      });
+    } finally {
+      await sandbox.close();
+    }
     if (result.cancelled) {
       const reason: unknown = context.cancellationSignal.reason;
       throw reason instanceof CancelledFailure ? reason : new CancelledFailure(`agent "${result.provider}" was cancelled`);
     }
+    if (!result.sandboxed) context.log.warn('AIDP_SANDBOX=off: this agent ran unsandboxed and could read everything the worker can');
     return result;
   }
 
@@ -76,14 +111,13 @@ export function createAgentActivities(deps: AgentActivityDeps) {
         prompt: input.prompt,
         cwd: input.worktreePath,
         timeoutMs: input.timeoutMs,
-        promptDir,
         promptKey: input.promptKey,
-        outputTailBytes: AGENT_OUTPUT_TAIL_BYTES,
-        env: envWith({
+        runVars: {
           AIDP_UNIT_ID: input.unitId,
           AIDP_ITERATION: String(input.iteration),
           AIDP_WORKTREE: input.worktreePath,
-        }),
+        },
+        network: input.network,
       });
       return { ...result, stdout: tailOf(result.stdout, AGENT_OUTPUT_TAIL_BYTES) };
     },
@@ -98,10 +132,11 @@ export function createAgentActivities(deps: AgentActivityDeps) {
         prompt: input.prompt,
         cwd,
         timeoutMs: input.timeoutMs,
-        promptDir,
         promptKey: `ask-${randomUUID()}`,
-        outputTailBytes: AGENT_OUTPUT_TAIL_BYTES,
-        env: envWith({}),
+        runVars: {},
+        // It may read the checkout (the user's own, in `aidp run`), never change it.
+        readOnly: true,
+        network: input.network,
       });
       if (!result.ok) {
         throw ApplicationFailure.nonRetryable(`${result.reason ?? 'the agent failed'}\nOutput (tail):\n${tailOf(result.outputTail, 2000)}`, 'AgentFailed');

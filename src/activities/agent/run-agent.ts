@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
+import { sandboxExecFailure, type UntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runInProcessGroup, type ProcessRunResult } from './process-group.js';
 import { buildAgentInvocation, providerName } from './presets.js';
 
@@ -15,11 +14,9 @@ export interface RunAgentInput {
   prompt: string;
   cwd: string;
   timeoutMs: number;
-  /** The agent's whole environment; AIDP_PROMPT_FILE is added. */
-  env: NodeJS.ProcessEnv;
-  /** Where the prompt file goes: outside the worktree, so it is never committed. */
-  promptDir: string;
-  /** File-name-safe key of this run; names the prompt file and the registry entry. */
+  /** The run's sandbox (or its unsandboxed stand-in): where the prompt goes, how each attempt starts. */
+  sandbox: UntrustedRun;
+  /** File-name-safe key of this run; names the registry entries. */
   promptKey: string;
   signal?: AbortSignal;
   onHeartbeat?: () => void;
@@ -50,6 +47,8 @@ export interface AgentRunResult {
   attempts: AgentAttempt[];
   /** Why it is not ok, as a sentence naming each attempt. */
   reason?: string;
+  /** Whether the attempts ran in a sandbox (false only with AIDP_SANDBOX=off). */
+  sandboxed: boolean;
 }
 
 /**
@@ -58,41 +57,38 @@ export interface AgentRunResult {
  */
 export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentRunResult> {
   if (input.providers.length === 0) throw ApplicationFailure.nonRetryable('no agent providers are configured', 'AgentConfigInvalid');
-  const promptFile = promptFilePath(input);
+  const { sandbox } = input;
   // Built before anything runs, so a bad command line fails the run instead of one attempt.
-  const invocations = input.providers.map((p) => buildAgentInvocation(p, promptFile, input.prompt));
-  mkdirSync(input.promptDir, { recursive: true });
-  writeFileSync(promptFile, input.prompt, { mode: 0o600 });
+  const invocations = input.providers.map((p) => buildAgentInvocation(p, sandbox.promptFile, input.prompt));
+  sandbox.writePrompt(input.prompt);
   const attempts: AgentAttempt[] = [];
   const reasons: string[] = [];
   let last: { name: string; run: ProcessRunResult; rateLimited: boolean } | undefined;
-  try {
-    for (const [i, provider] of input.providers.entries()) {
-      const name = providerName(provider);
-      const run = await runInProcessGroup({
-        argv: invocations[i]!.argv,
-        stdin: invocations[i]!.stdin,
-        cwd: input.cwd,
-        env: { ...input.env, AIDP_PROMPT_FILE: promptFile },
-        timeoutMs: input.timeoutMs,
-        signal: input.signal,
-        onHeartbeat: input.onHeartbeat,
-        outputTailBytes: input.outputTailBytes,
-        // Unique per attempt: an entry left by an earlier, orphaned attempt is never overwritten.
-        registry: input.registry && { dir: input.registry.dir, key: `${input.promptKey}-${randomUUID()}` },
-      });
-      const rateLimited = looksRateLimited(run);
-      attempts.push({ provider: name, exitCode: run.exitCode, timedOut: run.timedOut, rateLimited, durationMs: run.durationMs });
-      last = { name, run, rateLimited };
-      if (run.cancelled) {
-        reasons.push(`agent "${name}" was cancelled`);
-        break;
-      }
-      if (run.exitCode === 0 && !rateLimited) break;
-      reasons.push(describeFailure(name, run, rateLimited, input.timeoutMs));
+  for (const [i, provider] of input.providers.entries()) {
+    const name = providerName(provider);
+    // Each attempt in a fresh sandbox of its own.
+    const command = sandbox.command(invocations[i]!.argv);
+    const run = await runInProcessGroup({
+      argv: command.argv,
+      stdin: invocations[i]!.stdin,
+      cwd: input.cwd,
+      env: command.env,
+      timeoutMs: input.timeoutMs,
+      signal: input.signal,
+      onHeartbeat: input.onHeartbeat,
+      outputTailBytes: input.outputTailBytes,
+      // Unique per attempt: an entry left by an earlier, orphaned attempt is never overwritten.
+      registry: input.registry && { dir: input.registry.dir, key: `${input.promptKey}-${randomUUID()}` },
+    });
+    const rateLimited = looksRateLimited(run);
+    attempts.push({ provider: name, exitCode: run.exitCode, timedOut: run.timedOut, rateLimited, durationMs: run.durationMs });
+    last = { name, run, rateLimited };
+    if (run.cancelled) {
+      reasons.push(`agent "${name}" was cancelled`);
+      break;
     }
-  } finally {
-    rmSync(promptFile, { force: true });
+    if (run.exitCode === 0 && !rateLimited) break;
+    reasons.push(describeFailure(name, run, rateLimited, input.timeoutMs));
   }
   const { name, run, rateLimited } = last!;
   const ok = !run.cancelled && run.exitCode === 0 && !rateLimited;
@@ -108,21 +104,8 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
     durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
     attempts,
     ...(ok ? {} : { reason: reasons.join('; then ') }),
+    sandboxed: sandbox.sandboxed,
   };
-}
-
-function promptFilePath(input: RunAgentInput): string {
-  const dir = resolve(input.promptDir);
-  const file = resolve(dir, `${input.promptKey}.md`);
-  const inDir = relative(dir, file);
-  if (inDir.startsWith('..') || isAbsolute(inDir) || inDir.includes('/')) {
-    throw ApplicationFailure.nonRetryable(`prompt key ${JSON.stringify(input.promptKey)} leaves the prompt directory`, 'InvalidPromptKey');
-  }
-  const fromWorktree = relative(resolve(input.cwd), file);
-  if (!fromWorktree.startsWith('..') && !isAbsolute(fromWorktree)) {
-    throw ApplicationFailure.nonRetryable(`the prompt directory ${dir} is inside the worktree ${input.cwd}`, 'InvalidPromptKey');
-  }
-  return join(dir, `${input.promptKey}.md`);
 }
 
 /**
@@ -136,7 +119,8 @@ function looksRateLimited(run: ProcessRunResult): boolean {
 }
 
 function describeFailure(name: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
-  if (run.spawnError) return `agent "${name}" could not start: ${run.spawnError}`;
+  const cannotStart = run.spawnError ?? (run.exitCode === 1 ? sandboxExecFailure(run.outputTail) : undefined);
+  if (cannotStart) return `agent "${name}" could not start: ${cannotStart}`;
   if (run.timedOut) return `agent "${name}" timed out after ${seconds(timeoutMs)} and was killed with its process group`;
   const exit = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `exited with code ${run.exitCode}`;
   return rateLimited ? `agent "${name}" was rate limited (it ${exit})` : `agent "${name}" ${exit}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckConfig } from '../../config/repo-config.js';
+import type { UntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runInProcessGroup } from '../agent/process-group.js';
 
 /** Output kept per check: enough for the next prompt, small enough for workflow history. */
@@ -21,7 +22,8 @@ export interface CheckResult {
 export interface RunCheckListInput {
   worktreePath: string;
   checks: NamedCheckConfig[];
-  env: NodeJS.ProcessEnv;
+  /** Opens the sandbox one check runs in (`key` names its scratch dir). */
+  openSandbox: (key: string) => Promise<UntrustedRun>;
   signal?: AbortSignal;
   onHeartbeat?: () => void;
   /** Records each running check for reapOrphanedProcessGroups. */
@@ -29,25 +31,28 @@ export interface RunCheckListInput {
 }
 
 /**
- * Runs the checks one after another, each as `sh -c <command>` in its own process group under
- * its own timeout. The command comes from the repository's own `.github/aidp.yml` on its base
- * branch, which is trusted like its CI config; what it runs (agent-written code) is not, hence
- * the secret-free env. Stops at a cancel, returning what ran so far.
+ * Runs the checks one after another, each as `sh -c <command>` in its own sandbox and process
+ * group under its own timeout. The command comes from the repository's own `.github/aidp.yml`
+ * on its base branch, which is trusted like its CI config; what it runs (agent-written code) is
+ * not, hence the sandbox. Stops at a cancel, returning what ran so far.
  */
 export async function runCheckList(input: RunCheckListInput): Promise<{ results: CheckResult[]; cancelled: boolean }> {
   const results: CheckResult[] = [];
   for (const check of input.checks) {
+    const key = `check-${randomUUID()}`;
+    const sandbox = await input.openSandbox(key);
+    const command = sandbox.command(['sh', '-c', check.command]);
     const run = await runInProcessGroup({
-      argv: ['sh', '-c', check.command],
+      argv: command.argv,
       cwd: input.worktreePath,
-      env: input.env,
+      env: command.env,
       timeoutMs: check.timeout_seconds * 1000,
       signal: input.signal,
       onHeartbeat: input.onHeartbeat,
       outputTailBytes: CHECK_OUTPUT_TAIL_BYTES,
       stdoutMaxBytes: CHECK_OUTPUT_TAIL_BYTES,
-      registry: input.registryDir ? { dir: input.registryDir, key: `check-${randomUUID()}` } : undefined,
-    });
+      registry: input.registryDir ? { dir: input.registryDir, key } : undefined,
+    }).finally(() => sandbox.close());
     if (run.cancelled) return { results, cancelled: true };
     results.push({
       name: check.name,

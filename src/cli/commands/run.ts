@@ -7,6 +7,7 @@ import type { FeatureResult } from '../../workflows/feature-orchestration/messag
 import { orchestrationStatusQuery } from '../../workflows/feature-orchestration/messages.js';
 import { QUEUE_KINDS } from '../../temporal/task-queues.js';
 import { servedQueues } from '../../temporal/worker-registry.js';
+import { SANDBOX_OFF_WARNING } from '../../sandbox/unavailable.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
@@ -80,6 +81,7 @@ export function registerRunCommand(program: Command): void {
     )
     .action(async (opts: RunOptions) => {
       const ctx = loadCliContext({ interactive: true });
+      if (ctx.env.sandbox === 'off') process.stderr.write(`aidp: warning: ${SANDBOX_OFF_WARNING}\n`);
       const text = await specText(opts);
       const repo = await resolveLocalRepo(opts.repo, opts.base);
       const feature = await prepareLocalFeature({

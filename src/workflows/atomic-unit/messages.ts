@@ -40,6 +40,8 @@ export interface AtomicUnitResult {
   /** The checks of the last iteration (empty when they never ran); absent in older results. */
   checks?: IterationRecord['checks'];
   error?: string;
+  /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
+  unsandboxed?: boolean;
 }
 
 export type UnitPhase = 'claiming' | 'preparing' | 'working' | 'pushing' | 'cleaning' | 'done';

@@ -133,6 +133,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       result.iterations += outcome.iterations;
       result.agentMs += outcome.agentMs;
       result.checks = outcome.history.at(-1)?.checks ?? [];
+      if (outcome.unsandboxed) result.unsandboxed = true;
       if (!outcome.ok) {
         result.error = outcome.reason;
         return result;

@@ -18,6 +18,13 @@ export function statusMarkdown(status: OrchestrationStatus, links: { uiUrl?: str
     '|---|---|---|---|',
     ...status.unit_details.map((u) => `| ${cell(u.title)} | ${u.status} | ${u.iterations} | ${cell(u.error ?? '')} |`),
   ];
+  const unsandboxed = status.unit_details.filter((u) => u.unsandboxed).length;
+  if (unsandboxed > 0) {
+    lines.push(
+      '',
+      `> [!WARNING]\n> ${unsandboxed} unit(s) ran their agents **without a sandbox** (\`AIDP_SANDBOX=off\` on the worker): they could read everything the worker can.`,
+    );
+  }
   const footer = [links.prUrl ? `[pull request](${links.prUrl})` : '', links.uiUrl ? `[Temporal Web UI](${links.uiUrl})` : ''].filter(Boolean);
   if (footer.length > 0) lines.push('', footer.join(' · '));
   return lines.join('\n');

@@ -137,6 +137,7 @@ export class FeatureState {
         iterations: u.iterations,
         currentIteration: u.status === 'running' ? u.currentIteration : undefined,
         error: u.error,
+        ...(u.unsandboxed ? { unsandboxed: true } : {}),
       })),
     };
   }

@@ -26,6 +26,8 @@ export interface UnitState {
   /** Runs on top of the feature branch (a unit whose merge conflicted, run again). */
   onFeatureBranch?: boolean;
   error?: string;
+  /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
+  unsandboxed?: boolean;
 }
 
 export interface FeatureSettings {
@@ -87,6 +89,8 @@ export interface UnitDetail {
   iterations: number;
   currentIteration?: number;
   error?: string;
+  /** Its agents ran without a sandbox (AIDP_SANDBOX=off on their worker). */
+  unsandboxed?: boolean;
 }
 
 export interface OrchestrationStatus {

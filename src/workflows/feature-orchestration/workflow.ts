@@ -88,6 +88,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.status = result.status;
       unit.iterations += result.iterations;
       unit.agentMs += result.agentMs;
+      if (result.unsandboxed) unit.unsandboxed = true;
       unit.commitSha = result.commitSha;
       unit.filesChanged = result.filesChanged;
       unit.checks = result.checks;

@@ -40,6 +40,8 @@ export interface IterationRecord {
   filesChanged: number;
   checks: Array<{ name: string; passed: boolean; required: boolean; exitCode: number | null; timedOut: boolean }>;
   outcome: 'passed' | 'agent_failed' | 'no_changes' | 'checks_failed';
+  /** The agent ran without a sandbox (AIDP_SANDBOX=off on its worker); absent in older histories. */
+  unsandboxed?: boolean;
 }
 
 export type WorkLoopStatus = 'running' | 'paused' | 'passed' | 'failed' | 'cancelled';
@@ -50,6 +52,8 @@ export interface WorkLoopResult {
   reason?: string;
   agentMs: number;
   history: IterationRecord[];
+  /** Some iteration's agent ran without a sandbox. */
+  unsandboxed?: boolean;
 }
 
 export interface IterationProgress {

@@ -102,6 +102,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         filesChanged: 0,
         checks: [],
         outcome: 'agent_failed',
+        ...(run.sandboxed === false ? { unsandboxed: true } : {}),
       };
       history.push(record);
       if (!run.ok) {
@@ -128,7 +129,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         record.outcome = 'passed';
         status = 'passed';
         report({ unitId: input.unitId, iteration, provider: run.provider, phase: 'done' });
-        return { ok: true, iterations: iteration, agentMs, history };
+        return { ok: true, iterations: iteration, agentMs, history, ...ranUnsandboxed(history) };
       }
       if (changed.length === 0) {
         record.outcome = 'no_changes';
@@ -155,5 +156,10 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
     reason: giveUpReason(history, input.maxIterations, lastFailure ?? 'no iteration passed'),
     agentMs,
     history,
+    ...ranUnsandboxed(history),
   };
+}
+
+function ranUnsandboxed(history: IterationRecord[]): { unsandboxed?: true } {
+  return history.some((r) => r.unsandboxed) ? { unsandboxed: true } : {};
 }

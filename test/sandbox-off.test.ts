@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { finalComment } from '../src/workflows/build-processor/final-comment.js';
+import { statusMarkdown } from '../src/workflows/build-processor/status-comment.js';
+import type { OrchestrationStatus } from '../src/workflows/feature-orchestration/messages.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { bundleWorkflows } from './support/temporal.js';
+
+const WARNING = /ran their agents \*\*without a sandbox\*\* \(`AIDP_SANDBOX=off` on the worker\)/;
+
+function status(unsandboxed: boolean): OrchestrationStatus {
+  return {
+    status: 'running',
+    title: 'T',
+    total_units: 1,
+    completed: 0,
+    in_progress: 1,
+    failed: 0,
+    pending: 0,
+    cancelled: 0,
+    progress_percent: 0,
+    concurrency: 1,
+    paused: false,
+    unit_details: [{ id: 'a', title: 'A', status: 'completed', branch: 'b', iterations: 1, ...(unsandboxed ? { unsandboxed } : {}) }],
+  };
+}
+
+describe('the status comment', () => {
+  it('warns when a unit ran its agents without a sandbox, and not otherwise', () => {
+    expect(statusMarkdown(status(true))).toMatch(WARNING);
+    expect(statusMarkdown(status(false))).not.toMatch(/sandbox/);
+  });
+});
+
+describe('AIDP_SANDBOX=off', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ bundle: await bundleWorkflows(), sandbox: { enabled: false } });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('runs the agents unsandboxed, and the build result and its final comment say so', async () => {
+    const repo = await createTestRepo();
+    // Unsandboxed, the agent sees the worker's own environment (filtered of the app's secrets).
+    const handle = await harness.startFeature(repo, taskListSpec('Unsandboxed', ['Plain run']), {
+      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --require-env JEST_WORKER_ID`, args: [] }],
+      maxIterations: 1,
+    });
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.unit_details.map((u) => u.unsandboxed)).toEqual([true]);
+    expect(finalComment(result)).toMatch(WARNING);
+  });
+
+});
+
+// After the unsandboxed harness has stopped: workers of both would share the task queues.
+describe('AIDP_SANDBOX=on', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ bundle: await bundleWorkflows() });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('marks nothing, and the agent does not see the worker environment', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Sandboxed', ['Plain run']), {
+      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --assert-no-secrets JEST_WORKER_ID`, args: [] }],
+      maxIterations: 1,
+    });
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(result.unit_details.map((u) => u.unsandboxed)).toEqual([undefined]);
+    expect(finalComment(result)).not.toMatch(WARNING);
+  });
+});
