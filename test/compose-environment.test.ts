@@ -10,6 +10,7 @@ import { RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { AIDP_BIN, SCRIPTED_AGENT, waitForOutput } from './support/cli.js';
 import { loadComposeProject } from './support/compose-env.js';
+import { sandboxEnv } from './support/sandbox.js';
 import { freePort } from './support/free-port.js';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github-standin.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
@@ -39,7 +40,8 @@ async function onThisMachine(env: Record<string, string>, secrets: Record<string
 /** `node bin/aidp.js <command>` with exactly `env` (and the image's NODE_ENV, PATH and HOME). */
 function spawnAidp(command: string, env: Record<string, string>): ResultPromise {
   return execa('node', [AIDP_BIN, command], {
-    env: { PATH: process.env.PATH, HOME: tempDir('compose-home'), NODE_ENV: 'production', ...env },
+    // The sandbox settings stand for the image's agent CLIs: here the scripted agents live in the repository.
+    env: { PATH: process.env.PATH, HOME: tempDir('compose-home'), NODE_ENV: 'production', ...sandboxEnv(), ...env },
     extendEnv: false,
     reject: false,
     stdin: 'ignore',

@@ -12,8 +12,9 @@ import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
 import type { BuildResult } from '../src/workflows/build-processor/messages.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
+import { agentIoDir } from './support/sandbox.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
@@ -99,7 +100,7 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
 
   it('on the issue, runs the failed unit again and opens one PR holding both units, in the same status comment', async () => {
     app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
-    const marker = join(tempDir('marker'), 'fixed');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const repo = await repoWithFailingUnit(marker, 0.8);
     const payload = labeled(repo, 301);
     const owner = payload.repository.owner.login as string;
@@ -162,7 +163,7 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
 
   it('on the feature PR, runs the failed unit again and updates that PR', async () => {
     app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
-    const marker = join(tempDir('marker'), 'fixed');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const repo = await repoWithFailingUnit(marker, 0.5);
     const payload = labeled(repo, 302);
     const owner = payload.repository.owner.login as string;
