@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
@@ -50,6 +51,11 @@ export interface AgentRunResult {
   attempts: AgentAttempt[];
   /** Why it is not ok, as a sentence naming each attempt. */
   reason?: string;
+  /**
+   * Set when no attempt could start because its program is not installed on this worker: an
+   * environment failure, never the agent's, that another iteration cannot fix.
+   */
+  missingCli?: true;
 }
 
 /**
@@ -66,6 +72,7 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
   const attempts: AgentAttempt[] = [];
   const reasons: string[] = [];
   let last: { name: string; run: ProcessRunResult; rateLimited: boolean } | undefined;
+  const runs: ProcessRunResult[] = [];
   try {
     for (const [i, provider] of input.providers.entries()) {
       const name = providerName(provider);
@@ -84,18 +91,20 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
       const rateLimited = looksRateLimited(run);
       attempts.push({ provider: name, exitCode: run.exitCode, timedOut: run.timedOut, rateLimited, durationMs: run.durationMs });
       last = { name, run, rateLimited };
+      runs.push(run);
       if (run.cancelled) {
         reasons.push(`agent "${name}" was cancelled`);
         break;
       }
       if (run.exitCode === 0 && !rateLimited) break;
-      reasons.push(describeFailure(name, run, rateLimited, input.timeoutMs));
+      reasons.push(describeFailure(name, invocations[i]!.argv[0]!, run, rateLimited, input.timeoutMs));
     }
   } finally {
     rmSync(promptFile, { force: true });
   }
   const { name, run, rateLimited } = last!;
   const ok = !run.cancelled && run.exitCode === 0 && !rateLimited;
+  const missingCli = !ok && runs.length > 0 && runs.every(isNotInstalled);
   return {
     ok,
     provider: name,
@@ -108,6 +117,7 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
     durationMs: attempts.reduce((sum, a) => sum + a.durationMs, 0),
     attempts,
     ...(ok ? {} : { reason: reasons.join('; then ') }),
+    ...(missingCli ? { missingCli: true as const } : {}),
   };
 }
 
@@ -135,7 +145,13 @@ function looksRateLimited(run: ProcessRunResult): boolean {
   return run.exitCode !== 0 || run.outputTail.trim().length <= SHORT_OUTPUT_CHARS;
 }
 
-function describeFailure(name: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
+/** The program was not found, on PATH or at the path given (a missing cwd is ENOENT too, and is not this). */
+function isNotInstalled(run: ProcessRunResult): boolean {
+  return run.spawnError !== undefined && /^spawn .+ ENOENT$/m.test(run.spawnError) && !/"cwd" option is invalid/.test(run.spawnError);
+}
+
+function describeFailure(name: string, program: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
+  if (isNotInstalled(run)) return `agent CLI "${program}" is not installed on worker ${hostname()}`;
   if (run.spawnError) return `agent "${name}" could not start: ${run.spawnError}`;
   if (run.timedOut) return `agent "${name}" timed out after ${seconds(timeoutMs)} and was killed with its process group`;
   const exit = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `exited with code ${run.exitCode}`;
