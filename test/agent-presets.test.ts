@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
@@ -64,11 +65,11 @@ describe('agent command lines', () => {
 
   it.each([
     ['claude', ['claude', '-p', '--permission-mode', 'acceptEdits', '--output-format', 'text', '--extra']],
-    ['codex', ['codex', 'exec', '--full-auto', '-', '--extra']],
-    ['gemini', ['gemini', '--yolo', '--extra']],
-    ['opencode', ['opencode', 'run', '--extra']],
-    ['cursor-agent', ['cursor-agent', '-p', '--force', '--extra']],
-    ['copilot', ['copilot', '--allow-all-tools', '--extra']],
+    ['codex', ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-', '--extra']],
+    ['gemini', ['gemini', '--skip-trust', '--approval-mode', 'yolo', '--extra']],
+    ['opencode', ['opencode', 'run', '--auto', '--extra']],
+    ['cursor-agent', ['cursor-agent', '-p', '--force', '--trust', '--extra']],
+    ['copilot', ['copilot', '--allow-all-tools', '--no-ask-user', '--no-auto-update', '--extra']],
   ] as const)('runs the %s preset non-interactively with the prompt on stdin and its args last', (preset, argv) => {
     expect(buildAgentInvocation({ preset, args: ['--extra'] }, FILE, PROMPT)).toEqual({ argv, stdin: PROMPT });
   });
@@ -125,6 +126,57 @@ describe('long prompts', () => {
       expect(JSON.parse(result.stdout).longestArg).toBeLessThan(1000);
     },
   );
+});
+
+describe('a missing agent CLI', () => {
+  const run = (providers: AgentProvider[], cwd = tempDir('worktree')) =>
+    runAgentWithFallback({
+      providers,
+      prompt: PROMPT,
+      cwd,
+      timeoutMs: 10_000,
+      env: { PATH: tempDir('empty-bin') },
+      promptDir: tempDir('prompts'),
+      promptKey: 'missing-cli',
+    });
+
+  it('is reported as not installed, naming the program and the worker, and marked missingCli', async () => {
+    const result = await run([{ preset: 'codex', args: [] }]);
+
+    expect(result.ok).toBe(false);
+    expect(result.missingCli).toBe(true);
+    expect(result.reason).toBe(`agent CLI "codex" is not installed on worker ${hostname()}`);
+  });
+
+  it('is named for each provider of a fallback chain where none is installed', async () => {
+    const result = await run([
+      { preset: 'claude', args: [] },
+      { preset: 'command', command: 'my-agent --fast', args: [] },
+    ]);
+
+    expect(result.missingCli).toBe(true);
+    expect(result.reason).toBe(
+      `agent CLI "claude" is not installed on worker ${hostname()}; then agent CLI "my-agent" is not installed on worker ${hostname()}`,
+    );
+  });
+
+  it('is not marked missingCli when a fallback provider started and failed: that failure is the agent\'s', async () => {
+    const result = await run([
+      { preset: 'claude', args: [] },
+      { preset: 'command', command: `${process.execPath} -e "process.exit(3)"`, args: [] },
+    ]);
+
+    expect(result.ok).toBe(false);
+    expect(result.missingCli).toBeUndefined();
+    expect(result.reason).toMatch(/^agent CLI "claude" is not installed on worker .+; then agent "command" exited with code 3$/);
+  });
+
+  it('is not blamed when the worktree is missing and the program is there', async () => {
+    const result = await run([{ preset: 'command', command: process.execPath, args: [] }], join(tempDir('gone'), 'worktree'));
+
+    expect(result.missingCli).toBeUndefined();
+    expect(result.reason).toMatch(/could not start/);
+  });
 });
 
 describe('the agent environment', () => {
