@@ -76,7 +76,7 @@ describe('agent command lines', () => {
 
   it('gives aider the prompt file by the path it is handed, and nothing on stdin', () => {
     expect(buildAgentInvocation({ preset: 'aider', args: ['--extra'] }, FILE, PROMPT)).toEqual({
-      argv: ['aider', '--yes-always', '--no-auto-commits', '--message-file', FILE, '--extra'],
+      argv: ['aider', '--yes-always', '--no-auto-commits', '--no-check-update', '--no-analytics', '--message-file', FILE, '--extra'],
     });
   });
 

@@ -31,7 +31,12 @@ const PRESETS: Record<Preset, (promptFile: string) => { argv: string[]; prompt: 
   // Without a TTY gemini runs headless on what stdin holds. In a folder it has not been told to
   // trust it drops any approval mode back to "default", so `--skip-trust` comes with yolo.
   gemini: () => ({ argv: ['gemini', '--skip-trust', '--approval-mode', 'yolo'], prompt: 'stdin' }),
-  aider: (promptFile) => ({ argv: ['aider', '--yes-always', '--no-auto-commits', '--message-file', promptFile], prompt: 'file' }),
+  // `--message-file` runs once and exits. `--yes-always` answers every question, so the ones that
+  // would say yes to calling home (the update check, the analytics opt-in) are turned off first.
+  aider: (promptFile) => ({
+    argv: ['aider', '--yes-always', '--no-auto-commits', '--no-check-update', '--no-analytics', '--message-file', promptFile],
+    prompt: 'file',
+  }),
   // `run` takes stdin as the message when it is not a TTY; `--auto` approves what would otherwise
   // wait for an answer nobody gives.
   opencode: () => ({ argv: ['opencode', 'run', '--auto'], prompt: 'stdin' }),
