@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,8 @@ import { createTestRepo, tempDir } from './support/repos.js';
 const CLOSED_PORT_PROXY = 'http://127.0.0.1:9';
 const PROMPT = 'Add a clamp function to units/clamp.txt. Marker: aidp-contract-prompt-7f3a.';
 const RUN_TIMEOUT_MS = 90_000;
+/** Records every connect() of the run, where strace is installed, to show that none left loopback. */
+const STRACE = ['/usr/bin/strace', '/bin/strace'].find((path) => existsSync(path));
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 /** Output that means the CLI rejected how it was started, rather than who started it. */
@@ -127,19 +129,28 @@ function opencodeEnv(api: string): NodeJS.ProcessEnv {
   };
 }
 
+/** Addresses outside loopback that the traced run connected to (a DNS server counts). */
+function connectsBeyondLoopback(traceFile: string): string[] {
+  const lines = readFileSync(traceFile, 'utf8').split('\n').filter((l) => /sa_family=AF_INET6?\b/.test(l));
+  const addresses = lines.map((l) => /"([0-9a-fA-F.:]+)"/.exec(l)?.[1] ?? l);
+  return addresses.filter((a) => !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(a));
+}
+
 async function runPreset(
   cli: PinnedAgentCli,
   binDir: string,
   env: (home: string) => NodeJS.ProcessEnv,
   signal?: AbortSignal,
-): Promise<ProcessRunResult> {
+): Promise<ProcessRunResult & { traceFile?: string }> {
   const worktree = await createTestRepo();
   const home = tempDir(`home-${cli.preset}`);
   const promptFile = join(tempDir('prompts'), 'unit.md');
   writeFileSync(promptFile, PROMPT);
   const invocation = buildAgentInvocation({ preset: cli.preset, args: SETUP[cli.preset].args ?? [] }, promptFile, PROMPT);
-  return runInProcessGroup({
-    argv: invocation.argv,
+  const traceFile = STRACE && join(tempDir('trace'), 'connect.log');
+  const tracer = STRACE && traceFile ? [STRACE, '-f', '-qq', '-e', 'trace=connect', '-o', traceFile] : [];
+  const run = await runInProcessGroup({
+    argv: [...tracer, ...invocation.argv],
     stdin: invocation.stdin,
     cwd: worktree,
     env: {
@@ -159,6 +170,7 @@ async function runPreset(
     timeoutMs: RUN_TIMEOUT_MS,
     signal,
   });
+  return { ...run, traceFile };
 }
 
 describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
@@ -184,6 +196,7 @@ describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
       else expect(run.exitCode).not.toBe(0);
       expect(run.outputTail).not.toMatch(STARTUP_PROBLEM);
       expect(run.outputTail).toMatch(setup.noCredentials);
+      if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
     },
     RUN_TIMEOUT_MS + 30_000,
   );
@@ -202,6 +215,7 @@ describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
       try {
         const run = await runPreset(cli, binDir, (home) => withFakeKey(home, api), stop.signal);
         expect(run.outputTail).not.toMatch(STARTUP_PROBLEM);
+        if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
       } finally {
         clearInterval(seen);
       }
