@@ -69,8 +69,8 @@ interface CliSetup {
   args?: string[];
   /** Files in the fresh HOME and variables that keep the run on this machine; never a credential. */
   offline: (home: string, modelApi: string) => NodeJS.ProcessEnv;
-  /** A fake key and a loopback endpoint, to see the prompt arrive at the model API (absent: shown from the CLI's source). */
-  fakeKey?: (home: string, modelApi: string) => NodeJS.ProcessEnv;
+  /** A fake key and a loopback endpoint, to see the prompt arrive at the model API. */
+  fakeKey: (home: string, modelApi: string) => NodeJS.ProcessEnv;
 }
 
 const SETUP: Record<PinnedAgentCli['preset'], CliSetup> = {
@@ -96,6 +96,11 @@ const SETUP: Record<PinnedAgentCli['preset'], CliSetup> = {
   gemini: {
     noCredentials: /Please set an Auth method/,
     offline: () => ({}),
+    fakeKey: (home, api) => {
+      mkdirSync(join(home, '.gemini'), { recursive: true });
+      writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
+      return { GEMINI_API_KEY: 'not-a-key', GOOGLE_GEMINI_BASE_URL: api };
+    },
   },
   opencode: {
     // Its default model is a free one that needs no key, so the run picks one that does.
@@ -201,11 +206,6 @@ describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
     RUN_TIMEOUT_MS + 30_000,
   );
 
-  // gemini's fake key is refused before any request ("Invalid auth method selected"); its
-  // headless mode reads stdin when stdin is not a TTY (readStdin in its bundle).
-  if (!setup.fakeKey) return;
-  const withFakeKey = setup.fakeKey;
-
   it(
     cli.preset === 'aider' ? 'hands the prompt file to the CLI, which sends it to the model API' : 'hands the prompt on stdin to the CLI, which sends it to the model API',
     async () => {
@@ -213,7 +213,7 @@ describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
       const stop = new AbortController();
       const seen = setInterval(() => modelApi.sawPrompt() && stop.abort(), 100);
       try {
-        const run = await runPreset(cli, binDir, (home) => withFakeKey(home, api), stop.signal);
+        const run = await runPreset(cli, binDir, (home) => setup.fakeKey(home, api), stop.signal);
         expect(run.outputTail).not.toMatch(STARTUP_PROBLEM);
         if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
       } finally {
