@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
@@ -67,18 +68,18 @@ describe('agent command lines', () => {
 
   it.each([
     ['claude', ['claude', '-p', '--permission-mode', 'acceptEdits', '--output-format', 'text', '--extra']],
-    ['codex', ['codex', 'exec', '--full-auto', '-', '--extra']],
-    ['gemini', ['gemini', '--yolo', '--extra']],
-    ['opencode', ['opencode', 'run', '--extra']],
-    ['cursor-agent', ['cursor-agent', '-p', '--force', '--extra']],
-    ['copilot', ['copilot', '--allow-all-tools', '--extra']],
+    ['codex', ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-', '--extra']],
+    ['gemini', ['gemini', '--skip-trust', '--approval-mode', 'yolo', '--extra']],
+    ['opencode', ['opencode', 'run', '--auto', '--extra']],
+    ['cursor-agent', ['cursor-agent', '-p', '--force', '--trust', '--extra']],
+    ['copilot', ['copilot', '--allow-all-tools', '--no-ask-user', '--no-auto-update', '--extra']],
   ] as const)('runs the %s preset non-interactively with the prompt on stdin and its args last', (preset, argv) => {
     expect(buildAgentInvocation({ preset, args: ['--extra'] }, FILE, PROMPT)).toEqual({ argv, stdin: PROMPT });
   });
 
   it('gives aider the prompt file by the path it is handed, and nothing on stdin', () => {
     expect(buildAgentInvocation({ preset: 'aider', args: ['--extra'] }, FILE, PROMPT)).toEqual({
-      argv: ['aider', '--yes-always', '--no-auto-commits', '--message-file', FILE, '--extra'],
+      argv: ['aider', '--yes-always', '--no-auto-commits', '--no-check-update', '--no-analytics', '--message-file', FILE, '--extra'],
     });
   });
 
@@ -137,6 +138,61 @@ describe('long prompts', () => {
       expect(JSON.parse(result.stdout).longestArg).toBeLessThan(1000);
     },
   );
+});
+
+describe('a missing agent CLI', () => {
+  // In the sandbox, as agents run: a program missing there is reported by bwrap's exec.
+  const run = async (providers: AgentProvider[], cwd = tempDir('worktree')) => {
+    const sandbox = await openUntrustedRun(testSandbox(tempDir('work')), {
+      kind: 'agent',
+      worktree: cwd,
+      key: 'missing-cli',
+      // No agent CLI on this PATH; bwrap and the shell's tools are.
+      base: { PATH: `${tempDir('empty-bin')}:/usr/bin:/bin` },
+      secretEnvNames: [],
+      secretValues: [],
+      runVars: {},
+    });
+    return runAgentWithFallback({ providers, prompt: PROMPT, cwd, timeoutMs: 10_000, sandbox, promptKey: 'missing-cli' }).finally(() => sandbox.close());
+  };
+
+  it('is reported as not installed, naming the program and the worker, and marked missingCli', async () => {
+    const result = await run([{ preset: 'codex', args: [] }]);
+
+    expect(result.ok).toBe(false);
+    expect(result.missingCli).toBe(true);
+    expect(result.reason).toBe(`agent CLI "codex" is not installed on worker ${hostname()}`);
+  });
+
+  it('is named for each provider of a fallback chain where none is installed', async () => {
+    const result = await run([
+      { preset: 'claude', args: [] },
+      { preset: 'command', command: 'my-agent --fast', args: [] },
+    ]);
+
+    expect(result.missingCli).toBe(true);
+    expect(result.reason).toBe(
+      `agent CLI "claude" is not installed on worker ${hostname()}; then agent CLI "my-agent" is not installed on worker ${hostname()}`,
+    );
+  });
+
+  it('is not marked missingCli when a fallback provider started and failed: that failure is the agent\'s', async () => {
+    const result = await run([
+      { preset: 'claude', args: [] },
+      { preset: 'command', command: `${process.execPath} -e "process.exit(3)"`, args: [] },
+    ]);
+
+    expect(result.ok).toBe(false);
+    expect(result.missingCli).toBeUndefined();
+    expect(result.reason).toMatch(/^agent CLI "claude" is not installed on worker .+; then agent "command" exited with code 3$/);
+  });
+
+  it('is not blamed when the worktree is missing and the program is there', async () => {
+    const result = await run([{ preset: 'command', command: process.execPath, args: [] }], join(tempDir('gone'), 'worktree'));
+
+    expect(result.missingCli).toBeUndefined();
+    expect(result.reason).not.toMatch(/not installed/);
+  });
 });
 
 describe('the agent environment', () => {

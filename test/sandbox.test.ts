@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -251,7 +252,7 @@ describe('failing closed', () => {
 });
 
 describe('an agent program missing inside the sandbox', () => {
-  it('is reported as an agent that could not start, in bwrap\'s words', async () => {
+  it('is reported as a CLI not installed on this worker, from bwrap\'s exec failure', async () => {
     const workDir = tempDir('work');
     const { executeAgent } = createAgentActivities({ workDir, sandbox: testSandbox(workDir), secretEnvNames: [], secretValues: [] });
     const result = (await mockActivity().run(executeAgent, {
@@ -265,7 +266,10 @@ describe('an agent program missing inside the sandbox', () => {
     })) as AgentRunResult;
 
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe('agent "command" could not start: bwrap: execvp aidp-no-such-agent-cli: No such file or directory');
+    expect({ reason: result.reason, missingCli: result.missingCli }).toEqual({
+      reason: `agent CLI "aidp-no-such-agent-cli" is not installed on worker ${hostname()}`,
+      missingCli: true,
+    });
   });
 });
 

@@ -159,7 +159,7 @@ function runDir(parent: string, key: string, worktree: string): string {
 
 /** bwrap's own words when the program it was to run cannot be executed inside (not found, not executable). */
 export function sandboxExecFailure(outputTail: string): string | undefined {
-  return /^bwrap: execvp [^\n]*$/m.exec(outputTail)?.[0];
+  return /^(bwrap: execvp|aidp sandbox: cannot run) [^\n]*$/m.exec(outputTail)?.[0];
 }
 
 /**

@@ -11,25 +11,41 @@ export interface AgentInvocation {
 type Preset = Exclude<AgentProvider['preset'], 'command'>;
 
 /**
- * The non-interactive invocation of each preset. No prompt ever goes in argv: Linux refuses a
- * single argument over 128 KiB (E2BIG), and an argv is readable by every process on the host.
- * Each CLI reads the prompt from stdin when stdin is not a terminal, except aider, which reads
- * the prompt file by its path (given: in a sandbox it is another path than the worker's).
+ * The non-interactive invocation of each preset, checked against each CLI's help (versions in
+ * test/support/agent-clis.ts; test/agent-cli-contract.test.ts runs the real CLIs). Each one runs
+ * once without a terminal, may edit the worktree without asking, and starts in a directory it has
+ * never seen without a trust prompt or a downgraded approval mode.
+ *
+ * No prompt ever goes in argv: Linux refuses a single argument over 128 KiB (E2BIG), and an argv
+ * is readable by every process on the host. Each CLI reads the prompt from stdin when stdin is not
+ * a terminal, except aider, which reads the prompt file by its path (given: in a sandbox it is
+ * another path than the worker's).
  */
 const PRESETS: Record<Preset, (promptFile: string) => { argv: string[]; prompt: 'stdin' | 'file' }> = {
-  // `-p` with no prompt argument: the prompt is read from stdin.
+  // `-p` with no prompt argument reads the prompt from stdin; print mode skips the trust dialog.
   claude: () => ({ argv: ['claude', '-p', '--permission-mode', 'acceptEdits', '--output-format', 'text'], prompt: 'stdin' }),
+  // `exec` never asks for approval; `--full-auto` is gone, the sandbox mode says what it may write.
+  // The git-repo check is skipped because a sandbox may hide the mirror a worktree's `.git` names.
   // A prompt of `-` is read from stdin.
-  codex: () => ({ argv: ['codex', 'exec', '--full-auto', '-'], prompt: 'stdin' }),
-  // Without a TTY on stdin gemini runs once, non-interactively, on what stdin holds.
-  gemini: () => ({ argv: ['gemini', '--yolo'], prompt: 'stdin' }),
-  aider: (promptFile) => ({ argv: ['aider', '--yes-always', '--no-auto-commits', '--message-file', promptFile], prompt: 'file' }),
-  // `run` reads stdin to its end when it is not a TTY, and takes it as the message.
-  opencode: () => ({ argv: ['opencode', 'run'], prompt: 'stdin' }),
-  // Print mode with no prompt argument reads the prompt from stdin.
-  'cursor-agent': () => ({ argv: ['cursor-agent', '-p', '--force'], prompt: 'stdin' }),
-  // A piped prompt runs once; `-p` must stay out, or the piped prompt is ignored.
-  copilot: () => ({ argv: ['copilot', '--allow-all-tools'], prompt: 'stdin' }),
+  codex: () => ({ argv: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-'], prompt: 'stdin' }),
+  // Without a TTY gemini runs headless on what stdin holds. In a folder it has not been told to
+  // trust it drops any approval mode back to "default", so `--skip-trust` comes with yolo.
+  gemini: () => ({ argv: ['gemini', '--skip-trust', '--approval-mode', 'yolo'], prompt: 'stdin' }),
+  // `--message-file` runs once and exits. `--yes-always` answers every question, so the ones that
+  // would say yes to calling home (the update check, the analytics opt-in) are turned off first.
+  aider: (promptFile) => ({
+    argv: ['aider', '--yes-always', '--no-auto-commits', '--no-check-update', '--no-analytics', '--message-file', promptFile],
+    prompt: 'file',
+  }),
+  // `run` takes stdin as the message when it is not a TTY; `--auto` approves what would otherwise
+  // wait for an answer nobody gives.
+  opencode: () => ({ argv: ['opencode', 'run', '--auto'], prompt: 'stdin' }),
+  // Print mode with no prompt argument reads the prompt from stdin; `--trust` answers the
+  // workspace trust prompt that print mode cannot show.
+  'cursor-agent': () => ({ argv: ['cursor-agent', '-p', '--force', '--trust'], prompt: 'stdin' }),
+  // A piped prompt runs once, non-interactively; `-p` must stay out, or the piped prompt is
+  // ignored. Nothing is asked and no newer version is fetched mid-run.
+  copilot: () => ({ argv: ['copilot', '--allow-all-tools', '--no-ask-user', '--no-auto-update'], prompt: 'stdin' }),
 };
 
 /**

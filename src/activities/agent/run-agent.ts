@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import { sandboxExecFailure, type UntrustedRun } from '../../sandbox/untrusted-run.js';
@@ -49,6 +50,11 @@ export interface AgentRunResult {
   reason?: string;
   /** Whether the attempts ran in a sandbox (false only with AIDP_SANDBOX=off). */
   sandboxed: boolean;
+  /**
+   * Set when no attempt could start because its program is not installed on this worker: an
+   * environment failure, never the agent's, that another iteration cannot fix.
+   */
+  missingCli?: true;
 }
 
 /**
@@ -64,6 +70,7 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
   const attempts: AgentAttempt[] = [];
   const reasons: string[] = [];
   let last: { name: string; run: ProcessRunResult; rateLimited: boolean } | undefined;
+  const runs: ProcessRunResult[] = [];
   for (const [i, provider] of input.providers.entries()) {
     const name = providerName(provider);
     // Each attempt in a fresh sandbox of its own.
@@ -83,15 +90,17 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
     const rateLimited = looksRateLimited(run);
     attempts.push({ provider: name, exitCode: run.exitCode, timedOut: run.timedOut, rateLimited, durationMs: run.durationMs });
     last = { name, run, rateLimited };
+    runs.push(run);
     if (run.cancelled) {
       reasons.push(`agent "${name}" was cancelled`);
       break;
     }
     if (run.exitCode === 0 && !rateLimited) break;
-    reasons.push(describeFailure(name, run, rateLimited, input.timeoutMs));
+    reasons.push(describeFailure(name, invocations[i]!.argv[0]!, run, rateLimited, input.timeoutMs));
   }
   const { name, run, rateLimited } = last!;
   const ok = !run.cancelled && run.exitCode === 0 && !rateLimited;
+  const missingCli = !ok && runs.length > 0 && runs.every(isNotInstalled);
   return {
     ok,
     provider: name,
@@ -105,6 +114,7 @@ export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentR
     attempts,
     ...(ok ? {} : { reason: reasons.join('; then ') }),
     sandboxed: sandbox.sandboxed,
+    ...(missingCli ? { missingCli: true as const } : {}),
   };
 }
 
@@ -118,8 +128,19 @@ function looksRateLimited(run: ProcessRunResult): boolean {
   return run.exitCode !== 0 || run.outputTail.trim().length <= SHORT_OUTPUT_CHARS;
 }
 
-function describeFailure(name: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
-  const cannotStart = run.spawnError ?? (run.exitCode === 1 ? sandboxExecFailure(run.outputTail) : undefined);
+/**
+ * The program was not found: unsandboxed, execa's `spawn <program> ENOENT` (a missing cwd is
+ * ENOENT too, and is not this); in the sandbox, bwrap's or the network forwarder's exec failure.
+ */
+function isNotInstalled(run: ProcessRunResult): boolean {
+  if (run.spawnError !== undefined) return /^spawn .+ ENOENT$/m.test(run.spawnError) && !/"cwd" option is invalid/.test(run.spawnError);
+  const execFailure = run.exitCode === 1 || run.exitCode === 127 ? sandboxExecFailure(run.outputTail) : undefined;
+  return execFailure !== undefined && /No such file or directory|ENOENT/.test(execFailure);
+}
+
+function describeFailure(name: string, program: string, run: ProcessRunResult, rateLimited: boolean, timeoutMs: number): string {
+  if (isNotInstalled(run)) return `agent CLI "${program}" is not installed on worker ${hostname()}`;
+  const cannotStart = run.spawnError ?? (run.exitCode === 1 || run.exitCode === 127 ? sandboxExecFailure(run.outputTail) : undefined);
   if (cannotStart) return `agent "${name}" could not start: ${cannotStart}`;
   if (run.timedOut) return `agent "${name}" timed out after ${seconds(timeoutMs)} and was killed with its process group`;
   const exit = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `exited with code ${run.exitCode}`;
