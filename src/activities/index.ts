@@ -11,6 +11,7 @@ import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
 import { openActivityGit } from './git/guarded-git.js';
 import type { GitRemoteAccess } from './git/run-git.js';
+import { createBuildCheckRunActivities } from './github/build-check-run.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
@@ -108,6 +109,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
     ...createCheckRunActivities({ octokitFor }),
+    ...createBuildCheckRunActivities({ octokitFor }),
     ...createReviewActivities({ octokitFor }),
     ...createPlanActivities({ octokitFor, appId: deps.appId }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
