@@ -24,6 +24,8 @@ import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/proces
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
+import { createUnitBranchCleanupActivities } from './git/unit-branch-cleanup.js';
+import { createWorkflowStateActivities } from './workflow-state-activities.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 import { createOutcomeMetricActivities } from './outcome-metrics.js';
 import { recordAgentRun, recordChecks } from './recorded-metrics.js';
@@ -68,6 +70,7 @@ function hostActivities(deps: ActivityDeps) {
     ...heartbeatAll(git),
     ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...heartbeatAll(createMergeActivities(gitDeps)),
+    ...heartbeatAll(createUnitBranchCleanupActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...measuredAgentAndChecks(deps),
   };
@@ -113,6 +116,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createReviewActivities({ octokitFor }),
     ...createPlanActivities({ octokitFor, appId: deps.appId }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
+    ...createWorkflowStateActivities({ client: deps.temporalClient }),
     ...createOutcomeMetricActivities({ metrics: deps.metrics }),
     ...createReconcileActivities({
       github: deps.reconcileGitHub,
