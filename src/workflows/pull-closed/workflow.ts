@@ -7,8 +7,8 @@ const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_Q
 const { workflowRunning } = proxyActivities<OrchestratorActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
 
 /** How long the cleanup waits for a cancelled build to stop before it deletes branches anyway. */
-const BUILD_STOP_CHECKS = 60;
-const BUILD_STOP_EVERY = '10s';
+const BUILD_STOP_CHECKS = 200;
+const BUILD_STOP_EVERY = '3s';
 
 /**
  * A feature PR was closed or merged (its build was cancelled already if it ran): once the build
