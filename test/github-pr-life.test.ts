@@ -25,9 +25,10 @@ const CLONE_BASE = 'https://github.com/local-pr-life/';
 const GIT_ENV = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE };
 const uiUrlOf = (workflowId: string) => `http://ui.test/${encodeURIComponent(workflowId)}`;
 
-function repoWith(agentArgs: string, threshold = 0.5): Promise<string> {
+function repoWith(agentArgs: string, threshold = 0.5, extraYml: string[] = []): Promise<string> {
   return createTestRepo({
     aidpYml: [
+      ...extraYml,
       'concurrency: 2',
       'max_iterations: 1',
       `merge:\n  threshold: ${threshold}`,
@@ -241,5 +242,21 @@ describe("the feature PR's check run and life on GitHub", () => {
     api.done();
     expect(cleanup.deleted.sort()).toEqual(['aidp/issue-403-widgets/part-one', 'aidp/issue-403-widgets/part-two']);
     expect(await branchesOf(repo)).toEqual(['aidp/issue-403-widgets/feature', 'aidp/issue-4030-other/part-one', 'main', 'people/notes']);
+  });
+
+  it('keeps the unit branches of a feature PR closed without merge when the repository says on_merge', async () => {
+    app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client }) } });
+    const repo = await repoWith('--noop', 0.5, ['cleanup:', '  delete_unit_branches: on_merge']);
+    await simpleGit(repo).branch(['aidp/issue-404-widgets/part-one']);
+    const payload = labeled(repo, 404);
+    const api = nock(GITHUB_API);
+
+    expect((await app.deliver('pull_request', prClosed(payload, { prNumber: 44, issue: 404, merged: false }))).status).toBe(200);
+
+    const buildId = githubWorkflowId({ owner: payload.repository.owner.login as string, repo: payload.repository.name as string, number: 404, kind: 'build' });
+    const cleanup: PullClosedResult = await harness.client.workflow.getHandle(`${buildId}/pull-closed`).result();
+    api.done();
+    expect(cleanup).toEqual({ deleted: [], policy: 'on_merge' });
+    expect(await branchesOf(repo)).toEqual(['aidp/issue-404-widgets/part-one', 'main']);
   });
 });
