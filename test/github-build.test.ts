@@ -168,6 +168,8 @@ describe('a build started from GitHub', () => {
       .reply(200, [])
       .post(`/repos/${owner}/${name}/pulls`, (b: { body: string }) => Boolean((bodies.pr = b.body)))
       .reply(201, { number: 12, html_url: `https://github.com/${owner}/${name}/pull/12`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 6012, html_url: 'https://github.com/runs/6012' })
       .patch(`/repos/${owner}/${name}/issues/comments/777`, (b: { body: string }) => Boolean((bodies.final = b.body)))
       .reply(200, { id: 777 });
 
@@ -206,6 +208,8 @@ describe('a build started from GitHub', () => {
       .reply(200, [])
       .post(`/repos/${owner}/${name}/pulls`)
       .reply(201, { number: 13, html_url: `https://github.com/${owner}/${name}/pull/13`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 6013, html_url: 'https://github.com/runs/6013' })
       .patch(`/repos/${owner}/${name}/issues/comments/888`, (b: { body: string }) => Boolean(edits.push(b.body)))
       .reply(200, { id: 888 });
 
@@ -246,6 +250,8 @@ describe('a build started from GitHub', () => {
       .reply(200, [])
       .post(`/repos/${owner}/${name}/pulls`)
       .reply(201, { number: 14, html_url: `https://github.com/${owner}/${name}/pull/14`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 6014, html_url: 'https://github.com/runs/6014' })
       .patch(`/repos/${owner}/${name}/issues/comments/889`)
       .reply(200, { id: 889 });
 

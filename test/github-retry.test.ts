@@ -139,7 +139,9 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
       .query(true)
       .reply(200, [])
       .post(`/repos/${owner}/${name}/pulls`, (b: { body: string }) => Boolean((prBody = b.body)))
-      .reply(201, { number: 31, html_url: `https://github.com/${owner}/${name}/pull/31`, head: { ref: 'x' } });
+      .reply(201, { number: 31, html_url: `https://github.com/${owner}/${name}/pull/31`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 6031, html_url: 'https://github.com/runs/6031' });
     writeFileSync(marker, 'fixed');
     expect((await app.deliver('issue_comment', retryComment(payload, { number: 301, commentId: 3101, onPullRequest: false }))).status).toBe(200);
 
@@ -156,7 +158,7 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
     expect(prBody).toMatch(/\*\*Part two\*\* \(part-two\) \| completed \| merged \| 2 \| test ✓ \|/);
     expect(edits.some((body) => body.startsWith('aidp is running unit `part-two` again for @alice'))).toBe(true);
     expect(edits.at(-1)).toContain(`**PR [#31](https://github.com/${owner}/${name}/pull/31) opened: 2 of 2 units merged** into \`${feature.featureBranch}\`.`);
-    expect(edits.at(-1)).toMatch(/Feature branch `[^`]+` · \[pull request #31\]\([^)]+\) · took \d+s/);
+    expect(edits.at(-1)).toMatch(/Feature branch `[^`]+` · \[pull request #31\]\([^)]+\) · \[check run\]\(https:\/\/github.com\/runs\/6031\) · took \d+s/);
     api.done();
     second.done();
   });
@@ -190,7 +192,9 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
       .query(true)
       .reply(200, [])
       .post(`/repos/${owner}/${name}/pulls`, (b: { body: string }) => Boolean(prBodies.push(b.body)))
-      .reply(201, { number: 32, html_url: prUrl, head: { ref: 'x' } });
+      .reply(201, { number: 32, html_url: prUrl, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 6032, html_url: 'https://github.com/runs/6032' });
 
     await app.deliver('issues', payload);
     const buildId = githubWorkflowId({ owner, repo: name, number: 302, kind: 'build' });
@@ -212,6 +216,14 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
       .reply(200, [{ number: 32, html_url: prUrl, head: { ref: before.featureBranch }, created_at: '2026-11-23T00:00:00Z' }])
       .patch(`/repos/${owner}/${name}/pulls/32`, (b: { body: string }) => Boolean(prBodies.push(b.body)))
       .reply(200, { number: 32, html_url: prUrl, head: { ref: before.featureBranch } });
+    // The retry's check run: in progress on the PR's head, superseded there, completed on the new head.
+    const checks = nock(GITHUB_API)
+      .get(`/repos/${owner}/${name}/pulls/32`)
+      .reply(200, { number: 32, state: 'open', head })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .times(2)
+      .reply(201, { id: 3210, html_url: 'https://github.com/runs/3210' });
+    const checkEdits = nock(GITHUB_API).persist().patch(`/repos/${owner}/${name}/check-runs/3210`).reply(200, { id: 3210 });
     writeFileSync(marker, 'fixed');
     expect((await app.deliver('issue_comment', retryComment(payload, { number: 32, commentId: 3202, onPullRequest: true }))).status).toBe(200);
 
@@ -226,5 +238,7 @@ describe('`/aidp retry` after a GitHub build has finished', () => {
     expect(edits.at(-1)).toContain(`**PR [#32](${prUrl}) updated: 2 of 2 units merged**`);
     api.done();
     updated.done();
+    checks.done();
+    checkEdits.done();
   });
 });

@@ -131,14 +131,57 @@ describe('pull request events', () => {
     expect(app.processors.calls).toEqual([]);
   });
 
-  it.each(['closed', 'synchronize'])('accepts pull_request.%s and, for now, starts nothing', async (action) => {
+  it("accepts a person's push to a feature branch (pull_request.synchronize) and starts nothing", async () => {
     const scope = nock('https://api.github.com');
+    const payload = fixture('pull_request.synchronize');
+    payload.pull_request.head.ref = 'aidp/issue-7-dark-mode/feature';
 
-    expect((await app.deliver('pull_request', fixture(`pull_request.${action}`))).status).toBe(200);
+    expect((await app.deliver('pull_request', payload)).status).toBe(200);
 
     scope.done();
     expect(app.processors.calls).toEqual([]);
-    expect(app.logs).toContainEqual(expect.objectContaining({ action, msg: 'pull request event noted; nothing to do yet' }));
+    expect(app.logs).toContainEqual(expect.objectContaining({ action: 'synchronize', msg: 'pull request event noted; nothing to do yet' }));
+  });
+
+  it('starts nothing when a pull request that no aidp build opened is closed', async () => {
+    const scope = nock('https://api.github.com');
+
+    expect((await app.deliver('pull_request', fixture('pull_request.closed'))).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([]);
+  });
+
+  it.each([
+    ['merged', true],
+    ['closed without merge', false],
+  ])('ends the build of a feature pull request that was %s, with no GitHub request', async (_what, merged) => {
+    const scope = nock('https://api.github.com');
+    const payload = fixture('pull_request.closed');
+    payload.pull_request.head.ref = 'aidp/issue-7-dark-mode/feature';
+    payload.pull_request.merged = merged;
+
+    expect((await app.deliver('pull_request', payload)).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([
+      {
+        method: 'featurePullClosed',
+        request: expect.objectContaining({ owner: 'Codertocat', repo: 'Hello-World', prNumber: payload.pull_request.number, issueNumber: 7, featureSlug: 'issue-7-dark-mode', merged }),
+      },
+    ]);
+  });
+
+  it("leaves the build alone when a fork's pull request from a feature-looking branch is closed", async () => {
+    const scope = nock('https://api.github.com');
+    const payload = fixture('pull_request.closed');
+    payload.pull_request.head.ref = 'aidp/issue-7-dark-mode/feature';
+    payload.pull_request.head.repo.id = 1;
+
+    expect((await app.deliver('pull_request', payload)).status).toBe(200);
+
+    scope.done();
+    expect(app.processors.calls).toEqual([]);
   });
 
   it.each([

@@ -11,6 +11,7 @@ import { createSummaryFileActivities } from './feature-summary-file.js';
 import { createGitActivities } from './git/git-activities.js';
 import { openActivityGit } from './git/guarded-git.js';
 import type { GitRemoteAccess } from './git/run-git.js';
+import { createBuildCheckRunActivities } from './github/build-check-run.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
@@ -23,6 +24,8 @@ import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/proces
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
+import { createUnitBranchCleanupActivities } from './git/unit-branch-cleanup.js';
+import { createWorkflowStateActivities } from './workflow-state-activities.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 import type { SandboxSettings } from '../sandbox/settings.js';
 import { createOutcomeMetricActivities } from './outcome-metrics.js';
@@ -70,6 +73,7 @@ function hostActivities(deps: ActivityDeps) {
     ...heartbeatAll(git),
     ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...heartbeatAll(createMergeActivities(gitDeps)),
+    ...heartbeatAll(createUnitBranchCleanupActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...measuredAgentAndChecks(deps),
   };
@@ -112,9 +116,11 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createGitHubActivities({ octokitFor }),
     ...createCommentActivities({ octokitFor }),
     ...createCheckRunActivities({ octokitFor }),
+    ...createBuildCheckRunActivities({ octokitFor }),
     ...createReviewActivities({ octokitFor }),
     ...createPlanActivities({ octokitFor, appId: deps.appId }),
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
+    ...createWorkflowStateActivities({ client: deps.temporalClient }),
     ...createOutcomeMetricActivities({ metrics: deps.metrics }),
     ...createReconcileActivities({
       github: deps.reconcileGitHub,

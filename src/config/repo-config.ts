@@ -94,6 +94,14 @@ export const repoConfigSchema = z
       .object({ threshold: z.number().min(0).max(1).default(0.8) })
       .strict()
       .default({ threshold: 0.8 }),
+    /**
+     * When aidp deletes the unit branches (`aidp/<feature>/<unit>`) of a feature PR: `on_close`
+     * when it is merged or closed, `on_merge` only when it is merged, `never`.
+     */
+    cleanup: z
+      .object({ delete_unit_branches: z.enum(['on_close', 'on_merge', 'never']).default('on_close') })
+      .strict()
+      .default({ delete_unit_branches: 'on_close' }),
     ci_fix: z
       .object({ max_attempts: z.number().int().min(0).max(20).default(3) })
       .strict()

@@ -2,6 +2,7 @@ import type { ApplicationFunction, Probot } from 'probot';
 import { GITHUB_COM, type GitHubHost } from '../github/github-host.js';
 import type { PermissionChecker } from '../github/permissions.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
+import { onCheckRunRetry } from './check-run-retry.js';
 import { onCheckRunCompleted, onCheckSuiteCompleted, onWorkflowRunCompleted } from './ci.js';
 import type { EventContext, EventHandler, HandlerDeps } from './context.js';
 import { onInstallation } from './installation.js';
@@ -36,6 +37,8 @@ const ROUTES: [string, EventHandler][] = [
   ['pull_request_review.submitted', onPullRequestReview],
   ['check_suite.completed', onCheckSuiteCompleted],
   ['check_run.completed', onCheckRunCompleted],
+  ['check_run.rerequested', onCheckRunRetry],
+  ['check_run.requested_action', onCheckRunRetry],
   ['workflow_run.completed', onWorkflowRunCompleted],
   ['installation', onInstallation],
   ['installation_repositories', onInstallation],

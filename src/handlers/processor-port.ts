@@ -68,6 +68,15 @@ export interface ChangeRequestRequest extends PullRequestTarget {
   reviewId?: number;
 }
 
+/** aidp's feature PR (head `aidp/<feature>/feature`, same repository) was closed, merged or not. */
+export interface FeaturePullClosedRequest extends RepoTarget {
+  prNumber: number;
+  /** The issue whose build opened it. */
+  issueNumber: number;
+  featureSlug: string;
+  merged: boolean;
+}
+
 export interface StartResult {
   workflowId: string;
   /** False when a workflow with that id was already running: nothing new was started. */
@@ -108,6 +117,8 @@ export interface ProcessorPort {
   signalFeature(request: ItemRef & { signal: FeatureSignal; requestedBy: string }): Promise<MessageResult>;
   /** `units` empty: every failed unit. */
   retry(request: ItemRef & { units: string[]; requestedBy: string }): Promise<MessageResult>;
+  /** Ends the build of a closed or merged feature PR and deletes its unit branches as configured. */
+  featurePullClosed(request: FeaturePullClosedRequest): Promise<StartResult>;
   setConcurrency(request: ItemRef & { concurrency: number; requestedBy: string }): Promise<MessageResult>;
   /** A Markdown status table, or undefined when no aidp run exists for the item. */
   status(request: ItemRef): Promise<string | undefined>;

@@ -1,5 +1,6 @@
 import { isBot } from '../github/permissions.js';
 import { parsePayload, repoTarget, type EventHandler } from './context.js';
+import { onFeaturePullClosed } from './feature-pull-closed.js';
 import { labelRole } from './labels.js';
 import { pullRequestPayload } from './payloads.js';
 import { isSameRepoPull, pullTarget } from './pull-target.js';
@@ -7,14 +8,16 @@ import { comment, refuse } from './replies.js';
 
 /**
  * `pull_request.labeled`: the review, fix-ci and request-changes labels start their
- * processors. `closed` and `synchronize` are only logged for now: the workflows on a PR find
- * out themselves (a closed PR, a moved head) when they next touch it.
+ * processors. `closed` on an aidp feature PR ends its build (feature-pull-closed.ts).
+ * `synchronize` is only logged: aidp never forces the feature branch (it pushes with a lease),
+ * and the workflows on a PR find out about a moved head when they next touch it.
  */
 export const onPullRequest: EventHandler = async (ctx, deps) => {
   const payload = parsePayload(pullRequestPayload, ctx);
   if (!payload) return 'invalid';
   const pr = payload.pull_request;
-  if (payload.action === 'closed' || payload.action === 'synchronize') {
+  if (payload.action === 'closed') return onFeaturePullClosed(ctx, deps, payload);
+  if (payload.action === 'synchronize') {
     ctx.log.debug({ action: payload.action, pr: pr.number, head: pr.head.sha }, 'pull request event noted; nothing to do yet');
     return 'ignored';
   }

@@ -65,6 +65,7 @@ export async function retryFinishedBuild(ctx: ProcessorContext, item: ItemRef & 
       },
       units: selection.retry,
       statusCommentId: await statusCommentOf(ctx, buildId),
+      pullNumber: previous.merge?.pr?.number,
     },
   };
   try {

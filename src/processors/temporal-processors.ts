@@ -7,6 +7,7 @@ import { startCiFix } from './ci-fix.js';
 import type { ProcessorContext } from './context.js';
 import { featureStatusTable, retryUnitsOf, setConcurrency, signalFeature } from './feature-commands.js';
 import { startPlan } from './plan.js';
+import { featurePullClosed } from './pull-closed.js';
 import { claimRefusalReply } from './refusal.js';
 import { startReview } from './review.js';
 
@@ -53,6 +54,7 @@ export function createTemporalProcessors(deps: {
     signalFeature: (request) => signalFeature(ctx, request),
     retry: (request) => retryUnitsOf(ctx, request),
     setConcurrency: (request) => setConcurrency(ctx, request),
+    featurePullClosed: (request) => featurePullClosed(ctx, request),
     status: (item) => featureStatusTable(ctx, item),
     claimRefusalReply: (claim) => claimRefusalReply(ctx, claim),
   };

@@ -148,6 +148,8 @@ export async function startGitHubStandIn(opts: Options): Promise<GitHubStandIn> 
         return [201, { number: pull.number, html_url: `${origin}/${m[1]}/${m[2]}/pull/${pull.number}`, head: { ref: pull.head }, base: { ref: pull.base } }];
       }
     }
+    // The build's `aidp` check run on the feature PR's head.
+    if (/^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path) && method === 'POST') return [201, { id: nextId++, html_url: `${origin}/runs/${nextId}` }];
     return undefined;
   };
 

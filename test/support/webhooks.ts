@@ -75,6 +75,7 @@ export function recordingProcessors(answers: FakeAnswers = {}): { port: Processo
     startReview: start('startReview'),
     startCiFix: start('startCiFix'),
     startChangeRequest: start('startChangeRequest'),
+    featurePullClosed: start('featurePullClosed'),
     signalFeature: (request) => message('signalFeature', request),
     retry: (request) => message('retry', request),
     setConcurrency: (request) => message('setConcurrency', request),

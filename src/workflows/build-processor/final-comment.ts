@@ -7,6 +7,8 @@ export interface FinalCommentLinks {
   uiUrl?: string;
   /** How long this run of the build took. */
   elapsedMs?: number;
+  /** The build's `aidp` check run on the feature PR's head. */
+  checkRunUrl?: string;
 }
 
 /** What happened, in one sentence: a PR and what it holds, or why there is none. */
@@ -43,6 +45,7 @@ export function finalComment(result: FeatureResult, links: FinalCommentLinks = {
   const facts = [
     `Feature branch ${inlineCode(result.featureBranch)}`,
     result.merge?.pr ? `[pull request #${result.merge.pr.number}](${result.merge.pr.url})` : '',
+    links.checkRunUrl ? `[check run](${links.checkRunUrl})` : '',
     links.uiUrl ? `[Temporal Web UI](${links.uiUrl})` : '',
     links.elapsedMs !== undefined ? `took ${duration(links.elapsedMs / 1000)}` : '',
   ].filter((f) => f !== '');

@@ -7,6 +7,8 @@ export interface BuildRetry {
   units: string[];
   /** The status comment of the build before, edited again; a new one is posted without it. */
   statusCommentId?: number;
+  /** The feature PR the build before opened or updated: the check run goes on its head from the start. */
+  pullNumber?: number;
 }
 
 export interface BuildInput {

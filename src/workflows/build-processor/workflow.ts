@@ -1,11 +1,15 @@
-import { condition, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
+import { BuildCheckRun } from './check-run.js';
 import { featureIdOf } from './feature-id.js';
 import type { BuildInput, BuildResult, BuildRetry } from './messages.js';
 import { finalComment } from './final-comment.js';
+
+/** patched() id: the build keeps an `aidp` check run on its feature PR. */
+const CHECK_RUN_PATCH = 'build-check-run';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
@@ -25,8 +29,11 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
   const started = input.retry ? await startRetry(input, input.retry, featureWorkflowId) : await startBuild(input, featureWorkflowId);
   if ('failed' in started) return started.failed;
   const { feature, commentId } = started;
+  // Builds started before the check run existed keep replaying without one.
+  const checkRun = patched(CHECK_RUN_PATCH) ? new BuildCheckRun(input) : undefined;
+  await checkRun?.open(input.retry?.pullNumber, `aidp is building ${input.retry ? 'the failed units again' : 'this feature'}.`);
 
-  // The status comment follows the build, edited at most every statusEveryMs and only on change.
+  // The status comment (and the check run) follow the build, edited at most every statusEveryMs and only on change.
   let done = false;
   const live = (async () => {
     let shown = '';
@@ -34,6 +41,7 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
       const markdown = await github.featureStatusMarkdown({ workflowId: featureWorkflowId, uiUrl: input.uiUrl });
       if (markdown && markdown !== shown) {
         await github.updateComment({ ...target, commentId, body: markdown });
+        await checkRun?.follow(markdown);
         shown = markdown;
       }
     }
@@ -44,7 +52,8 @@ export async function BuildProcessorWorkflow(input: BuildInput): Promise<BuildRe
   // The sandbox's Date is workflow time (the current workflow task's), the same on replay.
   // eslint-disable-next-line no-restricted-syntax
   const elapsedMs = Date.now() - info.runStartTime.getTime();
-  await github.updateComment({ ...target, commentId, body: finalComment(result, { uiUrl: input.uiUrl, elapsedMs }) });
+  const checkRunUrl = await checkRun?.complete(result);
+  await github.updateComment({ ...target, commentId, body: finalComment(result, { uiUrl: input.uiUrl, elapsedMs, checkRunUrl }) });
   return { status: result.status, featureWorkflowId, prUrl: result.merge?.pr?.url, error: result.error, statusCommentId: commentId };
 }
 

@@ -1,0 +1,42 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { githubWorkflowId } from '../github/workflow-ids.js';
+import type { FeaturePullClosedRequest, StartResult } from '../handlers/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import { featureIdOf } from '../workflows/build-processor/feature-id.js';
+import { cancelSignal } from '../workflows/feature-orchestration/messages.js';
+import type { PullClosedWorkflow } from '../workflows/pull-closed/workflow.js';
+import { startOnce, type ProcessorContext } from './context.js';
+
+/**
+ * A closed or merged feature PR ends its build: the feature is cancelled if it still runs, and
+ * PullClosedWorkflow deletes the unit branches once it has stopped (as the repo config says).
+ */
+export async function featurePullClosed(ctx: ProcessorContext, request: FeaturePullClosedRequest): Promise<StartResult> {
+  const buildId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
+  try {
+    await ctx.client.workflow.getHandle(featureIdOf(buildId)).signal(cancelSignal);
+  } catch (err) {
+    // No feature ran, or it has finished: nothing to cancel.
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  const workflowId = `${buildId}/pull-closed`;
+  return startOnce(ctx, workflowId, () =>
+    ctx.client.workflow.start<typeof PullClosedWorkflow>('PullClosedWorkflow', {
+      workflowId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      args: [
+        {
+          owner: request.owner,
+          repo: request.repo,
+          installationId: request.installationId,
+          prNumber: request.prNumber,
+          merged: request.merged,
+          cloneUrl: request.cloneUrl,
+          defaultBranch: request.defaultBranch,
+          featureSlug: request.featureSlug,
+          buildWorkflowId: buildId,
+        },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,39 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import type { PullClosedInput, PullClosedResult } from './messages.js';
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
+const { workflowRunning } = proxyActivities<OrchestratorActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
+
+/** How long the cleanup waits for a cancelled build to stop before it deletes branches anyway. */
+const BUILD_STOP_CHECKS = 200;
+const BUILD_STOP_EVERY = '3s';
+
+/**
+ * A feature PR was closed or merged (its build was cancelled already if it ran): once the build
+ * has stopped, delete the feature's unit branches as `.github/aidp.yml` on the default branch
+ * says (`cleanup.delete_unit_branches`, default `on_close`). The feature branch is the PR's and
+ * stays; a config that cannot be read deletes nothing.
+ */
+export async function PullClosedWorkflow(input: PullClosedInput): Promise<PullClosedResult> {
+  for (let i = 0; i < BUILD_STOP_CHECKS && (await workflowRunning({ workflowId: input.buildWorkflowId })); i++) await sleep(BUILD_STOP_EVERY);
+
+  const host = proxyActivities<HostActivities>({
+    taskQueue: await claimHost(),
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: '10m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeRemote', 'UnsafeBranch'] },
+  });
+  let policy: PullClosedResult['policy'];
+  try {
+    policy = (await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch })).cleanup.delete_unit_branches;
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ConfigInvalid') return { deleted: [], policy: 'unreadable_config' };
+    throw err;
+  }
+  if (policy === 'never' || (policy === 'on_merge' && !input.merged)) return { deleted: [], policy };
+  const { deleted } = await host.deleteUnitBranches({ remoteUrl: input.cloneUrl, featureSlug: input.featureSlug });
+  return { deleted, policy };
+}
