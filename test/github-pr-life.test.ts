@@ -15,7 +15,8 @@ import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration
 import type { PullClosedResult } from '../src/workflows/pull-closed/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
@@ -116,7 +117,7 @@ describe("the feature PR's check run and life on GitHub", () => {
 
   it('completes an aidp check run on the PR with the units table, and its Re-run retries the failed unit under a check run in progress', async () => {
     app = await startTestApp({ deps: { processors: createTemporalProcessors({ client: harness.client, uiUrlOf }), appId: APP_ID } });
-    const marker = join(tempDir('marker'), 'fixed');
+    const marker = join(agentIoDir('marker'), 'fixed');
     const repo = await repoWith(`--write --fail-units part-two --fixed-marker ${marker}`);
     const payload = labeled(repo, 401);
     const owner = payload.repository.owner.login as string;
