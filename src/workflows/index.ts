@@ -9,3 +9,4 @@ export { PullRequestWorkWorkflow } from './pr-work/workflow.js';
 export { ReviewWorkflow } from './review/workflow.js';
 export { PlanWorkflow } from './plan/workflow.js';
 export { RefusalWindowWorkflow } from './refusal-window/workflow.js';
+export { DeliveryWorkflow } from './delivery/workflow.js';
