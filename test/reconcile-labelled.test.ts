@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { findLabelledIssues } from '../src/activities/github/reconcile-targets.js';
+import { BUILD_MARKER } from '../src/github/build-marker.js';
 import { blockNetwork, GITHUB_API, watchUnmatched } from './support/webhooks.js';
 
 const REPO = '/repos/octo-org/gadgets';
@@ -57,6 +58,8 @@ function issueNow(scope: nock.Scope, opts: { body: string; edits: Edit[] }): noc
 
 const permission = (scope: nock.Scope, login: string, status: number, answer: object = {}) => scope.get(`${REPO}/collaborators/${login}/permission`).reply(status, answer);
 const neverBuilt = { isBuilt: async () => false };
+/** This app's id: its comments carry `performed_via_github_app.id`. */
+const APP = 31337;
 
 describe('reconcile of a labelled issue', () => {
   let unmatched: ReturnType<typeof watchUnmatched>;
@@ -168,5 +171,35 @@ describe('reconcile of a labelled issue', () => {
 
     scope.done();
     expect(found).toEqual([]);
+  });
+
+  it("leaves an issue alone whose build Temporal has forgotten: aidp's build comment after the label says it was built", async () => {
+    watch();
+    const scope = permission(repoWithIssue({ labeller: 'alice' }), 'alice', 200, { permission: 'write' })
+      .get(`${REPO}/issues/7/comments`)
+      .query({ since: new Date(LABELLED_AT).toISOString(), per_page: '100' })
+      .reply(200, [{ created_at: AFTER, body: `aidp built this.\n\n${BUILD_MARKER}`, performed_via_github_app: { id: APP } }]);
+
+    const found = await findLabelledIssues(github, 'aidp-build', { ...neverBuilt, appId: APP });
+
+    scope.done();
+    expect(found).toEqual([]);
+  });
+
+  it("builds an issue whose only build markers are a reader's, or aidp's from before the label was added again", async () => {
+    watch();
+    let scope = permission(repoWithIssue({ labeller: 'alice' }), 'alice', 200, { permission: 'write' })
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [
+        { created_at: BEFORE, body: `the last build\n\n${BUILD_MARKER}`, performed_via_github_app: { id: APP } },
+        { created_at: AFTER, body: BUILD_MARKER, performed_via_github_app: null },
+      ]);
+    scope = issueNow(scope, { body: 'the spec', edits: [] });
+
+    const found = await findLabelledIssues(github, 'aidp-build', { ...neverBuilt, appId: APP });
+
+    scope.done();
+    expect(found).toEqual([{ kind: 'build', request: expect.objectContaining({ issueNumber: 7, requestedBy: 'alice' }) }]);
   });
 });
