@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import { deliveryWorkflowId } from '../src/github/workflow-ids.js';
+import { deliveryWorkflowId, githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { refusalWorkflowId } from '../src/processors/refusal.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -205,5 +205,24 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
 
     github.done();
     expect(work.calls.map((c) => c.method)).toEqual(['startBuild']);
+  });
+
+  it('starts a new build run when the label is added again after the build ended, and none while it runs', async () => {
+    unmatched = watchUnmatched();
+    const repo = newRepo();
+    const processors = createTemporalProcessors({ client: harness.client });
+    const request = { owner: OWNER, repo, installationId: 1, cloneUrl: `https://github.com/${OWNER}/${repo}.git`, defaultBranch: 'main', issueNumber: 9, title: 'Gadgets', body: '', requestedBy: 'alice' };
+    const buildId = githubWorkflowId({ owner: OWNER, repo, number: 9, kind: 'build' });
+    cleanup.push(buildId);
+
+    expect(await processors.startBuild(request)).toEqual({ workflowId: buildId, started: true });
+    const first = await harness.client.workflow.getHandle(buildId).describe();
+    expect(await processors.startBuild(request)).toEqual({ workflowId: buildId, started: false });
+    await harness.client.workflow.getHandle(buildId).terminate('the build ended');
+    expect(await processors.startBuild(request)).toEqual({ workflowId: buildId, started: true });
+
+    const second = await harness.client.workflow.getHandle(buildId).describe();
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.status.name).toBe('RUNNING');
   });
 });
