@@ -55,7 +55,7 @@ const native = await NativeConnection.connect({ address: server.address });
 // Recovery runs its own worker processes: nothing else may poll the queues while it measures.
 await scenario('recovery', () => recovery(client, server.address));
 await scenario('worktrees', () => worktrees());
-await scenario('webhooks', () => webhooks());
+await scenario('webhooks', () => webhooks(client, native, dataConverter, logger));
 
 const deps: ActivityDeps = { workDir: tempDir('work'), logger, secretEnvNames: [], secretValues: [] };
 const workers = await createAidpWorkers({

@@ -5,7 +5,8 @@ import type { DeliveryOutcome } from '../../metrics/metrics.js';
 
 const { handleDelivery } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  // About ten minutes of a GitHub that fails or does not answer before the delivery gives up (reconcile is the fallback).
+  retry: { maximumAttempts: 10, initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: ['GitHubNotConfigured'] },
 });
 
 /**
