@@ -17,11 +17,11 @@ interface Edit {
   by: string | null;
 }
 
-/** One installed repository with issue 7 labelled `aidp-build` by `labeller`. */
-function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: string }): nock.Scope {
+/** One installed repository (`config`: its .github/aidp.yml) with issue 7 labelled `label` (default `aidp-build`) by `labeller`. */
+function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: string; config?: string; label?: string }): nock.Scope {
   const events: object[] = [
     { id: 1, event: 'labeled', created_at: BEFORE, label: { name: 'bug' }, actor: { login: 'reader', type: 'User' } },
-    { id: 2, event: 'labeled', created_at: LABELLED_AT, label: { name: 'aidp-build' }, actor: { login: opts.labeller, type: 'User' } },
+    { id: 2, event: 'labeled', created_at: LABELLED_AT, label: { name: opts.label ?? 'aidp-build' }, actor: { login: opts.labeller, type: 'User' } },
   ];
   if (opts.renamedBy) events.push({ id: 3, event: 'renamed', created_at: AFTER, actor: { login: opts.renamedBy, type: 'User' }, rename: { from: 'Gadgets', to: 'Gadgets!' } });
   return nock(GITHUB_API)
@@ -31,8 +31,11 @@ function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: stri
     .get('/installation/repositories')
     .query(true)
     .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: 'https://github.com/octo-org/gadgets.git', default_branch: 'main' }] })
+    .get(`${REPO}/contents/.github%2Faidp.yml`)
+    .query({ ref: 'main' })
+    .reply(opts.config === undefined ? 404 : 200, opts.config === undefined ? { message: 'Not Found' } : { encoding: 'base64', content: Buffer.from(opts.config).toString('base64') })
     .get(`${REPO}/issues`)
-    .query(true)
+    .query((q) => q.labels === (opts.label ?? 'aidp-build'))
     .reply(200, [{ number: 7, title: 'Gadgets', body: opts.body ?? 'as listed' }])
     .get(`${REPO}/issues/7/events`)
     .query(true)
@@ -198,6 +201,16 @@ describe('reconcile of a labelled issue', () => {
     scope = issueNow(scope, { body: 'the spec', edits: [] });
 
     const found = await findLabelledIssues(github, 'aidp-build', { ...neverBuilt, appId: APP });
+
+    scope.done();
+    expect(found).toEqual([{ kind: 'build', request: expect.objectContaining({ issueNumber: 7, requestedBy: 'alice' }) }]);
+  });
+
+  it("looks for the repository's own build label from .github/aidp.yml", async () => {
+    watch();
+    const scope = issueNow(permission(repoWithIssue({ labeller: 'alice', config: 'labels:\n  build: please-build\n', label: 'please-build' }), 'alice', 200, { permission: 'write' }), { body: 'the spec', edits: [] });
+
+    const found = await findLabelledIssues(github, 'aidp-build', neverBuilt);
 
     scope.done();
     expect(found).toEqual([{ kind: 'build', request: expect.objectContaining({ issueNumber: 7, requestedBy: 'alice' }) }]);

@@ -1,6 +1,8 @@
 import { BUILD_MARKER } from '../../github/build-marker.js';
 import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/github-host.js';
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
+import { repoTriggerLabels } from '../../github/repo-labels.js';
+import { DEFAULT_LABELS } from '../../handlers/labels.js';
 import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
 import { issueSince, type GraphqlClient } from './issue-edits.js';
 
@@ -174,10 +176,12 @@ export async function findLabelledIssues(
             continue;
           }
           const base = { owner, repo: repository.name, installationId: installation.id, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch };
-          for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: buildLabel, state: 'open', per_page: 100 })) {
+          // The repository's own build label (`.github/aidp.yml` on its default branch), as the webhooks honour it.
+          const labels = await repoTriggerLabels(client, { owner, repo: repository.name, ref: repository.default_branch }, { ...DEFAULT_LABELS, build: buildLabel });
+          for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: labels.build, state: 'open', per_page: 100 })) {
             for (const issue of issues.data as ListedIssue[]) {
               if (issue.pull_request) continue;
-              const verdict = await judge(client, base, issue, buildLabel, judged);
+              const verdict = await judge(client, base, issue, labels.build, judged);
               if (!verdict) continue;
               found.push(verdict);
               if (found.length >= MAX_TARGETS) return found;
