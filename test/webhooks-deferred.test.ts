@@ -135,6 +135,29 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     expect(work.calls.map((c) => [c.method, c.request.signal, c.request.requestedBy])).toEqual([['signalFeature', 'pause', 'alice']]);
   });
 
+  it("starts a review from a writer's label on a pull request, decided in the workflow", async () => {
+    unmatched = watchUnmatched();
+    const repo = newRepo();
+    const app = await server();
+    const payload = fixture('pull_request.labeled');
+    payload.label = { ...payload.label, name: 'aidp-review' };
+    payload.sender = { ...payload.sender, login: 'alice', type: 'User' };
+    payload.repository.name = repo;
+    const github = nock(GITHUB_API)
+      .get(`/repos/${OWNER}/${repo}/contents/.github%2Faidp.yml`)
+      .query({ ref: 'master' })
+      .reply(404, { message: 'Not Found' })
+      .get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' });
+    const deliveryId = randomUUID();
+
+    expect((await app.deliver('pull_request', payload, { deliveryId })).status).toBe(200);
+    expect(await outcomeOf(repo, deliveryId)).toBe('started');
+
+    github.done();
+    expect(work.calls.map((c) => [c.method, c.request.requestedBy, c.request.prNumber])).toEqual([['startReview', 'alice', payload.pull_request.number]]);
+  });
+
   it('replies once to someone without write access who labels twice, from the workflow', async () => {
     unmatched = watchUnmatched();
     const repo = newRepo();
