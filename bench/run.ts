@@ -55,7 +55,7 @@ const native = await NativeConnection.connect({ address: server.address });
 // Recovery runs its own worker processes: nothing else may poll the queues while it measures.
 await scenario('recovery', () => recovery(client, server.address));
 await scenario('worktrees', () => worktrees());
-await scenario('webhooks', () => webhooks());
+await scenario('webhooks', () => webhooks(client, native, dataConverter, logger));
 
 const workDir = tempDir('work');
 // Agents run sandboxed, as in production: the scripted agent's directory is readable inside.

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
 import { simpleGit } from 'simple-git';
-import { githubWorkflowId } from '../src/github/workflow-ids.js';
+import { deliveryWorkflowId, githubWorkflowId } from '../src/github/workflow-ids.js';
+import { BUILD_MARKER } from '../src/github/build-marker.js';
 import { RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { AIDP_BIN, SCRIPTED_AGENT, waitForOutput } from './support/cli.js';
@@ -115,15 +116,19 @@ describe('the compose deployment (docker-compose.yml environment, run as process
     Object.assign(payload.repository, { clone_url: `${github.origin}/${OWNER}/${REPO}.git`, html_url: `${github.origin}/${OWNER}/${REPO}`, default_branch: 'main' });
     payload.installation = { id: INSTALLATION };
     const body = JSON.stringify(payload);
+    const deliveryId = randomUUID();
     const response = await fetch(`http://127.0.0.1:${serverEnv.PORT}${'/api/github/webhooks'}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body, WEBHOOK_SECRET) },
+      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': deliveryId, 'x-hub-signature-256': sign(body, WEBHOOK_SECRET) },
       body,
     });
     expect(response.status).toBe(200);
 
+    // The server acknowledged after starting the delivery's workflow; the worker checks permission and starts the build.
+    const client = new Client({ connection });
+    expect(await client.workflow.getHandle(deliveryWorkflowId(OWNER, REPO, deliveryId)).result()).toBe('started');
     const buildId = githubWorkflowId({ owner: OWNER, repo: REPO, number: ISSUE, kind: 'build' });
-    const result = await new Client({ connection }).workflow.getHandle(buildId).result();
+    const result = await client.workflow.getHandle(buildId).result();
 
     expect(result).toMatchObject({ status: 'completed', prUrl: `${github.origin}/${OWNER}/${REPO}/pull/1` });
     expect(github.pulls).toEqual([expect.objectContaining({ number: 1, base: 'main', body: expect.stringContaining(`Closes #${ISSUE}`) })]);
@@ -134,5 +139,7 @@ describe('the compose deployment (docker-compose.yml environment, run as process
     expect(github.requests).toContain(`GET /api/v3/repos/${OWNER}/${REPO}/installation`);
     expect(github.requests).toContain(`POST /${OWNER}/${REPO}.git/git-receive-pack`);
     expect(github.unexpected).toEqual([]);
+    // The build's status comment carries aidp's marker: reconcile reads it on GitHub.
+    expect([...github.comments.values()].some((comment) => comment.body.endsWith(BUILD_MARKER))).toBe(true);
   }, 240_000);
 });

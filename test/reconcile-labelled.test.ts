@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { findLabelledIssues } from '../src/activities/github/reconcile-targets.js';
+import { BUILD_MARKER } from '../src/github/build-marker.js';
 import { blockNetwork, GITHUB_API, watchUnmatched } from './support/webhooks.js';
 
 const REPO = '/repos/octo-org/gadgets';
@@ -16,11 +17,11 @@ interface Edit {
   by: string | null;
 }
 
-/** One installed repository with issue 7 labelled `aidp-build` by `labeller`. */
-function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: string }): nock.Scope {
+/** One installed repository (`config`: its .github/aidp.yml) with issue 7 labelled `label` (default `aidp-build`) by `labeller`. */
+function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: string; config?: string; label?: string }): nock.Scope {
   const events: object[] = [
     { id: 1, event: 'labeled', created_at: BEFORE, label: { name: 'bug' }, actor: { login: 'reader', type: 'User' } },
-    { id: 2, event: 'labeled', created_at: LABELLED_AT, label: { name: 'aidp-build' }, actor: { login: opts.labeller, type: 'User' } },
+    { id: 2, event: 'labeled', created_at: LABELLED_AT, label: { name: opts.label ?? 'aidp-build' }, actor: { login: opts.labeller, type: 'User' } },
   ];
   if (opts.renamedBy) events.push({ id: 3, event: 'renamed', created_at: AFTER, actor: { login: opts.renamedBy, type: 'User' }, rename: { from: 'Gadgets', to: 'Gadgets!' } });
   return nock(GITHUB_API)
@@ -30,8 +31,11 @@ function repoWithIssue(opts: { labeller: string; renamedBy?: string; body?: stri
     .get('/installation/repositories')
     .query(true)
     .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: 'https://github.com/octo-org/gadgets.git', default_branch: 'main' }] })
+    .get(`${REPO}/contents/.github%2Faidp.yml`)
+    .query({ ref: 'main' })
+    .reply(opts.config === undefined ? 404 : 200, opts.config === undefined ? { message: 'Not Found' } : { encoding: 'base64', content: Buffer.from(opts.config).toString('base64') })
     .get(`${REPO}/issues`)
-    .query(true)
+    .query((q) => q.labels === (opts.label ?? 'aidp-build'))
     .reply(200, [{ number: 7, title: 'Gadgets', body: opts.body ?? 'as listed' }])
     .get(`${REPO}/issues/7/events`)
     .query(true)
@@ -57,6 +61,8 @@ function issueNow(scope: nock.Scope, opts: { body: string; edits: Edit[] }): noc
 
 const permission = (scope: nock.Scope, login: string, status: number, answer: object = {}) => scope.get(`${REPO}/collaborators/${login}/permission`).reply(status, answer);
 const neverBuilt = { isBuilt: async () => false };
+/** This app's id: its comments carry `performed_via_github_app.id`. */
+const APP = 31337;
 
 describe('reconcile of a labelled issue', () => {
   let unmatched: ReturnType<typeof watchUnmatched>;
@@ -168,5 +174,45 @@ describe('reconcile of a labelled issue', () => {
 
     scope.done();
     expect(found).toEqual([]);
+  });
+
+  it("leaves an issue alone whose build Temporal has forgotten: aidp's build comment after the label says it was built", async () => {
+    watch();
+    const scope = permission(repoWithIssue({ labeller: 'alice' }), 'alice', 200, { permission: 'write' })
+      .get(`${REPO}/issues/7/comments`)
+      .query({ since: new Date(LABELLED_AT).toISOString(), per_page: '100' })
+      .reply(200, [{ created_at: AFTER, body: `aidp built this.\n\n${BUILD_MARKER}`, performed_via_github_app: { id: APP } }]);
+
+    const found = await findLabelledIssues(github, 'aidp-build', { ...neverBuilt, appId: APP });
+
+    scope.done();
+    expect(found).toEqual([]);
+  });
+
+  it("builds an issue whose only build markers are a reader's, or aidp's from before the label was added again", async () => {
+    watch();
+    let scope = permission(repoWithIssue({ labeller: 'alice' }), 'alice', 200, { permission: 'write' })
+      .get(`${REPO}/issues/7/comments`)
+      .query(true)
+      .reply(200, [
+        { created_at: BEFORE, body: `the last build\n\n${BUILD_MARKER}`, performed_via_github_app: { id: APP } },
+        { created_at: AFTER, body: BUILD_MARKER, performed_via_github_app: null },
+      ]);
+    scope = issueNow(scope, { body: 'the spec', edits: [] });
+
+    const found = await findLabelledIssues(github, 'aidp-build', { ...neverBuilt, appId: APP });
+
+    scope.done();
+    expect(found).toEqual([{ kind: 'build', request: expect.objectContaining({ issueNumber: 7, requestedBy: 'alice' }) }]);
+  });
+
+  it("looks for the repository's own build label from .github/aidp.yml", async () => {
+    watch();
+    const scope = issueNow(permission(repoWithIssue({ labeller: 'alice', config: 'labels:\n  build: please-build\n', label: 'please-build' }), 'alice', 200, { permission: 'write' }), { body: 'the spec', edits: [] });
+
+    const found = await findLabelledIssues(github, 'aidp-build', neverBuilt);
+
+    scope.done();
+    expect(found).toEqual([{ kind: 'build', request: expect.objectContaining({ issueNumber: 7, requestedBy: 'alice' }) }]);
   });
 });

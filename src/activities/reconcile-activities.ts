@@ -27,7 +27,7 @@ export function createReconcileActivities(deps: {
       const { github, startBuildIfNew, buildExists } = deps;
       if (!github || !startBuildIfNew || !buildExists) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
       const log = Context.current().log;
-      const found = await findLabelledIssues(github, input.buildLabel, { isBuilt: buildExists });
+      const found = await findLabelledIssues(github, input.buildLabel, { isBuilt: buildExists, appId: deps.appId });
       const started: string[] = [];
       let checked = 0;
       let refused = 0;

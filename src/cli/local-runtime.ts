@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { connectClient, connectWorker, openEngine, type TemporalEndpoint } from '../temporal/engine.js';
+import { connectClient, connectWorker, openEngine, workflowUiUrl, type TemporalEndpoint } from '../temporal/engine.js';
 import { defaultHostId } from '../temporal/host-id.js';
 import { installRuntime } from '../temporal/runtime.js';
 import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-queues.js';
@@ -37,10 +37,10 @@ export interface WorkerPlan {
   serveMetrics?: boolean;
 }
 
-/** What a reconcile pass starts, through the same processors the webhooks use. */
-function reconcileStarts(client: Client, metrics?: AidpMetrics) {
-  const processors = createTemporalProcessors({ client, metrics });
-  return { startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
+/** What a reconcile pass or a DeliveryWorkflow starts, through the same processors the webhooks use. */
+function reconcileStarts(client: Client, endpoint: TemporalEndpoint, metrics?: AidpMetrics) {
+  const processors = createTemporalProcessors({ client, metrics, uiUrlOf: (id) => workflowUiUrl(endpoint, id) });
+  return { processors, startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
 }
 
 /** An embedded server another aidp started before the key was set has a Web UI that cannot decode. */
@@ -105,7 +105,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
       maxConcurrentActivities: ctx.env.maxConcurrentActivities,
       maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
       shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: { ...activityDeps(ctx), temporalClient: client, metrics, ...reconcileStarts(client, metrics) },
+      activityDeps: { ...activityDeps(ctx), temporalClient: client, metrics, ...reconcileStarts(client, endpoint, metrics) },
       logger: ctx.logger,
     });
     unregister = registerWorker(ctx.env.workDir, queues);

@@ -64,6 +64,18 @@ export function githubRepoWorkflowIdPrefix(owner: string, repo: string): string 
   return `aidp/gh/${owner.toLowerCase()}/${repo.toLowerCase()}/`;
 }
 
+/** GitHub's `X-GitHub-Delivery` is a GUID; letters, digits and hyphens keep any id path-safe. */
+const DELIVERY = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * `aidp/gh/<owner>/<repo>/delivery/<delivery id>`: the DeliveryWorkflow one webhook delivery
+ * starts. Started with REJECT_DUPLICATE, so a redelivery (same id) never acts twice.
+ */
+export function deliveryWorkflowId(owner: string, repo: string, deliveryId: string): string {
+  if (!DELIVERY.test(deliveryId)) throw new InvalidWorkflowTargetError(`not a GitHub delivery id: ${JSON.stringify(deliveryId)}`);
+  return `${githubRepoWorkflowIdPrefix(owner, repo)}delivery/${deliveryId.toLowerCase()}`;
+}
+
 const ID = /^aidp\/gh\/([^/]+)\/([^/]+)\/(issue|pr)-(\d+)\/([a-z-]+)$/;
 
 /** The target an id was built from (owner and repo lower-cased), or undefined for any other id. */

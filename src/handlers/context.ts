@@ -1,6 +1,6 @@
-import type { Logger, ProbotOctokit } from 'probot';
+import type { Logger } from 'probot';
 import type { z } from 'zod';
-import type { PermissionChecker } from '../github/permissions.js';
+import type { PermissionChecker, PermissionOctokit } from '../github/permissions.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import type { AidpLabels } from './labels.js';
 import type { ProcessorPort, RepoTarget } from './processor-port.js';
@@ -11,7 +11,8 @@ export interface EventContext {
   name: string;
   id: string;
   payload: unknown;
-  octokit: ProbotOctokit;
+  /** Probot's installation client on the request path; the worker's in a DeliveryWorkflow. */
+  octokit: PermissionOctokit;
   log: Logger;
 }
 

@@ -1,3 +1,5 @@
+import type { DeferredDelivery } from './deferred.js';
+
 /**
  * What the webhook handlers ask of the processors: start a workflow, or message a running one.
  * Handlers decide; an implementation (Temporal, in production) derives workflow ids with
@@ -127,4 +129,10 @@ export interface ProcessorPort {
    * within the last ten minutes (by any server process). Keeps refusal replies from becoming spam.
    */
   claimRefusalReply(claim: RefusalReplyClaim): Promise<boolean>;
+}
+
+/** Hands a delivery whose work needs GitHub to a DeliveryWorkflow: one Temporal start, nothing else. */
+export interface DeliveryQueue {
+  /** `started` false: this delivery id was seen before (a redelivery), and nothing new starts. */
+  acceptDelivery(delivery: DeferredDelivery): Promise<StartResult>;
 }

@@ -3,8 +3,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** Every metric aidp registers, its own and Node's process metrics alike, starts with this. */
 export const METRIC_PREFIX = 'aidp_';
 
-/** What the webhook server did with a delivery. */
-export const DELIVERY_OUTCOMES = ['started', 'signalled', 'ignored', 'refused', 'invalid'] as const;
+/** What the webhook server did with a delivery; `queued`: handed to a DeliveryWorkflow, which decides the rest. */
+export const DELIVERY_OUTCOMES = ['started', 'signalled', 'ignored', 'refused', 'invalid', 'queued'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export const UNIT_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;

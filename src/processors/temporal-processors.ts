@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
-import type { BuildRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, DeliveryQueue, ProcessorPort, StartResult } from '../handlers/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 import { buildExists, startBuild, startBuildIfNew } from './build.js';
+import { acceptDelivery } from './delivery.js';
 import { startChangeRequest } from './change-request.js';
 import { startCiFix } from './ci-fix.js';
 import type { ProcessorContext } from './context.js';
@@ -14,7 +15,7 @@ import { startReview } from './review.js';
 /** `ci_fix.max_attempts` can be at most this (see the repo config schema). */
 const MAX_CI_FIX_ATTEMPTS = 20;
 
-export interface TemporalProcessors extends ProcessorPort {
+export interface TemporalProcessors extends ProcessorPort, DeliveryQueue {
   /** For reconcile: starts a build only when the issue never had one (running or finished). */
   startBuildIfNew(request: BuildRequest): Promise<StartResult>;
   /** For reconcile: whether the issue ever had a build, running or finished. */
@@ -57,5 +58,6 @@ export function createTemporalProcessors(deps: {
     featurePullClosed: (request) => featurePullClosed(ctx, request),
     status: (item) => featureStatusTable(ctx, item),
     claimRefusalReply: (claim) => claimRefusalReply(ctx, claim),
+    acceptDelivery: (delivery) => acceptDelivery(ctx, delivery),
   };
 }

@@ -10,3 +10,4 @@ export { ReviewWorkflow } from './review/workflow.js';
 export { PlanWorkflow } from './plan/workflow.js';
 export { RefusalWindowWorkflow } from './refusal-window/workflow.js';
 export { PullClosedWorkflow } from './pull-closed/workflow.js';
+export { DeliveryWorkflow } from './delivery/workflow.js';

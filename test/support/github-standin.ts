@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,7 +120,7 @@ export async function startGitHubStandIn(opts: Options): Promise<GitHubStandIn> 
   };
 
   /** The REST routes; undefined when none matches. */
-  const api = (method: string, path: string, body: Record<string, unknown>): [number, Json] | undefined => {
+  const api = (method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): [number, Json] | undefined => {
     let m: RegExpExecArray | null;
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/collaborators\/([^/]+)\/permission$/.exec(path)) && method === 'GET') {
       return [200, { permission: opts.writers.includes(m[3]!) ? 'write' : 'read', role_name: 'write' }];
@@ -140,6 +141,16 @@ export async function startGitHubStandIn(opts: Options): Promise<GitHubStandIn> 
       return [200, { id: comment.id, body: comment.body }];
     }
     if (/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+\/reactions$/.test(path) && method === 'POST') return [201, { id: nextId++ }];
+    if ((m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path)) && method === 'GET') {
+      // The file as committed in the bare repository, base64 as GitHub's JSON form has it.
+      const file = decodeURIComponent(m[3]!);
+      try {
+        const text = execFileSync('git', ['--git-dir', join(opts.gitRoot, m[1]!, `${m[2]!}.git`), 'show', `${query.get('ref') ?? 'HEAD'}:${file}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+        return [200, { type: 'file', path: file, encoding: 'base64', content: text.toString('base64') }];
+      } catch {
+        return [404, { message: 'Not Found' }];
+      }
+    }
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(path))) {
       if (method === 'GET') return [200, pulls.map((p) => ({ number: p.number, html_url: `${origin}/${m![1]}/${m![2]}/pull/${p.number}`, head: { ref: p.head }, base: { ref: p.base } }))];
       if (method === 'POST') {
@@ -181,12 +192,17 @@ export async function startGitHubStandIn(opts: Options): Promise<GitHubStandIn> 
         tokens.add(token);
         return reply(201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { contents: 'write', issues: 'write', pull_requests: 'write' } });
       }
+      if (path === '/app/installations' && method === 'GET') {
+        // A reconcile pass the schedule fires mid-test (its interval is aligned to the clock) finds nothing to do.
+        if (!isAppJwt(req.headers.authorization, publicKey, opts.appId)) return reply(401, { message: 'A JSON web token could not be decoded' });
+        return reply(200, []);
+      }
       if (/^\/repos\/[^/]+\/[^/]+\/installation$/.test(path) && method === 'GET') {
         if (!isAppJwt(req.headers.authorization, publicKey, opts.appId)) return reply(401, { message: 'A JSON web token could not be decoded' });
         return reply(200, { id: opts.installationId });
       }
       if (!hasToken(req)) return reply(401, { message: 'Bad credentials' });
-      const answer = api(method, path, body);
+      const answer = api(method, path, body, url.searchParams);
       if (!answer) return reply(404, { message: 'Not Found' });
       return reply(...answer);
     })().catch((error: unknown) => {

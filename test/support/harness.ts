@@ -47,6 +47,8 @@ export async function startHarness(opts: {
   gitEnv?: ActivityDeps['gitEnv'];
   reconcileGitHub?: ActivityDeps['reconcileGitHub'];
   metrics?: ActivityDeps['metrics'];
+  /** What a DeliveryWorkflow's activity calls; default the real processors on the run's Temporal. */
+  processors?: ActivityDeps['processors'];
   /** For the client and every worker, e.g. `aidpDataConverter(keys)` to encrypt payloads. */
   dataConverter?: DataConverter;
   /** Overrides of the test sandbox settings (on, scripted agents readable). */
@@ -80,6 +82,7 @@ export async function startHarness(opts: {
       buildExists: createTemporalProcessors({ client: temporal.client }).buildExists,
       startCiFix: createTemporalProcessors({ client: temporal.client }).startCiFix,
       temporalClient: temporal.client,
+      processors: opts.processors ?? createTemporalProcessors({ client: temporal.client }),
       metrics: opts.metrics,
     },
     logger,

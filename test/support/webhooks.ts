@@ -105,7 +105,8 @@ export interface TestApp {
   /** Every line the app logged (pino JSON), parsed. */
   logs: Record<string, unknown>[];
   /** Signs and POSTs a delivery; a string body is sent as given. */
-  deliver(event: string, payload: unknown, opts?: { signature?: string }): Promise<Delivery>;
+  /** `deliveryId`: the `X-GitHub-Delivery` to send (a redelivery repeats one); default a new one. */
+  deliver(event: string, payload: unknown, opts?: { signature?: string; deliveryId?: string }): Promise<Delivery>;
   stop(): Promise<void>;
 }
 
@@ -152,7 +153,7 @@ export async function startTestApp(opts: { answers?: FakeAnswers; deps?: Partial
         headers: {
           'content-type': 'application/json',
           'x-github-event': event,
-          'x-github-delivery': randomUUID(),
+          'x-github-delivery': deliverOpts.deliveryId ?? randomUUID(),
           'x-hub-signature-256': deliverOpts.signature ?? sign(body),
         },
         body,

@@ -1,3 +1,6 @@
+import { Context } from '@temporalio/activity';
+import { BUILD_MARKER, withBuildMarker } from '../../github/build-marker.js';
+
 export interface CommentClient {
   rest: {
     issues: {
@@ -9,6 +12,12 @@ export interface CommentClient {
 
 const MAX_BODY = 65_000;
 
+/** A BuildProcessorWorkflow's comments carry the build marker, so GitHub itself records that the issue had a build. */
+function marked(body: string): string {
+  const text = body.slice(0, MAX_BODY - BUILD_MARKER.length - 2);
+  return Context.current().info.workflowType === 'BuildProcessorWorkflow' ? withBuildMarker(text) : text;
+}
+
 /** The run's one status comment on its issue: created once, then edited in place. */
 export function createCommentActivities(deps: { octokitFor: (installationId: number) => Promise<CommentClient> }) {
   return {
@@ -18,7 +27,7 @@ export function createCommentActivities(deps: { octokitFor: (installationId: num
         owner: input.owner,
         repo: input.repo,
         issue_number: input.issueNumber,
-        body: input.body.slice(0, MAX_BODY),
+        body: marked(input.body),
       });
       return { id: data.id, url: data.html_url };
     },
@@ -28,7 +37,7 @@ export function createCommentActivities(deps: { octokitFor: (installationId: num
         owner: input.owner,
         repo: input.repo,
         comment_id: input.commentId,
-        body: input.body.slice(0, MAX_BODY),
+        body: marked(input.body),
       });
     },
   };

@@ -1,5 +1,8 @@
+import { BUILD_MARKER } from '../../github/build-marker.js';
 import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/github-host.js';
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
+import { repoTriggerLabels } from '../../github/repo-labels.js';
+import { DEFAULT_LABELS } from '../../handlers/labels.js';
 import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
 import { issueSince, type GraphqlClient } from './issue-edits.js';
 
@@ -65,6 +68,28 @@ async function labelHistory(client: ReconcileClient, owner: string, repo: string
   return history;
 }
 
+interface IssueComment {
+  created_at: string;
+  body?: string | null;
+  performed_via_github_app?: { id?: number } | null;
+}
+
+/**
+ * Whether this app wrote a build comment (the status comment, with BUILD_MARKER) on the issue
+ * after `since` (the label's last addition): that label was served, by a build Temporal may
+ * have forgotten since. Anyone can type the marker; only the app's own comments count.
+ */
+async function builtSince(client: ReconcileClient, issue: { owner: string; repo: string; number: number }, since: number, appId: number | undefined): Promise<boolean> {
+  if (appId === undefined) return false;
+  const params = { owner: issue.owner, repo: issue.repo, issue_number: issue.number, since: new Date(since).toISOString(), per_page: 100 };
+  for await (const page of client.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', params)) {
+    for (const comment of page.data as IssueComment[]) {
+      if (comment.performed_via_github_app?.id === appId && comment.body?.includes(BUILD_MARKER) && Date.parse(comment.created_at) >= since) return true;
+    }
+  }
+  return false;
+}
+
 /** Write access as GitHub answers it; `unknown` when it did not answer (a 5xx): ask again next pass. */
 type Access = boolean | 'unknown';
 
@@ -87,15 +112,16 @@ interface ListedIssue {
 }
 
 /**
- * One labelled issue: labelled by a writer (else nothing), never built (else nothing), and
- * changed since the label only by writers (else refused). A rename counts as an edit.
+ * One labelled issue: labelled by a writer (else nothing), never built since the label (else
+ * nothing: aidp's build comment on GitHub says so, or Temporal knows the build), and changed
+ * since the label only by writers (else refused). A rename counts as an edit.
  */
 async function judge(
   client: ReconcileClient,
   base: Omit<BuildRequest, 'issueNumber' | 'title' | 'body' | 'requestedBy'>,
   issue: ListedIssue,
   label: string,
-  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions: PermissionChecker },
+  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions: PermissionChecker; appId?: number },
 ): Promise<LabelledIssue | undefined> {
   const name = `${base.owner}/${base.repo}#${issue.number}`;
   const access = accessChecker(client, base.owner, base.repo, opts.permissions);
@@ -107,7 +133,9 @@ async function judge(
   if (!labeller) return { kind: 'skip', issue: name, reason: `@${added.actor.login}, who added the label, has no write access`, retry: false };
 
   const request: BuildRequest = { ...base, issueNumber: issue.number, title: issue.title, body: issue.body ?? '', requestedBy: added.actor.login };
-  if (await opts.isBuilt(request)) return undefined;
+  const where = { owner: base.owner, repo: base.repo, number: issue.number };
+  // The marker outlives Temporal's retention; Temporal covers a build that has not commented yet.
+  if ((await builtSince(client, where, added.at, opts.appId)) || (await opts.isBuilt(request))) return undefined;
   const now = await issueSince(client, { owner: base.owner, repo: base.repo, number: issue.number }, added.at);
   const renamers = history.renames.filter((rename) => rename.at >= added.at).map((rename) => rename.login);
   const changedBy = [...new Set([...now.bodyEditors, ...renamers])];
@@ -122,17 +150,18 @@ async function judge(
 }
 
 /**
- * Every open issue carrying the build label in every installed repository that never had a
- * build: what a missed webhook would have started, judged by who labelled and who edited it.
+ * Every open issue carrying the build label in every installed repository that had no build
+ * since the label was last added: what a missed webhook would have started, judged by who
+ * labelled and who edited it. With `appId`, aidp's build comments on GitHub tell built issues.
  */
 export async function findLabelledIssues(
   github: ReconcileGitHub,
   buildLabel: string,
-  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions?: PermissionChecker },
+  opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions?: PermissionChecker; appId?: number },
 ): Promise<LabelledIssue[]> {
   const found: LabelledIssue[] = [];
   // One checker per pass: a person labelling several issues costs one request.
-  const judged = { isBuilt: opts.isBuilt, permissions: opts.permissions ?? createPermissionChecker() };
+  const judged = { isBuilt: opts.isBuilt, permissions: opts.permissions ?? createPermissionChecker(), appId: opts.appId };
   const app = await github.app();
   for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
     for (const installation of page.data as Array<{ id: number }>) {
@@ -147,10 +176,12 @@ export async function findLabelledIssues(
             continue;
           }
           const base = { owner, repo: repository.name, installationId: installation.id, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch };
-          for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: buildLabel, state: 'open', per_page: 100 })) {
+          // The repository's own build label (`.github/aidp.yml` on its default branch), as the webhooks honour it.
+          const labels = await repoTriggerLabels(client, { owner, repo: repository.name, ref: repository.default_branch }, { ...DEFAULT_LABELS, build: buildLabel });
+          for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: labels.build, state: 'open', per_page: 100 })) {
             for (const issue of issues.data as ListedIssue[]) {
               if (issue.pull_request) continue;
-              const verdict = await judge(client, base, issue, buildLabel, judged);
+              const verdict = await judge(client, base, issue, labels.build, judged);
               if (!verdict) continue;
               found.push(verdict);
               if (found.length >= MAX_TARGETS) return found;

@@ -28,6 +28,7 @@ function queuesOption(queue?: string): readonly QueueKind[] {
 function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoint, metrics: AidpMetrics) {
   const { env } = ctx;
   const github = gitHubHostOf(env);
+  const processors = createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id), metrics });
   return startWebhookServer({
     appId: env.appId,
     privateKey: env.privateKey,
@@ -38,7 +39,8 @@ function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoi
     baseUrl: apiBaseUrlOf(github),
     logger: ctx.logger,
     app: createApp({
-      processors: createTemporalProcessors({ client, uiUrlOf: (id) => workflowUiUrl(endpoint, id), metrics }),
+      processors,
+      deliveries: processors,
       permissions: createPermissionChecker(),
       appId: env.appId,
       github,

@@ -1,0 +1,124 @@
+import { parseCommand } from '../github/commands.js';
+import { isBot, type PermissionOctokit } from '../github/permissions.js';
+import type { DeliveryOutcome } from '../metrics/metrics.js';
+import { parsePayload, type EventContext, type EventHandler, type HandlerDeps } from './context.js';
+import { onIssueComment } from './issue-comment.js';
+import { onIssueLabeled } from './issues.js';
+import { issueCommentPayload, issueLabeledPayload, pullRequestPayload, pullRequestReviewPayload, type RepositoryPayload } from './payloads.js';
+import { onPullRequestReview } from './pull-request-review.js';
+import { onPullRequest } from './pull-request.js';
+import { isAidpBranch, isSameRepoPull } from './pull-target.js';
+
+/**
+ * Deliveries whose work needs GitHub (who the sender is, the repository's labels, a reply):
+ * the request path only admits them (a payload check, no API call) and hands them to a
+ * DeliveryWorkflow, whose activity runs the handler below with the installation's client.
+ */
+export interface DeferredDelivery {
+  /** `X-GitHub-Delivery`: the DeliveryWorkflow's id is derived from it, so it acts once. */
+  id: string;
+  /** The route, with its action: `issues.labeled`. */
+  event: string;
+  owner: string;
+  repo: string;
+  installationId: number;
+  defaultBranch: string;
+  /** The payload as the handler's schema parsed it: only the fields aidp reads. */
+  payload: unknown;
+}
+
+/** Whether a delivery is worth a workflow: its parsed payload, or what the request path did instead. */
+type Admission = (ctx: EventContext) => { payload: { repository: RepositoryPayload; installation: { id: number } } } | DeliveryOutcome;
+
+interface DeferredRoute {
+  admit: Admission;
+  work: EventHandler;
+  /** Label events: the repository's `.github/aidp.yml` labels decide whether the label is a trigger. */
+  readsLabels: boolean;
+}
+
+function parsed<T>(value: T | undefined): { payload: T } | 'invalid' {
+  return value === undefined ? 'invalid' : { payload: value };
+}
+
+/**
+ * Any label a person adds may be a trigger in that repository's config, so every one is
+ * admitted; the workflow ends quietly when it is not.
+ */
+export const DEFERRED_ROUTES: Record<string, DeferredRoute> = {
+  'issues.labeled': {
+    readsLabels: true,
+    work: onIssueLabeled,
+    admit: (ctx) => {
+      const payload = parsePayload(issueLabeledPayload, ctx);
+      if (payload && isBot(payload.sender)) return 'ignored';
+      return parsed(payload);
+    },
+  },
+  'pull_request.labeled': {
+    readsLabels: true,
+    work: onPullRequest,
+    admit: (ctx) => {
+      const payload = parsePayload(pullRequestPayload, ctx);
+      if (payload && (payload.action !== 'labeled' || !payload.label || isBot(payload.sender))) return 'ignored';
+      return parsed(payload);
+    },
+  },
+  'issue_comment.created': {
+    readsLabels: false,
+    work: onIssueComment,
+    admit: (ctx) => {
+      const payload = parsePayload(issueCommentPayload, ctx);
+      if (payload && (isBot(payload.sender) || isBot(payload.comment.user) || !parseCommand(payload.comment.body ?? ''))) return 'ignored';
+      return parsed(payload);
+    },
+  },
+  'pull_request_review.submitted': {
+    readsLabels: false,
+    work: onPullRequestReview,
+    admit: (ctx) => {
+      const payload = parsePayload(pullRequestReviewPayload, ctx);
+      if (!payload) return 'invalid';
+      const { review, pull_request: pr } = payload;
+      if (review.state.toLowerCase() !== 'changes_requested' || isBot(payload.sender) || isBot(review.user)) return 'ignored';
+      if (!isAidpBranch(pr.head.ref) || !isSameRepoPull(pr, payload.repository.id)) return 'ignored';
+      return { payload };
+    },
+  },
+};
+
+/** The delivery to queue, or what the request path did with it (ignored, invalid); undefined for a route that is not deferred. */
+export function admitDelivery(event: string, ctx: EventContext): DeferredDelivery | DeliveryOutcome | undefined {
+  const route = DEFERRED_ROUTES[event];
+  if (!route) return undefined;
+  const admitted = route.admit(ctx);
+  if (typeof admitted === 'string') return admitted;
+  const { repository, installation } = admitted.payload;
+  return {
+    id: ctx.id,
+    event,
+    owner: repository.owner.login,
+    repo: repository.name,
+    installationId: installation.id,
+    defaultBranch: repository.default_branch,
+    payload: admitted.payload,
+  };
+}
+
+/** What the worker gives a deferred delivery's handler. */
+export interface DeliveryWorkEnv {
+  octokit: PermissionOctokit;
+  log: EventContext['log'];
+  deps: HandlerDeps;
+  /** The repository's trigger labels (its `.github/aidp.yml` over the app-wide ones). */
+  repoLabels: () => Promise<HandlerDeps['labels']>;
+}
+
+/** Runs a deferred delivery's handler, as the request path used to: permission check, replies, start or signal. */
+export async function runDeferredDelivery(delivery: DeferredDelivery, env: DeliveryWorkEnv): Promise<DeliveryOutcome> {
+  const route = DEFERRED_ROUTES[delivery.event];
+  if (!route) return 'invalid';
+  const labels = route.readsLabels ? await env.repoLabels() : env.deps.labels;
+  const ctx: EventContext = { name: delivery.event.split('.')[0] ?? delivery.event, id: delivery.id, payload: delivery.payload, octokit: env.octokit, log: env.log };
+  return route.work(ctx, { ...env.deps, labels });
+}
