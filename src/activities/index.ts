@@ -21,6 +21,7 @@ import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
 import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
+import { createSetupActivities } from './setup/setup-activities.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
@@ -65,13 +66,22 @@ export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>>
 function hostActivities(deps: ActivityDeps) {
   const gitDeps = { workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv, gitRemote: deps.gitRemote };
   const git = createGitActivities(gitDeps);
+  const measured = measuredAgentAndChecks(deps);
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(git),
     ...heartbeatAll(createRepoConfigActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...heartbeatAll(createMergeActivities(gitDeps)),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
-    ...measuredAgentAndChecks(deps),
+    ...measured,
+    ...heartbeatAll(
+      createSetupActivities({
+        workDir: deps.workDir,
+        runChecks: measured.runChecks,
+        prepareWorktree: git.prepareWorktree,
+        removeWorktree: git.removeWorktree,
+      }),
+    ),
   };
 }
 

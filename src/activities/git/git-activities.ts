@@ -22,6 +22,11 @@ export const COMMITTER_CONFIG = ['-c', `user.name=${AIDP_IDENTITY.name}`, '-c', 
 /** One process, one queue per mirror, whichever factory instance asks. */
 const mirrorQueue = new SerialQueue();
 
+/** Pathspecs leaving out these paths (all of `.` but them), or none. */
+function keepOutSpecs(paths: string[] | undefined): string[] {
+  return paths && paths.length > 0 ? ['.', ...paths.map((p) => `:(exclude,literal)${p}`)] : [];
+}
+
 function splitZ(output: string): string[] {
   return output.split('\0').filter((f) => f !== '');
 }
@@ -83,11 +88,12 @@ export function createGitActivities(deps: GitActivityDeps) {
   }
 
   /** Files that differ from baseSha: committed, staged, unstaged, and untracked but not ignored. */
-  async function changedFiles(input: { worktreePath: string; baseSha: string }): Promise<string[]> {
+  async function changedFiles(input: { worktreePath: string; baseSha: string; keepOut?: string[] }): Promise<string[]> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertSha(input.baseSha);
-    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--'], worktreePath);
-    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z'], worktreePath);
+    const keepOut = keepOutSpecs(input.keepOut);
+    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--', ...keepOut], worktreePath);
+    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z', '--', ...keepOut], worktreePath);
     return [...new Set([...splitZ(tracked), ...splitZ(untracked)])].sort();
   }
 
@@ -100,10 +106,12 @@ export function createGitActivities(deps: GitActivityDeps) {
     worktreePath: string;
     message: string;
     baseSha?: string;
+    /** Never committed: the setup cache's paths. */
+    keepOut?: string[];
   }): Promise<{ sha: string; filesChanged: string[] } | null> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     const cwd = { cwd: worktreePath };
-    await stageAll(git, worktreePath);
+    await stageAll(git, worktreePath, input.keepOut);
     const staged = await git(['diff', '--cached', '--quiet'], { ...cwd, okExitCodes: [1] });
     if (staged.exitCode === 1) {
       const message = input.message.trim() === '' ? 'aidp changes' : input.message;

@@ -4,6 +4,7 @@ import {
   ChildWorkflowCancellationType,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -12,7 +13,9 @@ import {
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { setupKeepOut, setupSeconds, type SetupSettings } from '../../domain/setup.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
+import { environmentFailure, workerOf } from '../environment-failure.js';
 import {
   injectInstructionSignal,
   iterationProgressSignal,
@@ -41,6 +44,20 @@ function hostGit(hostQueue: string) {
     // A first mirror clone of a large repository can take this long.
     startToCloseTimeout: '30m',
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+  });
+}
+
+/** patched() id of the setup step between the worktree and the first agent. */
+export const SETUP_PATCH = 'aidp-unit-setup';
+
+function hostSetup(hostQueue: string, setup: SetupSettings) {
+  return proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: setupSeconds(setup) * 1000,
+    // A failed setup is the environment's: reported, never retried blindly.
+    retry: { maximumAttempts: 1 },
   });
 }
 
@@ -100,6 +117,18 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
         branch: input.branch,
       });
       worktreePath = worktree.worktreePath;
+      if (input.setup && patched(SETUP_PATCH)) {
+        phase = 'setup';
+        const setup = await hostSetup(hostQueue, input.setup).runSetup({
+          worktreePath: worktree.worktreePath,
+          remoteUrl: input.repo.remoteUrl,
+          setup: input.setup,
+        });
+        result.setup = { cache: setup.cache, durationMs: setup.durationMs };
+        if (!setup.ok) {
+          throw environmentFailure(`setup failed for unit ${input.unit.id} on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
+        }
+      }
       phase = 'working';
       loop = await startChild(WorkLoopWorkflow, {
         workflowId: `${info.workflowId}/loop-${attempt}`,
@@ -124,6 +153,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
             // Straight to the orchestrator: a relay through this workflow cost a workflow task per report.
             reportTo: input.reportTo,
+            ...(setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {}),
           },
         ],
       });
@@ -142,6 +172,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       const commit = await git.commitAll({
         worktreePath: worktree.worktreePath,
         message: `${input.unit.title}\n\naidp unit ${input.unit.id}`,
+        ...(setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {}),
       });
       if (!commit) {
         result.error = 'the checks passed but nothing was left to commit';

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
+import type { SetupSettings } from '../../domain/setup.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
@@ -41,6 +42,8 @@ export interface FeatureSettings {
   mergeThreshold: number;
   /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
   network?: NetworkSettings;
+  /** Commands run in each fresh worktree before its first agent (`setup` in `.github/aidp.yml`). */
+  setup?: SetupSettings;
 }
 
 export interface FeatureInput {
