@@ -80,6 +80,7 @@ function hostActivities(deps: ActivityDeps) {
         runChecks: measured.runChecks,
         prepareWorktree: git.prepareWorktree,
         removeWorktree: git.removeWorktree,
+        untrackedPaths: git.untrackedPaths,
       }),
     ),
   };

@@ -98,6 +98,18 @@ export function createGitActivities(deps: GitActivityDeps) {
   }
 
   /**
+   * Untracked, not ignored paths (a directory as `dir/`, once), at most `limit`: right after
+   * setup, what it produced, which aidp then never commits.
+   */
+  async function untrackedPaths(input: { worktreePath: string; limit?: number }): Promise<string[]> {
+    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    const listed = await out(['ls-files', '--others', '--exclude-standard', '--directory', '-z'], worktreePath);
+    return splitZ(listed)
+      .map((p) => p.replace(/\/+$/, ''))
+      .slice(0, input.limit ?? 100);
+  }
+
+  /**
    * Commits everything (new files included, ignored ones not). Returns HEAD and every file that
    * differs from the worktree's base, or null when nothing does (the base is the one
    * prepareWorktree recorded, unless given).
@@ -178,5 +190,5 @@ export function createGitActivities(deps: GitActivityDeps) {
     await git(['clean', '-ffdxq'], { cwd: worktreePath });
   }
 
-  return { ensureMirror, prepareWorktree, changedFiles, commitAll, pushBranch, removeWorktree, resetWorktree };
+  return { ensureMirror, prepareWorktree, changedFiles, untrackedPaths, commitAll, pushBranch, removeWorktree, resetWorktree };
 }

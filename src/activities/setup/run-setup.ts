@@ -11,6 +11,8 @@ export interface SetupResult {
   failure?: string;
   /** This run filled the cache. */
   saved?: boolean;
+  /** What setup left untracked and not ignored (`node_modules`): never counted as changes, never committed. */
+  produced?: string[];
 }
 
 export interface RunSetupDeps {

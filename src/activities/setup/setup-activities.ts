@@ -21,6 +21,7 @@ export interface SetupActivityDeps {
     baseSha: string;
   }>;
   removeWorktree(input: { worktreePath: string }): Promise<void>;
+  untrackedPaths(input: { worktreePath: string; limit?: number }): Promise<string[]>;
 }
 
 /** Worktree slug of a feature's baseline run (its worktree lives only while the baseline runs). */
@@ -39,7 +40,10 @@ export function createSetupActivities(deps: SetupActivityDeps) {
   return {
     /** `setup` in a fresh worktree, before its first agent: from the host's cache when the lockfiles match. */
     async runSetup(input: { worktreePath: string; remoteUrl: string; setup: SetupSettings }): Promise<SetupResult> {
-      return setupIn(input.worktreePath, input.remoteUrl, input.setup);
+      const result = await setupIn(input.worktreePath, input.remoteUrl, input.setup);
+      if (!result.ok) return result;
+      const produced = await deps.untrackedPaths({ worktreePath: input.worktreePath, limit: 50 });
+      return produced.length > 0 ? { ...result, produced } : result;
     },
 
     /**

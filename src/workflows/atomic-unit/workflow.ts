@@ -107,6 +107,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
     const hostQueue = await claimHost();
     const git = hostGit(hostQueue);
     let worktreePath: string | undefined;
+    let keepOut = setupKeepOut(input.setup);
     try {
       phase = 'preparing';
       const worktree = await git.prepareWorktree({
@@ -125,6 +126,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
           setup: input.setup,
         });
         result.setup = { cache: setup.cache, durationMs: setup.durationMs };
+        keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
         if (!setup.ok) {
           throw environmentFailure(`setup failed for unit ${input.unit.id} on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
         }
@@ -153,7 +155,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
             // Straight to the orchestrator: a relay through this workflow cost a workflow task per report.
             reportTo: input.reportTo,
-            ...(setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {}),
+            ...(keepOut.length ? { keepOut } : {}),
           },
         ],
       });
@@ -172,7 +174,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       const commit = await git.commitAll({
         worktreePath: worktree.worktreePath,
         message: `${input.unit.title}\n\naidp unit ${input.unit.id}`,
-        ...(setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {}),
+        ...(keepOut.length ? { keepOut } : {}),
       });
       if (!commit) {
         result.error = 'the checks passed but nothing was left to commit';

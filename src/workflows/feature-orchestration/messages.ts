@@ -29,6 +29,8 @@ export interface UnitState {
   error?: string;
   /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
   unsandboxed?: boolean;
+  /** Its last setup: from the host's cache or not, and how long it took. */
+  setup?: { cache: 'hit' | 'miss' | 'off'; durationMs: number };
 }
 
 export interface FeatureSettings {

@@ -91,6 +91,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.iterations += result.iterations;
       unit.agentMs += result.agentMs;
       if (result.unsandboxed) unit.unsandboxed = true;
+      if (result.setup) unit.setup = result.setup;
       unit.commitSha = result.commitSha;
       unit.filesChanged = result.filesChanged;
       unit.checks = result.checks;

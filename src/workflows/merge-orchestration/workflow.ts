@@ -69,7 +69,7 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
     featureBranch: input.featureBranch,
   });
   const worktreePath = worktree.worktreePath;
-  const keepOut = setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {};
+  let keepOut: { keepOut?: string[] } = setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {};
   try {
     if (input.setup && patched('aidp-merge-setup')) {
       const setup = await proxyActivities<HostActivities>({
@@ -80,6 +80,8 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
         retry: { maximumAttempts: 1 },
       }).runSetup({ worktreePath, remoteUrl: input.repo.remoteUrl, setup: input.setup });
       if (!setup.ok) throw environmentFailure(`setup failed in the merge worktree on worker ${workerOf(hostQueue)}. ${setup.failure ?? ''}`);
+      const paths = [...new Set([...setupKeepOut(input.setup), ...(setup.produced ?? [])])];
+      if (paths.length > 0) keepOut = { keepOut: paths };
     }
     const candidates = input.units.filter((u) => u.status === 'completed' && !merged.includes(u.spec.id));
     const stats = candidates.length
