@@ -10,7 +10,7 @@ import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
 const CHECKS = 'checks:\n  test: { command: npm test, timeout_seconds: 120 }\n';
-const UNITS = ['Add the parser', 'Add the printer', 'Add the docs'];
+const UNITS = ['Add the parser', 'Add the printer'];
 
 function agent(logDir: string) {
   return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} --write --log ${logDir}`, args: [] }];

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { AIDP_IDENTITY } from './config-check.js';
 import { type ActivityGitDeps, openActivityGit } from './guarded-git.js';
+import { assertMergeWorktreePath, MERGE_WORKTREE_NAME } from '../merge/merge-worktree-path.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
 import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
@@ -102,7 +103,11 @@ export function createGitActivities(deps: GitActivityDeps) {
    * setup, what it produced, which aidp then never commits.
    */
   async function untrackedPaths(input: { worktreePath: string; limit?: number }): Promise<string[]> {
-    const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
+    const paths = await layout();
+    // A unit's worktree, or a feature's merge worktree (setup runs in both).
+    const worktreePath = input.worktreePath.endsWith(`/${MERGE_WORKTREE_NAME}`)
+      ? assertMergeWorktreePath(paths, input.worktreePath)
+      : paths.assertWorktreePath(input.worktreePath);
     const listed = await out(['ls-files', '--others', '--exclude-standard', '--directory', '-z'], worktreePath);
     return splitZ(listed)
       .map((p) => p.replace(/\/+$/, ''))
