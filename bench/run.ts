@@ -55,11 +55,11 @@ const client = new Client({ connection, dataConverter });
 const native = await NativeConnection.connect({ address: server.address });
 // Recovery runs its own worker processes: nothing else may poll the queues while it measures.
 await scenario('recovery', () => recovery(client, server.address));
-await scenario('worktrees', () => worktrees());
-await scenario('webhooks', () => webhooks());
 await scenario('setup', () =>
   setup((dir) => ({ enabled: true, bwrapPath: 'bwrap', readPaths: [], writePaths: [], protectedPaths: [dir, process.cwd()], workDir: dir })),
 );
+await scenario('worktrees', () => worktrees());
+await scenario('webhooks', () => webhooks());
 
 const workDir = tempDir('work');
 // Agents run sandboxed, as in production: the scripted agent's directory is readable inside.
