@@ -5,7 +5,7 @@ import { starts } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createNpmRepo } from './support/npm-repo.js';
-import { taskListSpec } from './support/repos.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 
@@ -75,4 +75,18 @@ describe('a feature on an npm repository with setup', () => {
     expect(result.error).toMatch(/setup: \[npm ci\]/);
     expect(starts(logDir)).toEqual([]);
   });
+
+  it('fails a unit at once when its agent CLI is not installed, naming the program and the worker, without another iteration', async () => {
+    const repo = await createTestRepo({ aidpYml: 'max_iterations: 3\n' });
+    const handle = await harness.startFeature(repo, taskListSpec('No agent CLI', ['Only part']), {
+      providers: [{ preset: 'command', command: 'aidp-no-such-agent-cli --go', args: [] }],
+    });
+    const result = await handle.result();
+
+    const [unit] = result.units;
+    expect(unit?.status).toBe('failed');
+    expect(unit?.error).toMatch(/^environment failure: agent CLI "aidp-no-such-agent-cli" is not installed on worker \S+/);
+    expect(unit?.iterations).toBe(0);
+  });
 });
+
