@@ -72,22 +72,32 @@ describe('the setup cache', () => {
     const workDir = tempDir('setup-work');
     const ran: string[] = [];
     const deps = { workDir, runCommands: fakeInstall(ran) };
-    const first = await runSetup(deps, { worktreePath: worktree('v1'), scope: 'repo', setup });
+    const first = await runSetup(deps, { worktreePath: worktree('v1'), scope: 'repo', setup, fillCache: true });
     const second = worktree('v1');
-    const again = await runSetup(deps, { worktreePath: second, scope: 'repo', setup });
-    const changed = await runSetup(deps, { worktreePath: worktree('v2'), scope: 'repo', setup });
+    const again = await runSetup(deps, { worktreePath: second, scope: 'repo', setup, fillCache: true });
+    const changed = await runSetup(deps, { worktreePath: worktree('v2'), scope: 'repo', setup, fillCache: true });
 
     expect([first.cache, first.saved, again.cache, changed.cache]).toEqual(['miss', true, 'hit', 'miss']);
     expect(ran).toHaveLength(2);
     expect(readFileSync(join(second, 'deps', 'installed.txt'), 'utf8')).toBe('v1');
   });
 
+  it('never fills the cache from a worktree that may hold agent-written files', async () => {
+    const workDir = tempDir('setup-work');
+    const ran: string[] = [];
+    const deps = { workDir, runCommands: fakeInstall(ran) };
+    const onFeatureBranch = await runSetup(deps, { worktreePath: worktree('v1'), scope: 'repo', setup, fillCache: false });
+    const next = await runSetup(deps, { worktreePath: worktree('v1'), scope: 'repo', setup, fillCache: true });
+
+    expect([onFeatureBranch.cache, onFeatureBranch.saved, next.cache]).toEqual(['miss', undefined, 'miss']);
+  });
+
   it('reports the failing command and fills no cache when setup fails', async () => {
     const workDir = tempDir('setup-work');
     const failing = async (_cwd: string, commands: NamedCheckConfig[]): Promise<CheckResult[]> =>
       commands.map((c) => ({ ...c, passed: false, exitCode: 1, timedOut: false, durationMs: 1, outputTail: 'E404 not found' }));
-    const result = await runSetup({ workDir, runCommands: failing }, { worktreePath: worktree('v1'), scope: 'repo', setup });
-    const retried = await runSetup({ workDir, runCommands: fakeInstall([]) }, { worktreePath: worktree('v1'), scope: 'repo', setup });
+    const result = await runSetup({ workDir, runCommands: failing }, { worktreePath: worktree('v1'), scope: 'repo', setup, fillCache: true });
+    const retried = await runSetup({ workDir, runCommands: fakeInstall([]) }, { worktreePath: worktree('v1'), scope: 'repo', setup, fillCache: true });
 
     expect(result.ok).toBe(false);
     expect(result.failure).toMatch(/`install` exited with code 1[\s\S]*E404 not found/);

@@ -48,7 +48,7 @@ export async function setup(sandboxFor: (workDir: string) => SandboxSettings): P
     const ms: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const wt: { worktreePath: string } = await env.run(git.prepareWorktree, { remoteUrl: repo, baseBranch: 'main', featureSlug: label, unitSlug: `u${i}`, branch: `aidp/${label}/u${i}` });
-      const result: SetupResult = await env.run(activities.runSetup, { worktreePath: wt.worktreePath, remoteUrl: repo, setup: settings });
+      const result: SetupResult = await env.run(activities.runSetup, { worktreePath: wt.worktreePath, remoteUrl: repo, setup: settings, fillCache: true });
       if (!result.ok) throw new Error(result.failure);
       ms.push(result.durationMs);
       await env.run(git.removeWorktree, { worktreePath: wt.worktreePath });

@@ -24,9 +24,13 @@ export interface RunSetupDeps {
 /**
  * Setup in a fresh worktree of the untouched base: from the cache when its key files match an
  * entry (commands skipped), otherwise the commands one after another, stopping at the first that
- * fails; a passing run fills the cache, so an agent's changes can never reach it.
+ * fails; a passing run fills the cache unless `fillCache` is false (a worktree that may hold
+ * agent-written files: a PR's head, a feature branch), so an agent's changes never reach it.
  */
-export async function runSetup(deps: RunSetupDeps, input: { worktreePath: string; scope: string; setup: SetupSettings }): Promise<SetupResult> {
+export async function runSetup(
+  deps: RunSetupDeps,
+  input: { worktreePath: string; scope: string; setup: SetupSettings; fillCache: boolean },
+): Promise<SetupResult> {
   const started = Date.now();
   const { setup, worktreePath } = input;
   const cache = setup.cache;
@@ -46,7 +50,7 @@ export async function runSetup(deps: RunSetupDeps, input: { worktreePath: string
       return { ok: false, cache: cache ? 'miss' : 'off', durationMs: Date.now() - started, failure: describeSetupFailure(result) };
     }
   }
-  const saved = cache && key ? await saveEntry(root, key, worktreePath, cache.paths) : false;
+  const saved = cache && key && input.fillCache ? await saveEntry(root, key, worktreePath, cache.paths) : false;
   return { ok: true, cache: cache ? 'miss' : 'off', durationMs: Date.now() - started, ...(saved ? { saved } : {}) };
 }
 

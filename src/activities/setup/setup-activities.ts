@@ -28,19 +28,22 @@ export interface SetupActivityDeps {
 export const BASELINE_SLUG = 'aidp-baseline';
 
 export function createSetupActivities(deps: SetupActivityDeps) {
-  const setupIn = (worktreePath: string, remoteUrl: string, setup: SetupSettings): Promise<SetupResult> =>
+  const setupIn = (worktreePath: string, remoteUrl: string, setup: SetupSettings, fillCache: boolean): Promise<SetupResult> =>
     runSetup(
       {
         workDir: deps.workDir,
         runCommands: (cwd, commands) => deps.runChecks({ worktreePath: cwd, checks: commands, network: setup.network }),
       },
-      { worktreePath, scope: remoteUrl, setup },
+      { worktreePath, scope: remoteUrl, setup, fillCache },
     );
 
   return {
-    /** `setup` in a fresh worktree, before its first agent: from the host's cache when the lockfiles match. */
-    async runSetup(input: { worktreePath: string; remoteUrl: string; setup: SetupSettings }): Promise<SetupResult> {
-      const result = await setupIn(input.worktreePath, input.remoteUrl, input.setup);
+    /**
+     * `setup` in a fresh worktree, before its first agent: from the host's cache when the
+     * lockfiles match. Only a worktree of the untouched base may fill the cache (`fillCache`).
+     */
+    async runSetup(input: { worktreePath: string; remoteUrl: string; setup: SetupSettings; fillCache?: boolean }): Promise<SetupResult> {
+      const result = await setupIn(input.worktreePath, input.remoteUrl, input.setup, input.fillCache ?? false);
       if (!result.ok) return result;
       const produced = await deps.untrackedPaths({ worktreePath: input.worktreePath, limit: 50 });
       return produced.length > 0 ? { ...result, produced } : result;
@@ -66,7 +69,7 @@ export function createSetupActivities(deps: SetupActivityDeps) {
         branch: `aidp/${input.featureSlug}/${BASELINE_SLUG}`,
       });
       try {
-        const setup = input.setup ? await setupIn(worktree.worktreePath, input.remoteUrl, input.setup) : undefined;
+        const setup = input.setup ? await setupIn(worktree.worktreePath, input.remoteUrl, input.setup, true) : undefined;
         if (setup && !setup.ok) return { baseSha: worktree.baseSha, setup, checks: [] };
         const checks = await deps.runChecks({ worktreePath: worktree.worktreePath, checks: input.checks, network: input.network });
         return { baseSha: worktree.baseSha, ...(setup ? { setup } : {}), checks };

@@ -124,6 +124,8 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
           worktreePath: worktree.worktreePath,
           remoteUrl: input.repo.remoteUrl,
           setup: input.setup,
+          // A unit run again on top of the feature branch holds agents' files: it reads the cache, never fills it.
+          fillCache: !input.repo.baseBranch.startsWith('aidp/'),
         });
         result.setup = { cache: setup.cache, durationMs: setup.durationMs };
         keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
