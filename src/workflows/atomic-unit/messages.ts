@@ -49,6 +49,6 @@ export interface AtomicUnitResult {
   setup?: { cache: 'hit' | 'miss' | 'off'; durationMs: number };
 }
 
-export type UnitPhase = 'claiming' | 'preparing' | 'setup' | 'working' | 'pushing' | 'cleaning' | 'done';
+export type UnitPhase = 'claiming' | 'preparing' | 'working' | 'pushing' | 'cleaning' | 'done';
 
 export const unitPhaseQuery = defineQuery<UnitPhase>('unit_phase');

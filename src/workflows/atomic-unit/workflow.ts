@@ -4,7 +4,6 @@ import {
   ChildWorkflowCancellationType,
   condition,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -47,17 +46,14 @@ function hostGit(hostQueue: string) {
   });
 }
 
-/** patched() id of the setup step between the worktree and the first agent. */
-export const SETUP_PATCH = 'aidp-unit-setup';
-
-function hostSetup(hostQueue: string, setup: SetupSettings) {
+/** prepareWorktree with setup inside: its timeout grows by the setup's. A failed setup is a result, never retried. */
+function prepareWithSetup(hostQueue: string, setup: SetupSettings) {
   return proxyActivities<HostActivities>({
     taskQueue: hostQueue,
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
-    startToCloseTimeout: setupSeconds(setup) * 1000,
-    // A failed setup is the environment's: reported, never retried blindly.
-    retry: { maximumAttempts: 1 },
+    startToCloseTimeout: 30 * 60_000 + setupSeconds(setup) * 1000,
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
   });
 }
 
@@ -110,23 +106,24 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
     let keepOut = setupKeepOut(input.setup);
     try {
       phase = 'preparing';
-      const worktree = await git.prepareWorktree({
+      // Setup runs inside the same activity, right after the worktree is made: no extra hop.
+      const worktree = await (input.setup ? prepareWithSetup(hostQueue, input.setup) : git).prepareWorktree({
         remoteUrl: input.repo.remoteUrl,
         baseBranch: input.repo.baseBranch,
         featureSlug: input.featureSlug,
         unitSlug: input.unit.slug,
         branch: input.branch,
+        ...(input.setup
+          ? {
+              setup: input.setup,
+              // A unit run again on top of the feature branch holds agents' files: it reads the cache, never fills it.
+              fillCache: !input.repo.baseBranch.startsWith('aidp/'),
+            }
+          : {}),
       });
       worktreePath = worktree.worktreePath;
-      if (input.setup && patched(SETUP_PATCH)) {
-        phase = 'setup';
-        const setup = await hostSetup(hostQueue, input.setup).runSetup({
-          worktreePath: worktree.worktreePath,
-          remoteUrl: input.repo.remoteUrl,
-          setup: input.setup,
-          // A unit run again on top of the feature branch holds agents' files: it reads the cache, never fills it.
-          fillCache: !input.repo.baseBranch.startsWith('aidp/'),
-        });
+      if (worktree.setup) {
+        const setup = worktree.setup;
         result.setup = { cache: setup.cache, durationMs: setup.durationMs };
         keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
         if (!setup.ok) {
