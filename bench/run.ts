@@ -17,6 +17,7 @@ import { PREBUILT_BUNDLE_PATH } from '../src/temporal/workflow-source.js';
 import { fanout } from './scenarios/fanout.js';
 import { overhead } from './scenarios/overhead.js';
 import { recovery } from './scenarios/recovery.js';
+import { setup } from './scenarios/setup.js';
 import { webhooks } from './scenarios/webhooks.js';
 import { worktrees } from './scenarios/worktrees.js';
 import { freePort, ROOT, SCRIPTED_AGENT, tempDir, type Figure } from './support.js';
@@ -54,6 +55,9 @@ const client = new Client({ connection, dataConverter });
 const native = await NativeConnection.connect({ address: server.address });
 // Recovery runs its own worker processes: nothing else may poll the queues while it measures.
 await scenario('recovery', () => recovery(client, server.address));
+await scenario('setup', () =>
+  setup((dir) => ({ enabled: true, bwrapPath: 'bwrap', readPaths: [], writePaths: [], protectedPaths: [dir, process.cwd()], workDir: dir })),
+);
 await scenario('worktrees', () => worktrees());
 await scenario('webhooks', () => webhooks(client, native, dataConverter, logger));
 

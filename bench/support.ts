@@ -35,14 +35,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A repository whose check passes when units/ holds at least one non-empty file. */
+/** A repository whose check fails only when units/ exists and is empty (so the untouched base passes it). */
 export async function benchRepo(opts: { files?: number } = {}): Promise<string> {
   const dir = tempDir('repo');
   mkdirSync(join(dir, 'scripts'), { recursive: true });
   mkdirSync(join(dir, '.github'), { recursive: true });
   writeFileSync(
     join(dir, 'scripts', 'check.mjs'),
-    "import { existsSync, readdirSync } from 'node:fs';\nprocess.exit(existsSync('units') && readdirSync('units').length > 0 ? 0 : 1);\n",
+    "import { existsSync, readdirSync } from 'node:fs';\nprocess.exit(!existsSync('units') || readdirSync('units').length > 0 ? 0 : 1);\n",
   );
   writeFileSync(join(dir, '.github', 'aidp.yml'), 'max_iterations: 1\nchecks:\n  test:\n    command: node scripts/check.mjs\n    timeout_seconds: 60\n');
   for (let i = 0; i < (opts.files ?? 0); i++) {

@@ -47,7 +47,7 @@ describe('sandbox.network in .github/aidp.yml', () => {
 
   it('names an unknown key under sandbox.network', () => {
     expect(messageOf(() => parseRepoConfig('sandbox:\n  network:\n    deny: [example.com]\n'))).toMatch(
-      /sandbox\.network\.deny is not a known setting \(allowed: allow, checks_allow\)/,
+      /sandbox\.network\.deny is not a known setting \(allowed: allow, checks_allow, setup_allow\)/,
     );
   });
 });

@@ -23,6 +23,8 @@ import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
 import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
+import { createSetupActivities, type SetupResult } from './setup/setup-activities.js';
+import type { SetupSettings } from '../domain/setup.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
 import { createUnitBranchCleanupActivities } from './git/unit-branch-cleanup.js';
@@ -71,6 +73,14 @@ export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>>
 function hostActivities(deps: ActivityDeps) {
   const gitDeps = { workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv, gitRemote: deps.gitRemote };
   const git = createGitActivities(gitDeps);
+  const measured = measuredAgentAndChecks(deps);
+  const setup = createSetupActivities({
+    workDir: deps.workDir,
+    runChecks: measured.runChecks,
+    prepareWorktree: git.prepareWorktree,
+    removeWorktree: git.removeWorktree,
+    untrackedPaths: git.untrackedPaths,
+  });
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
     ...heartbeatAll(git),
@@ -78,7 +88,29 @@ function hostActivities(deps: ActivityDeps) {
     ...heartbeatAll(createMergeActivities(gitDeps)),
     ...heartbeatAll(createUnitBranchCleanupActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
-    ...measuredAgentAndChecks(deps),
+    ...measured,
+    ...heartbeatAll(setup),
+    // A unit's worktree and its setup in one activity: one hop fewer per unit.
+    ...heartbeatAll({ prepareWorktree: withSetup(git.prepareWorktree, setup.runSetup) }),
+  };
+}
+
+/**
+ * prepareWorktree that also runs `setup` in the new worktree when asked. A failed setup is
+ * returned (`setup.ok` false), never thrown: the activity is not retried for it.
+ */
+function withSetup(
+  prepare: ReturnType<typeof createGitActivities>['prepareWorktree'],
+  runSetup: ReturnType<typeof createSetupActivities>['runSetup'],
+) {
+  return async (
+    input: Parameters<typeof prepare>[0] & { setup?: SetupSettings; fillCache?: boolean },
+  ): Promise<Awaited<ReturnType<typeof prepare>> & { setup?: SetupResult }> => {
+    const { setup, fillCache, ...rest } = input;
+    const worktree = await prepare(rest);
+    if (!setup) return worktree;
+    const result = await runSetup({ worktreePath: worktree.worktreePath, remoteUrl: rest.remoteUrl, setup, fillCache });
+    return { ...worktree, setup: result };
   };
 }
 

@@ -61,6 +61,8 @@ export const sandboxSchema = z
         allow: allowListSchema.optional(),
         /** Hosts checks (which run agent-written code) may reach; none by default. */
         checks_allow: allowListSchema.default([]),
+        /** Hosts the setup commands (on the untouched base, before any agent) may reach: a package registry. None by default. */
+        setup_allow: allowListSchema.optional(),
       })
       .strict()
       .default({ checks_allow: [] }),
@@ -68,6 +70,61 @@ export const sandboxSchema = z
   .strict()
   .default({ network: { checks_allow: [] } });
 export type SandboxConfig = z.output<typeof sandboxSchema>;
+
+/** A path inside the worktree: relative, no `..`, not git's own, not the worktree itself. */
+const worktreeRelativePath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((path, ctx) => {
+    const parts = path.replace(/\/+$/, '').split('/');
+    if (path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..') || parts[0] === '.git') {
+      ctx.addIssue({ code: 'custom', message: 'must be a path inside the repository, like "node_modules" or "vendor/bundle" (no "..", not absolute, not .git)' });
+    }
+  })
+  .transform((path) => path.replace(/\/+$/, ''));
+
+export const setupCommandSchema = z.union([
+  z.string().min(1).transform((command) => ({ command, timeout_seconds: 900 })),
+  z
+    .object({
+      /** Run by `sh -c` in a fresh worktree of the untouched base, in the sandbox, before any agent. */
+      command: z.string().min(1),
+      timeout_seconds: z.number().int().positive().max(24 * 3600).default(900),
+    })
+    .strict(),
+]);
+
+const setupObjectSchema = z
+  .object({
+    commands: z.array(setupCommandSchema).min(1).max(20),
+    /**
+     * The commands' output, kept per host and reused while the key files are unchanged: on a hit
+     * the paths are copied into the new worktree and the commands are skipped.
+     */
+    cache: z
+      .object({
+        /** Files whose contents key the cache (lockfiles); a missing file counts as missing. */
+        key_files: z.array(worktreeRelativePath).min(1).max(20),
+        /** What the commands produce that units need (never committed by aidp). */
+        paths: z.array(worktreeRelativePath).min(1).max(20),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** `setup: [npm ci]` or `setup: { commands: [...], cache: { key_files: [...], paths: [...] } }`. */
+export const setupSchema = z.union([
+  z
+    .array(setupCommandSchema)
+    .min(1)
+    .max(20)
+    .transform((commands) => ({ commands, cache: undefined })),
+  setupObjectSchema,
+]);
+export type SetupConfig = z.output<typeof setupSchema>;
 
 export const repoConfigSchema = z
   .object({
@@ -86,6 +143,8 @@ export const repoConfigSchema = z
         checkSchema,
       )
       .default({}),
+    /** Commands run once in each fresh worktree before its first agent iteration (`npm ci`). */
+    setup: setupSchema.optional(),
     /** How many units run at once in one feature. */
     concurrency: z.number().int().min(1).max(100).default(4),
     /** Agent → checks iterations per unit before it fails. */

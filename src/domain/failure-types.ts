@@ -22,3 +22,10 @@ export const BRANCH_MOVED = 'BranchMoved';
 
 /** The agent sandbox cannot start (no bubblewrap, no user namespaces): no agent or check runs. */
 export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';
+
+/**
+ * The environment, not the agent, is at fault: a setup command failed, the agent CLI is not
+ * installed on the worker, a check could not start (exit 126/127). Never fed to an agent, never
+ * charged an iteration; the unit stops at once. Non-retryable.
+ */
+export const ENVIRONMENT_FAILURE = 'EnvironmentFailure';

@@ -1,4 +1,5 @@
 import type { AgentProvider, RepoConfig } from '../config/repo-config.js';
+import type { SetupSettings } from '../domain/setup.js';
 import { networkSettings } from '../sandbox/network-settings.js';
 import type { FeatureSettings } from '../workflows/feature-orchestration/messages.js';
 import type { NamedCheck } from '../workflows/work-loop/messages.js';
@@ -30,5 +31,17 @@ export function featureSettings(config: RepoConfig, overrides: SettingOverrides 
     // The agents' default follows the providers in use, an `--agent` override included. A config
     // loaded (and recorded in a history) before `sandbox` existed has none: the defaults then.
     network: networkSettings((config.sandbox as RepoConfig['sandbox'] | undefined)?.network ?? { checks_allow: [] }, providers),
+    ...(config.setup ? { setup: setupSettings(config) } : {}),
+  };
+}
+
+/** The repository's setup, with the hosts its sandboxes may reach. */
+export function setupSettings(config: RepoConfig): SetupSettings | undefined {
+  if (!config.setup) return undefined;
+  const allow = (config.sandbox as RepoConfig['sandbox'] | undefined)?.network.setup_allow ?? [];
+  return {
+    commands: config.setup.commands.map((c) => ({ command: c.command, timeout_seconds: c.timeout_seconds })),
+    ...(config.setup.cache ? { cache: { key_files: [...config.setup.cache.key_files], paths: [...config.setup.cache.paths] } } : {}),
+    network: { allow: [...allow] },
   };
 }

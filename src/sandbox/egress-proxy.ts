@@ -47,7 +47,7 @@ const HOP_BY_HOP = new Set([
 function deniedText(host: string): string {
   return (
     `aidp sandbox: connections to ${host} are not allowed. ` +
-    `To allow them, add "${host}" to sandbox.network.allow (agents) or sandbox.network.checks_allow (checks) in .github/aidp.yml.\n`
+    `To allow them, add "${host}" to sandbox.network.allow (agents), sandbox.network.checks_allow (checks) or sandbox.network.setup_allow (setup) in .github/aidp.yml.\n`
   );
 }
 

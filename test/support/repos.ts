@@ -10,7 +10,8 @@ export function tempDir(prefix: string): string {
 
 /**
  * A real git repository on `main` that is its own remote (as in `aidp run`): its checks pass
- * when every file under units/ is non-empty, there is at least one, and exclusive/ holds at most one file.
+ * when every file under units/ is non-empty and exclusive/ holds at most one file (so they pass
+ * on the untouched base, as aidp's baseline run wants).
  */
 export async function createTestRepo(opts: { aidpYml?: string } = {}): Promise<string> {
   const dir = tempDir('repo');
@@ -21,7 +22,6 @@ export async function createTestRepo(opts: { aidpYml?: string } = {}): Promise<s
     [
       "import { existsSync, readdirSync, readFileSync } from 'node:fs';",
       "const files = existsSync('units') ? readdirSync('units') : [];",
-      "if (files.length === 0) { console.error('no unit files'); process.exit(1); }",
       "for (const f of files) if (readFileSync(`units/${f}`, 'utf8').trim() === '') { console.error(`empty ${f}`); process.exit(1); }",
       "const exclusive = existsSync('exclusive') ? readdirSync('exclusive') : [];",
       "if (exclusive.length > 1) { console.error(`exclusive files clash: ${exclusive.join(', ')}`); process.exit(1); }",

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { AIDP_IDENTITY } from './config-check.js';
 import { type ActivityGitDeps, openActivityGit } from './guarded-git.js';
+import { assertMergeWorktreePath, MERGE_WORKTREE_NAME } from '../merge/merge-worktree-path.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
 import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
@@ -21,6 +22,11 @@ export const COMMITTER_CONFIG = ['-c', `user.name=${AIDP_IDENTITY.name}`, '-c', 
 
 /** One process, one queue per mirror, whichever factory instance asks. */
 const mirrorQueue = new SerialQueue();
+
+/** Pathspecs leaving out these paths (all of `.` but them), or none. */
+function keepOutSpecs(paths: string[] | undefined): string[] {
+  return paths && paths.length > 0 ? ['.', ...paths.map((p) => `:(exclude,literal)${p}`)] : [];
+}
 
 function splitZ(output: string): string[] {
   return output.split('\0').filter((f) => f !== '');
@@ -83,12 +89,29 @@ export function createGitActivities(deps: GitActivityDeps) {
   }
 
   /** Files that differ from baseSha: committed, staged, unstaged, and untracked but not ignored. */
-  async function changedFiles(input: { worktreePath: string; baseSha: string }): Promise<string[]> {
+  async function changedFiles(input: { worktreePath: string; baseSha: string; keepOut?: string[] }): Promise<string[]> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertSha(input.baseSha);
-    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--'], worktreePath);
-    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z'], worktreePath);
+    const keepOut = keepOutSpecs(input.keepOut);
+    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--', ...keepOut], worktreePath);
+    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z', '--', ...keepOut], worktreePath);
     return [...new Set([...splitZ(tracked), ...splitZ(untracked)])].sort();
+  }
+
+  /**
+   * Untracked, not ignored paths (a directory as `dir/`, once), at most `limit`: right after
+   * setup, what it produced, which aidp then never commits.
+   */
+  async function untrackedPaths(input: { worktreePath: string; limit?: number }): Promise<string[]> {
+    const paths = await layout();
+    // A unit's worktree, or a feature's merge worktree (setup runs in both).
+    const worktreePath = input.worktreePath.endsWith(`/${MERGE_WORKTREE_NAME}`)
+      ? assertMergeWorktreePath(paths, input.worktreePath)
+      : paths.assertWorktreePath(input.worktreePath);
+    const listed = await out(['ls-files', '--others', '--exclude-standard', '--directory', '-z'], worktreePath);
+    return splitZ(listed)
+      .map((p) => p.replace(/\/+$/, ''))
+      .slice(0, input.limit ?? 100);
   }
 
   /**
@@ -100,10 +123,12 @@ export function createGitActivities(deps: GitActivityDeps) {
     worktreePath: string;
     message: string;
     baseSha?: string;
+    /** Never committed: the setup cache's paths. */
+    keepOut?: string[];
   }): Promise<{ sha: string; filesChanged: string[] } | null> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     const cwd = { cwd: worktreePath };
-    await stageAll(git, worktreePath);
+    await stageAll(git, worktreePath, input.keepOut);
     const staged = await git(['diff', '--cached', '--quiet'], { ...cwd, okExitCodes: [1] });
     if (staged.exitCode === 1) {
       const message = input.message.trim() === '' ? 'aidp changes' : input.message;
@@ -170,5 +195,5 @@ export function createGitActivities(deps: GitActivityDeps) {
     await git(['clean', '-ffdxq'], { cwd: worktreePath });
   }
 
-  return { ensureMirror, prepareWorktree, changedFiles, commitAll, pushBranch, removeWorktree, resetWorktree };
+  return { ensureMirror, prepareWorktree, changedFiles, untrackedPaths, commitAll, pushBranch, removeWorktree, resetWorktree };
 }

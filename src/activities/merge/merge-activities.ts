@@ -167,7 +167,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
   }
 
   /** Commits the merge in progress after a resolver edited the files; refuses while markers are left. */
-  async function concludeMerge(input: { worktreePath: string; message: string }): Promise<{ sha: string }> {
+  async function concludeMerge(input: { worktreePath: string; message: string; keepOut?: string[] }): Promise<{ sha: string }> {
     const worktreePath = await worktree(input.worktreePath);
     const cwd = { cwd: worktreePath };
     if (!(await mergeInProgress(worktreePath))) {
@@ -181,29 +181,32 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     if (left.length > 0) {
       throw missing('ConflictMarkersLeft', `conflict markers are left in ${left.map((f) => JSON.stringify(f)).join(', ')}`);
     }
-    await stageAll(git, worktreePath);
+    await stageAll(git, worktreePath, input.keepOut);
     const message = input.message.trim() === '' ? 'Merge (conflicts resolved)' : input.message;
     await git([...COMMITTER_CONFIG, 'commit', '--quiet', '--no-verify', '--no-edit', '-m', message], cwd);
     return { sha: await head(worktreePath) };
   }
 
-  /** Drops a merge in progress (if any): the worktree is back at HEAD, untracked files gone, ignored ones kept. */
-  async function abortMerge(input: { worktreePath: string }): Promise<void> {
+  /**
+   * Drops a merge in progress (if any): the worktree is back at HEAD, untracked files gone,
+   * ignored ones and `keepOut` (the setup's output) kept.
+   */
+  async function abortMerge(input: { worktreePath: string; keepOut?: string[] }): Promise<void> {
     const worktreePath = await worktree(input.worktreePath);
     const cwd = { cwd: worktreePath };
     if (await mergeInProgress(worktreePath)) await git(['merge', '--abort'], { ...cwd, okExitCodes: [128] });
     await git(['reset', '--quiet', '--hard', 'HEAD'], cwd);
-    await git(['clean', '-ffdq'], cwd);
+    await git(['clean', '-ffdq', ...keepOutPatterns(input.keepOut)], cwd);
   }
 
-  /** The rollback: hard reset to `sha`, and every untracked or ignored file gone. */
-  async function resetTo(input: { worktreePath: string; sha: string }): Promise<void> {
+  /** The rollback: hard reset to `sha`, and every untracked or ignored file gone but `keepOut` (the setup's output). */
+  async function resetTo(input: { worktreePath: string; sha: string; keepOut?: string[] }): Promise<void> {
     const worktreePath = await worktree(input.worktreePath);
     assertSha(input.sha);
     if (!(await commitOf(worktreePath, input.sha))) throw missing('UnknownCommit', `${input.sha} is not a commit of this repository`);
     const cwd = { cwd: worktreePath };
     await git(['reset', '--quiet', '--hard', input.sha], cwd);
-    await git(['clean', '-ffdxq'], cwd);
+    await git(['clean', '-ffdxq', ...keepOutPatterns(input.keepOut)], cwd);
   }
 
   /** HEAD of the merge worktree: what resetTo goes back to when the next merge is rolled back. */
@@ -250,3 +253,8 @@ export function createMergeActivities(deps: MergeActivityDeps) {
 }
 
 export type MergeActivities = ReturnType<typeof createMergeActivities>;
+
+/** `git clean` patterns (`-e /node_modules`) that keep these worktree paths, even with `-x`. */
+function keepOutPatterns(paths: string[] | undefined): string[] {
+  return (paths ?? []).flatMap((p) => ['-e', `/${p.replace(/[\\*?[\]!#]/g, (c) => `\\${c}`)}`]);
+}

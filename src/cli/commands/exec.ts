@@ -62,6 +62,7 @@ export function registerExecCommand(program: Command): void {
               conventions: settings.conventions,
               instructions: [],
               network: settings.network,
+              ...(settings.setup ? { setup: settings.setup } : {}),
             },
           ],
         });

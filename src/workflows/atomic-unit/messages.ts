@@ -1,6 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
+import type { SetupSettings } from '../../domain/setup.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { IterationRecord, NamedCheck } from '../work-loop/messages.js';
 
@@ -25,6 +26,8 @@ export interface AtomicUnitInput {
   network?: NetworkSettings;
   /** The feature workflow, told about iterations as they happen. */
   reportTo?: string;
+  /** Commands run in the fresh worktree before its first agent; absent: none. */
+  setup?: SetupSettings;
 }
 
 export interface AtomicUnitResult {
@@ -42,6 +45,8 @@ export interface AtomicUnitResult {
   error?: string;
   /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
   unsandboxed?: boolean;
+  /** How its setup went (the last host attempt's): from the cache or not, and how long it took. */
+  setup?: { cache: 'hit' | 'miss' | 'off'; durationMs: number };
 }
 
 export type UnitPhase = 'claiming' | 'preparing' | 'working' | 'pushing' | 'cleaning' | 'done';

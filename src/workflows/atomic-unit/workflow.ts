@@ -12,7 +12,9 @@ import {
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { setupKeepOut, setupSeconds, type SetupSettings } from '../../domain/setup.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
+import { environmentFailure, workerOf } from '../environment-failure.js';
 import {
   injectInstructionSignal,
   iterationProgressSignal,
@@ -40,6 +42,17 @@ function hostGit(hostQueue: string) {
     heartbeatTimeout: '10s',
     // A first mirror clone of a large repository can take this long.
     startToCloseTimeout: '30m',
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+  });
+}
+
+/** prepareWorktree with setup inside: its timeout grows by the setup's. A failed setup is a result, never retried. */
+function prepareWithSetup(hostQueue: string, setup: SetupSettings) {
+  return proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    startToCloseTimeout: 30 * 60_000 + setupSeconds(setup) * 1000,
     retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
   });
 }
@@ -90,16 +103,33 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
     const hostQueue = await claimHost();
     const git = hostGit(hostQueue);
     let worktreePath: string | undefined;
+    let keepOut = setupKeepOut(input.setup);
     try {
       phase = 'preparing';
-      const worktree = await git.prepareWorktree({
+      // Setup runs inside the same activity, right after the worktree is made: no extra hop.
+      const worktree = await (input.setup ? prepareWithSetup(hostQueue, input.setup) : git).prepareWorktree({
         remoteUrl: input.repo.remoteUrl,
         baseBranch: input.repo.baseBranch,
         featureSlug: input.featureSlug,
         unitSlug: input.unit.slug,
         branch: input.branch,
+        ...(input.setup
+          ? {
+              setup: input.setup,
+              // A unit run again on top of the feature branch holds agents' files: it reads the cache, never fills it.
+              fillCache: !input.repo.baseBranch.startsWith('aidp/'),
+            }
+          : {}),
       });
       worktreePath = worktree.worktreePath;
+      if (worktree.setup) {
+        const setup = worktree.setup;
+        result.setup = { cache: setup.cache, durationMs: setup.durationMs };
+        keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
+        if (!setup.ok) {
+          throw environmentFailure(`setup failed for unit ${input.unit.id} on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
+        }
+      }
       phase = 'working';
       loop = await startChild(WorkLoopWorkflow, {
         workflowId: `${info.workflowId}/loop-${attempt}`,
@@ -124,6 +154,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             promptKey: `${input.featureSlug}--${input.unit.slug}--a${attempt}`,
             // Straight to the orchestrator: a relay through this workflow cost a workflow task per report.
             reportTo: input.reportTo,
+            ...(keepOut.length ? { keepOut } : {}),
           },
         ],
       });
@@ -142,6 +173,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       const commit = await git.commitAll({
         worktreePath: worktree.worktreePath,
         message: `${input.unit.title}\n\naidp unit ${input.unit.id}`,
+        ...(keepOut.length ? { keepOut } : {}),
       });
       if (!commit) {
         result.error = 'the checks passed but nothing was left to commit';

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
+import type { SetupSettings } from '../../domain/setup.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
@@ -28,6 +29,8 @@ export interface UnitState {
   error?: string;
   /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
   unsandboxed?: boolean;
+  /** Its last setup: from the host's cache or not, and how long it took. */
+  setup?: { cache: 'hit' | 'miss' | 'off'; durationMs: number };
 }
 
 export interface FeatureSettings {
@@ -41,6 +44,8 @@ export interface FeatureSettings {
   mergeThreshold: number;
   /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
   network?: NetworkSettings;
+  /** Commands run in each fresh worktree before its first agent (`setup` in `.github/aidp.yml`). */
+  setup?: SetupSettings;
 }
 
 export interface FeatureInput {

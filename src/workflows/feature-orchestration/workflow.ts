@@ -20,6 +20,7 @@ import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import type { MergeResult } from '../merge-orchestration/messages.js';
 import { MergeOrchestrationWorkflow } from '../merge-orchestration/workflow.js';
 import { pauseSignal as loopPause } from '../work-loop/messages.js';
+import { baselineProblem } from './baseline.js';
 import { FeatureState } from './feature-state.js';
 import { installFeatureHandlers } from './handlers.js';
 import type { FeatureInput, FeatureResult, UnitState } from './messages.js';
@@ -79,6 +80,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
             instructions: state.instructionsFor(unit.spec.id),
             network: input.settings.network,
             reportTo: info.workflowId,
+            ...(input.settings.setup ? { setup: input.settings.setup } : {}),
           },
         ],
       });
@@ -89,6 +91,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.iterations += result.iterations;
       unit.agentMs += result.agentMs;
       if (result.unsandboxed) unit.unsandboxed = true;
+      if (result.setup) unit.setup = result.setup;
       unit.commitSha = result.commitSha;
       unit.filesChanged = result.filesChanged;
       unit.checks = result.checks;
@@ -103,7 +106,15 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
 
   const historyBudgetReached = (): boolean => workflowInfo().continueAsNewSuggested;
 
-  if (state.units.length === 0) {
+  // The base itself must pass the checks before any agent (decompose included) runs.
+  try {
+    error = await baselineProblem(input);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    error = `could not run the checks on the base branch: ${failureMessage(err)}`;
+  }
+
+  if (state.units.length === 0 && !error) {
     state.decomposing = true;
     const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
       startToCloseTimeout: input.settings.agentTimeoutMs * 2 + 60_000,
@@ -166,6 +177,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
               checks: input.settings.checks,
               threshold: input.settings.mergeThreshold,
               network: input.settings.network,
+              ...(input.settings.setup ? { setup: input.settings.setup } : {}),
               uiUrl: input.uiUrl,
               github: input.github,
             },

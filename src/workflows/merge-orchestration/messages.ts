@@ -1,4 +1,5 @@
 import type { AgentProvider } from '../../config/repo-config.js';
+import type { SetupSettings } from '../../domain/setup.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { UnitState } from '../feature-orchestration/messages.js';
@@ -27,6 +28,8 @@ export interface MergeInput {
   threshold: number;
   /** What the sandboxes may reach; absent in runs started before it was carried (defaults then). */
   network?: NetworkSettings;
+  /** Run in the merge worktree before its first checks, as in every unit's. */
+  setup?: SetupSettings;
   uiUrl?: string;
   /** Absent in `aidp run`: the summary is written to a file instead of a PR. */
   github?: GitHubTarget;

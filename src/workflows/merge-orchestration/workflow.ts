@@ -1,11 +1,13 @@
-import { ActivityCancellationType, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { dependencyBlocked, determineMergeOrder } from '../../domain/merge-order.js';
+import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
 import { aggregateResults } from '../../domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../../domain/summary/render-summary.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import type { UnitState } from '../feature-orchestration/messages.js';
+import { environmentFailure, workerOf } from '../environment-failure.js';
 import { conflictPrompt } from './conflict-prompt.js';
 import type { MergeConflict, MergeInput, MergeResult, MergeRevert } from './messages.js';
 
@@ -67,7 +69,20 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
     featureBranch: input.featureBranch,
   });
   const worktreePath = worktree.worktreePath;
+  let keepOut: { keepOut?: string[] } = setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {};
   try {
+    if (input.setup && patched('aidp-merge-setup')) {
+      const setup = await proxyActivities<HostActivities>({
+        taskQueue: hostQueue,
+        scheduleToStartTimeout: '60s',
+        heartbeatTimeout: '10s',
+        startToCloseTimeout: setupSeconds(input.setup) * 1000,
+        retry: { maximumAttempts: 1 },
+      }).runSetup({ worktreePath, remoteUrl: input.repo.remoteUrl, setup: input.setup });
+      if (!setup.ok) throw environmentFailure(`setup failed in the merge worktree on worker ${workerOf(hostQueue)}. ${setup.failure ?? ''}`);
+      const paths = [...new Set([...setupKeepOut(input.setup), ...(setup.produced ?? [])])];
+      if (paths.length > 0) keepOut = { keepOut: paths };
+    }
     const candidates = input.units.filter((u) => u.status === 'completed' && !merged.includes(u.spec.id));
     const stats = candidates.length
       ? await git.diffStats({ worktreePath, baseSha: worktree.baseSha, branches: candidates.map((u) => u.branch) })
@@ -105,13 +120,17 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
         const results = run.ok && markers.length === 0 ? await checks.runChecks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) }) : [];
         const accepted = run.ok && markers.length === 0 && results.every((r) => r.passed || !r.required);
         if (!accepted) {
-          await git.abortMerge({ worktreePath });
-          await git.resetTo({ worktreePath, sha: before });
+          await git.abortMerge({ worktreePath, ...keepOut });
+          await git.resetTo({ worktreePath, sha: before, ...keepOut });
           conflicts.push({ unitId: id, files: attempt.files, with: other?.spec.id });
           failedToMerge.push(id);
           continue;
         }
-        await git.concludeMerge({ worktreePath, message: `Merge unit "${unit.spec.title}" (${unit.branch}), conflicts resolved by an agent` });
+        await git.concludeMerge({
+          worktreePath,
+          message: `Merge unit "${unit.spec.title}" (${unit.branch}), conflicts resolved by an agent`,
+          ...keepOut,
+        });
         resolved.push(id);
         merged.push(id);
         continue;
@@ -119,7 +138,7 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
       const results = await checks.runChecks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) });
       const failing = results.find((r) => r.required && !r.passed);
       if (failing) {
-        await git.resetTo({ worktreePath, sha: before });
+        await git.resetTo({ worktreePath, sha: before, ...keepOut });
         reverted.push({ unitId: id, check: failing.name, outputTail: failing.outputTail.slice(-2000) });
         failedToMerge.push(id);
         continue;

@@ -1,7 +1,9 @@
-import { CancellationScope, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { environmentFailure, workerOf } from '../environment-failure.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
 
@@ -80,6 +82,18 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
       branch: input.headBranch,
     });
     worktreePath = worktree.worktreePath;
+    let keepOut = setupKeepOut(settings.setup);
+    if (settings.setup && patched('aidp-pr-setup')) {
+      const setup = await proxyActivities<HostActivities>({
+        taskQueue: hostQueue,
+        scheduleToStartTimeout: '60s',
+        heartbeatTimeout: '10s',
+        startToCloseTimeout: setupSeconds(settings.setup) * 1000,
+        retry: { maximumAttempts: 1 },
+      }).runSetup({ worktreePath: worktree.worktreePath, remoteUrl: input.cloneUrl, setup: settings.setup });
+      if (!setup.ok) throw environmentFailure(`setup failed on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
+      keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
+    }
     const loop = await executeChild(WorkLoopWorkflow, {
       workflowId: `${info.workflowId}/loop`,
       taskQueue: AGENT_QUEUE,
@@ -100,11 +114,16 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
           instructions: [],
           network: settings.network,
           promptKey: `pr-${input.prNumber}--${input.kind}--${info.runId.slice(0, 8)}`,
+          ...(keepOut.length ? { keepOut } : {}),
         },
       ],
     });
     if (!loop.ok) return await finish({ status: 'failed', iterations: loop.iterations, reason: loop.reason });
-    const commit = await host.commitAll({ worktreePath: worktree.worktreePath, message: `${name}\n\nRequested on #${input.prNumber}` });
+    const commit = await host.commitAll({
+      worktreePath: worktree.worktreePath,
+      message: `${name}\n\nRequested on #${input.prNumber}`,
+      ...(keepOut.length ? { keepOut } : {}),
+    });
     if (!commit) return await finish({ status: 'failed', iterations: loop.iterations, reason: 'nothing changed' });
     // People push to this branch too: the push lands only if nobody did while the agent worked.
     const pushed = await host.pushBranch({

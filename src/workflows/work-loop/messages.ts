@@ -29,6 +29,8 @@ export interface WorkLoopInput {
   promptKey: string;
   /** Workflow to tell about each iteration (the feature orchestration), if any. */
   reportTo?: string;
+  /** Paths never counted as changes nor committed: the setup cache's (node_modules). */
+  keepOut?: string[];
 }
 
 export interface IterationRecord {

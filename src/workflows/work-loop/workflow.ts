@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -10,6 +11,7 @@ import {
 import type { HostActivities } from '../../activities/index.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
+import { checksThatCouldNotStart, environmentFailure, ENVIRONMENT_FAILURES_PATCH, workerOf } from '../environment-failure.js';
 import {
   historyQuery,
   injectInstructionSignal,
@@ -105,11 +107,19 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         ...(run.sandboxed === false ? { unsandboxed: true } : {}),
       };
       history.push(record);
+      // The agent's program is not on this worker: no later iteration can fix that, and it is not the agent's doing.
+      if (!run.ok && 'missingCli' in run && run.missingCli === true && patched(ENVIRONMENT_FAILURES_PATCH)) {
+        throw environmentFailure(`${run.reason ?? 'the agent CLI is not installed'} (unit ${input.unitId}, worker ${workerOf(input.hostQueue)})`);
+      }
       if (!run.ok) {
         lastFailure = `${run.reason ?? 'the agent failed'}\nAgent output (tail):\n${run.outputTail}`;
         continue;
       }
-      const changed = await git.changedFiles({ worktreePath: input.worktreePath, baseSha: input.baseSha });
+      const changed = await git.changedFiles({
+        worktreePath: input.worktreePath,
+        baseSha: input.baseSha,
+        ...(input.keepOut?.length ? { keepOut: input.keepOut } : {}),
+      });
       record.filesChanged = changed.length;
       report({ unitId: input.unitId, iteration, provider: run.provider, phase: 'checks' });
       const results = await checks.runChecks({
@@ -124,6 +134,10 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         exitCode,
         timedOut,
       }));
+      const cannotStart = checksThatCouldNotStart(results);
+      if (cannotStart && patched(ENVIRONMENT_FAILURES_PATCH)) {
+        throw environmentFailure(`${cannotStart} (unit ${input.unitId}, worker ${workerOf(input.hostQueue)})`);
+      }
       const checksPass = results.every((r) => r.passed || !r.required);
       if (checksPass && changed.length > 0) {
         record.outcome = 'passed';

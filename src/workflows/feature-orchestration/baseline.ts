@@ -1,0 +1,72 @@
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
+import { setupSeconds } from '../../domain/setup.js';
+import { checkNetwork } from '../../sandbox/network-settings.js';
+import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { workerOf } from '../environment-failure.js';
+import type { FeatureInput } from './messages.js';
+
+/** patched() id of the baseline run before a feature's first agent. */
+export const BASELINE_PATCH = 'aidp-baseline-checks';
+
+const OUTPUT_CHARS = 1500;
+
+const { claimHost } = proxyActivities<AgentQueueActivities>({
+  taskQueue: AGENT_QUEUE,
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 5 },
+});
+
+/**
+ * Runs setup and the required checks once on the untouched base, before any agent, on one host
+ * (whose setup cache it fills for the units). Returns why the feature must stop, or undefined
+ * when the base passes. A new run of a feature (continue-as-new, retry) does not repeat it.
+ */
+export async function baselineProblem(input: FeatureInput): Promise<string | undefined> {
+  const required = input.settings.checks.filter((c) => c.required);
+  if (input.carried || (required.length === 0 && !input.settings.setup) || !patched(BASELINE_PATCH)) return undefined;
+  const hostQueue = await claimHost();
+  const checksSeconds = required.reduce((sum, c) => sum + c.timeout_seconds, 0);
+  const { checkBaseline } = proxyActivities<HostActivities>({
+    taskQueue: hostQueue,
+    scheduleToStartTimeout: '60s',
+    heartbeatTimeout: '10s',
+    // The first clone of the repository happens here too.
+    startToCloseTimeout: (1800 + checksSeconds + (input.settings.setup ? setupSeconds(input.settings.setup) : 0)) * 1000,
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+  });
+  const base = await checkBaseline({
+    remoteUrl: input.repo.remoteUrl,
+    baseBranch: input.repo.baseBranch,
+    featureSlug: input.featureSlug,
+    setup: input.settings.setup,
+    checks: required,
+    network: checkNetwork(input.settings.network),
+  });
+  const where = `${input.repo.baseBranch}@${base.baseSha.slice(0, 12)}`;
+  if (base.setup && !base.setup.ok) {
+    return [
+      `environment failure: setup fails on ${where} (worker ${workerOf(hostQueue)}), before any agent ran, so no unit was started.`,
+      tail(base.setup.failure ?? ''),
+      'To fix: make `setup` in .github/aidp.yml work on a fresh clone of the base branch (and list the hosts it downloads from in sandbox.network.setup_allow), then build again.',
+    ].join('\n');
+  }
+  const failing = base.checks.filter((c) => !c.passed);
+  if (failing.length === 0) return undefined;
+  const notFound = failing.some((c) => c.exitCode === 126 || c.exitCode === 127);
+  return [
+    `checks fail on ${where}: ${failing.map((c) => `"${c.name}"`).join(', ')} fail on the base branch itself, before any agent ran, so no unit was started.`,
+    ...failing.map((c) => {
+      const how = c.timedOut ? `timed out after ${Math.round(c.durationMs / 1000)}s` : `exited with code ${c.exitCode ?? 'none (killed)'}`;
+      return `Check "${c.name}" (\`${c.command}\`) ${how}. Output (tail):\n${tail(c.outputTail)}`;
+    }),
+    notFound
+      ? 'To fix: a program the checks run is not installed in a fresh worktree. Install the dependencies with `setup` in .github/aidp.yml (e.g. `setup: [npm ci]`, with sandbox.network.setup_allow: [registry.npmjs.org]), then build again.'
+      : 'To fix: make the checks pass on the base branch (or correct `checks` in .github/aidp.yml, or mark a check `required: false`), then build again.',
+  ].join('\n');
+}
+
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > OUTPUT_CHARS ? `…${trimmed.slice(-OUTPUT_CHARS)}` : trimmed || '(no output)';
+}
