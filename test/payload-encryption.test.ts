@@ -14,7 +14,8 @@ import { EncryptionCodec, ENCRYPTED_ENCODING } from '../src/temporal/payload-cod
 import type { FeatureOrchestrationWorkflow } from '../src/workflows/feature-orchestration/workflow.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, tempDir } from './support/repos.js';
+import { createTestRepo } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows, connectToTestServer, type TestTemporal } from './support/temporal.js';
 
 type History = temporal.api.history.v1.IHistory;
@@ -38,10 +39,14 @@ async function historiesOf(client: Client, workflowId: string, runId?: string): 
   return all;
 }
 
-/** The payloads the codec handles: everything but search attributes and headers, which the SDK never encodes. */
+/**
+ * The payloads the codec handles: everything but search attributes and headers, which the SDK
+ * never encodes, and the markers of `patched()`, which the SDK's core writes itself (the patch id).
+ */
 function codecPayloads(value: unknown, found: RawPayload[] = []): RawPayload[] {
   if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
   const record = value as Record<string, unknown>;
+  if (record.markerName === 'core_patch') return found;
   if ('data' in record && record.metadata && typeof record.metadata === 'object') {
     found.push(record as RawPayload);
     return found;
@@ -77,7 +82,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     const spec = ['# Encrypted feature', '', `The reporter wrote: ${MARKER}`, '', '- [ ] First part', '- [ ] Second part', ''].join('\n');
     // Every agent prints the marker, as agents echo what they read; the second part's agent then
     // fails, so its output also travels in a failure message.
-    const output = join(tempDir('agent-output'), 'output.txt');
+    const output = join(agentIoDir('agent-output'), 'output.txt');
     writeFileSync(output, `I read: ${MARKER}\n`);
     const handle = await harness.startFeature(repo, spec, {
       providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --json ${output} --fail-units second-part`, args: [] }],
@@ -105,7 +110,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     }
   });
 
-  it('encrypts every payload of every history but search attributes and headers', () => {
+  it('encrypts every payload of every history but search attributes, headers and patch markers', () => {
     const payloads = histories.flatMap((h) => codecPayloads(h.events));
 
     expect(payloads.length).toBeGreaterThan(10);
@@ -114,7 +119,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
 
   it('keeps a failing agent\'s output, carried in failure messages, out of the raw history too', async () => {
     const repo = await createTestRepo();
-    const output = join(tempDir('agent-output'), 'output.txt');
+    const output = join(agentIoDir('agent-output'), 'output.txt');
     writeFileSync(output, `I could not split: ${FAILURE_MARKER}\n`);
     // No task list: an agent is asked to split the spec; it prints the marker, then fails.
     const handle = await harness.startFeature(repo, '# Unsplittable feature\n\nDo something vague.\n', {
