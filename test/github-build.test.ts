@@ -1,16 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
 import { agentEvents, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startGitHubHarness } from './support/github-harness.js';
+import type { Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
@@ -19,7 +18,6 @@ import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp }
 const INSTALLATION = 4242;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
 const CLONE_BASE = 'https://github.com/local-test/';
-const GIT_ENV = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE };
 
 /** A repo whose agent is the scripted one (the GitHub path reads agents from .github/aidp.yml). */
 async function repoWithAgent(flags: string): Promise<string> {
@@ -60,12 +58,7 @@ describe('a build started from GitHub', () => {
   beforeAll(async () => {
     blockNetwork();
     bundle = await bundleWorkflows();
-    harness = await startHarness({
-      bundle,
-      octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } }),
-      appId: APP_ID,
-      gitEnv: GIT_ENV,
-    });
+    harness = await startGitHubHarness(bundle, CLONE_BASE);
   });
   afterEach(async () => {
     await app?.stop();

@@ -1,10 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { simpleGit } from 'simple-git';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
@@ -14,7 +12,8 @@ import type { FeatureResult } from '../src/workflows/feature-orchestration/messa
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
 import type { PullClosedResult } from '../src/workflows/pull-closed/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { startGitHubHarness } from './support/github-harness.js';
+import type { Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
@@ -23,7 +22,6 @@ import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp }
 const INSTALLATION = 4545;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
 const CLONE_BASE = 'https://github.com/local-pr-life/';
-const GIT_ENV = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE };
 const uiUrlOf = (workflowId: string) => `http://ui.test/${encodeURIComponent(workflowId)}`;
 
 function repoWith(agentArgs: string, threshold = 0.5, extraYml: string[] = []): Promise<string> {
@@ -99,12 +97,7 @@ describe("the feature PR's check run and life on GitHub", () => {
   beforeAll(async () => {
     blockNetwork();
     bundle = await bundleWorkflows();
-    harness = await startHarness({
-      bundle,
-      octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } }),
-      appId: APP_ID,
-      gitEnv: GIT_ENV,
-    });
+    harness = await startGitHubHarness(bundle, CLONE_BASE);
   });
   afterEach(async () => {
     await app?.stop();
