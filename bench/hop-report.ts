@@ -61,12 +61,17 @@ export interface UnitTimes {
   orchestration: number[];
 }
 
-/** Per-unit times of a feature's units (`unit-1` … `unit-n`, first run, first loop). */
+/** The events of one workflow, none when it does not exist (a UnitWorkflow has no loop child). */
+async function eventsOf(client: Client, workflowId: string): Promise<HistoryEvent[]> {
+  return (await client.workflow.getHandle(workflowId).fetchHistory().catch(() => undefined))?.events ?? [];
+}
+
+/** Per-unit times of a feature's units (`unit-1` … `unit-n`, first run, and its loop if it has one). */
 export async function unitTimes(client: Client, featureId: string, units: number): Promise<UnitTimes> {
   const times: UnitTimes = { wall: [], activities: [], orchestration: [] };
   for (let i = 1; i <= units; i++) {
-    const unit = (await client.workflow.getHandle(`${featureId}/unit/unit-${i}/run-1`).fetchHistory()).events ?? [];
-    const loop = (await client.workflow.getHandle(`${featureId}/unit/unit-${i}/run-1/loop-1`).fetchHistory()).events ?? [];
+    const unit = await eventsOf(client, `${featureId}/unit/unit-${i}/run-1`);
+    const loop = await eventsOf(client, `${featureId}/unit/unit-${i}/run-1/loop-1`);
     if (unit.length === 0) continue;
     const [u, l] = [shares(unit), shares(loop)];
     times.wall.push(millis(unit[unit.length - 1]!) - millis(unit[0]!));
@@ -87,7 +92,7 @@ export function median(values: number[]): number {
  */
 export async function hopReport(client: Client, featureId: string, units: number): Promise<string> {
   const table = new Map<string, number[]>();
-  const history = async (id: string) => (await client.workflow.getHandle(id).fetchHistory().catch(() => undefined))?.events ?? [];
+  const history = (id: string) => eventsOf(client, id);
   hops(await history(featureId), table, 'feature');
   for (let i = 1; i <= units; i++) {
     hops(await history(`${featureId}/unit/unit-${i}/run-1`), table, 'unit');
@@ -100,6 +105,65 @@ export async function hopReport(client: Client, featureId: string, units: number
     return `${name.padEnd(32)} n=${String(sorted.length).padStart(5)}  mean=${mean.toFixed(0).padStart(6)} ms  p90=${String(p90).padStart(6)} ms`;
   });
   return `${lines.join('\n')}\n`;
+}
+
+export interface HopCounts {
+  units: number;
+  /** Workflow tasks of the units' own workflows (and their loops), per unit. */
+  unitWorkflowTasks: number;
+  /** Activity tasks the units' workflows scheduled, per unit. */
+  unitActivities: number;
+  /** The feature's workflow tasks until its merge started, shared out per unit. */
+  featureWorkflowTasks: number;
+  /** The feature's activity tasks until its merge started (the baseline, decompose), shared out per unit. */
+  featureActivities: number;
+  /** unitWorkflowTasks + featureWorkflowTasks. */
+  workflowTasksPerUnit: number;
+  /** unitActivities + featureActivities. */
+  activitiesPerUnit: number;
+}
+
+function count(events: HistoryEvent[]): { workflowTasks: number; activities: number } {
+  return {
+    workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+    activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+  };
+}
+
+/** Events before the merge child was started: the unit phase of a feature run. */
+function unitPhase(events: HistoryEvent[]): HistoryEvent[] {
+  const merge = events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'MergeOrchestrationWorkflow');
+  return merge < 0 ? events : events.slice(0, merge);
+}
+
+/**
+ * Orchestration cost counted from the histories of a feature's units (every run of every unit
+ * workflow under the feature, loops included) and of the feature itself up to its merge.
+ */
+export async function hopCounts(client: Client, featureId: string): Promise<HopCounts> {
+  const units = new Map<string, { workflowTasks: number; activities: number }>();
+  for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "${featureId}/unit/"` })) {
+    const c = count(await eventsOf(client, wf.workflowId));
+    const unit = wf.workflowId.slice(featureId.length + '/unit/'.length).split('/')[0]!;
+    const sum = units.get(unit) ?? { workflowTasks: 0, activities: 0 };
+    units.set(unit, { workflowTasks: sum.workflowTasks + c.workflowTasks, activities: sum.activities + c.activities });
+  }
+  const n = Math.max(units.size, 1);
+  const feature = count(unitPhase(await eventsOf(client, featureId)));
+  const total = [...units.values()].reduce((a, b) => ({ workflowTasks: a.workflowTasks + b.workflowTasks, activities: a.activities + b.activities }), { workflowTasks: 0, activities: 0 });
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const result = {
+    units: units.size,
+    unitWorkflowTasks: round(total.workflowTasks / n),
+    unitActivities: round(total.activities / n),
+    featureWorkflowTasks: round(feature.workflowTasks / n),
+    featureActivities: round(feature.activities / n),
+  };
+  return {
+    ...result,
+    workflowTasksPerUnit: round(result.unitWorkflowTasks + result.featureWorkflowTasks),
+    activitiesPerUnit: round(result.unitActivities + result.featureActivities),
+  };
 }
 
 /** One line per event (`ss.mmm id kind detail`), for reading a history by eye. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleGit } from 'simple-git';
 import { retryUnits } from '../src/features/feature-client.js';
+import { hopCounts } from '../bench/hop-report.js';
 import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -49,6 +50,23 @@ describe('a feature built by parallel agents', () => {
     }
     expect(maxConcurrentAgents(agentEvents(logDir))).toBeLessThanOrEqual(4);
     expect(maxConcurrentAgents(agentEvents(logDir))).toBeGreaterThan(1);
+  });
+
+  it('runs a unit that passes at once in four activities and at most eight workflow tasks, counted from the histories', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('Counted hops', ['First', 'Second', 'Third', 'Fourth']), {
+      providers: agent('--write'),
+      concurrency: 4,
+      maxIterations: 1,
+    });
+    const result = await handle.result();
+    expect(result.completed).toBe(4);
+
+    const counts = await hopCounts(harness.client, handle.workflowId);
+    expect(counts.units).toBe(4);
+    // prepare (the host claim folded in), agent (its changed files in its result), checks, finish (commit, push, cleanup).
+    expect(counts.unitActivities).toBe(4);
+    expect(counts.workflowTasksPerUnit).toBeLessThanOrEqual(8);
   });
 
   it('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {

@@ -6,7 +6,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   adjustConcurrencyUpdate,
-  agentDetailsQuery,
   progressQuery,
   cancelSignal,
   injectInstructionUpdate,
@@ -14,6 +13,7 @@ import {
   pauseSignal,
   resumeSignal,
 } from '../src/workflows/feature-orchestration/messages.js';
+import { runningAgents } from '../src/features/unit-progress.js';
 import { agentEvents, maxConcurrentAgents, starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
@@ -48,7 +48,8 @@ describe('steering a running feature', () => {
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
     const agents = await waitFor(async () => {
-      const details = await handle.query(agentDetailsQuery);
+      // Units are asked directly: they report no progress to their feature.
+      const details = await runningAgents(harness.client.workflow, await handle.query(orchestrationStatusQuery));
       return details.some((d) => d.iteration === 1) && details;
     }, 10_000, 'agent details');
     expect(agents.length).toBeLessThanOrEqual(2);

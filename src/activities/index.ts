@@ -24,6 +24,7 @@ import { createMergeActivities } from './merge/merge-activities.js';
 import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createSetupActivities, type SetupResult } from './setup/setup-activities.js';
+import { createUnitActivities } from './unit/unit-activities.js';
 import type { SetupSettings } from '../domain/setup.js';
 import { createReconcileActivities } from './reconcile-activities.js';
 import { createRepoConfigActivities } from './repo-config-activities.js';
@@ -70,7 +71,7 @@ export interface ActivityDeps {
 /** What the GitHub activities call: Probot's Octokit satisfies it. */
 export type GitHubClient = Awaited<ReturnType<GitHubActivityDeps['octokitFor']>> & CommentClient & CheckRunClient & PlanClient;
 
-function hostActivities(deps: ActivityDeps) {
+function hostActivities(deps: ActivityDeps & { hostQueue: string }) {
   const gitDeps = { workDir: deps.workDir, logger: deps.logger, gitEnv: deps.gitEnv, gitRemote: deps.gitRemote };
   const git = createGitActivities(gitDeps);
   const measured = measuredAgentAndChecks(deps);
@@ -80,6 +81,15 @@ function hostActivities(deps: ActivityDeps) {
     prepareWorktree: git.prepareWorktree,
     removeWorktree: git.removeWorktree,
     untrackedPaths: git.untrackedPaths,
+  });
+  const prepareWorktree = withSetup(git.prepareWorktree, setup.runSetup);
+  const { prepareUnit, runAgent, finishUnit, discardUnit } = createUnitActivities({
+    workDir: deps.workDir,
+    hostQueue: deps.hostQueue,
+    git,
+    prepareWorktree,
+    executeAgent: measured.executeAgent,
+    logger: deps.logger,
   });
   return {
     // Git work heartbeats from a timer; agents and checks heartbeat from their own process loop.
@@ -91,7 +101,11 @@ function hostActivities(deps: ActivityDeps) {
     ...measured,
     ...heartbeatAll(setup),
     // A unit's worktree and its setup in one activity: one hop fewer per unit.
-    ...heartbeatAll({ prepareWorktree: withSetup(git.prepareWorktree, setup.runSetup) }),
+    ...heartbeatAll({ prepareWorktree, finishUnit, discardUnit }),
+    // The agent heartbeats from its own process loop.
+    runAgent,
+    /** Not served on the host queue: see agentQueue below. */
+    prepareUnit: heartbeatAll({ prepareUnit }).prepareUnit,
   };
 }
 
@@ -170,16 +184,18 @@ function orchestratorActivities(deps: ActivityDeps) {
 
 /** Activities by the queue that runs them (see temporal/worker-factory.ts). */
 export function createActivities(deps: ActivityDeps & { hostQueue: string }) {
+  const { prepareUnit, ...host } = hostActivities(deps);
   return {
     orchestrator: orchestratorActivities(deps),
-    agentQueue: createHostClaimActivities({ hostQueue: deps.hostQueue }),
-    host: hostActivities(deps),
+    // Whichever worker takes a unit's prepare from the shared queue becomes its host.
+    agentQueue: { ...createHostClaimActivities({ hostQueue: deps.hostQueue }), prepareUnit },
+    host,
     /** Kills agents a dead worker of this work dir left behind, before new work starts. */
     reapOrphans: () => reapOrphanedProcessGroups(join(deps.workDir, 'agents')),
   };
 }
 
 /** What workflows see, as types only. */
-export type HostActivities = ReturnType<typeof hostActivities>;
+export type HostActivities = Omit<ReturnType<typeof hostActivities>, 'prepareUnit'>;
 export type OrchestratorActivities = ReturnType<typeof orchestratorActivities>;
-export type AgentQueueActivities = ReturnType<typeof createHostClaimActivities>;
+export type AgentQueueActivities = ReturnType<typeof createActivities>['agentQueue'];

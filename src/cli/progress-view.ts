@@ -20,7 +20,7 @@ export function renderStatus(status: OrchestrationStatus): string[] {
     `${status.completed}/${status.total_units} done, ${status.in_progress} running, ` +
     `${status.failed} failed, ${status.pending} pending (concurrency ${status.concurrency})`;
   const units = status.unit_details.map((u) => {
-    const iteration = u.status === 'running' && u.currentIteration ? ` (iteration ${u.currentIteration})` : '';
+    const iteration = u.status === 'running' && u.currentIteration ? ` (iteration ${u.currentIteration}${u.step ? `, ${u.step}` : ''})` : '';
     const error = u.error ? ` — ${u.error.split('\n')[0]?.slice(0, 160)}` : '';
     return `  ${MARK[u.status]} ${u.id.slice(0, 40).padEnd(24)} ${u.status}${iteration}${error}`;
   });

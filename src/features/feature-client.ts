@@ -10,6 +10,7 @@ import {
 import { InputError } from '../cli/input-error.js';
 import type { LocalFeature } from './local-feature.js';
 import { selectRetry } from '../domain/retry-selection.js';
+import { withUnitProgress } from './unit-progress.js';
 
 export type FeatureHandle = WorkflowHandle<typeof FeatureOrchestrationWorkflow>;
 
@@ -34,7 +35,7 @@ export async function isRunning(handle: FeatureHandle): Promise<boolean> {
 
 /** The live status of a running feature, or the final one of a closed run. */
 export async function featureStatus(handle: FeatureHandle): Promise<OrchestrationStatus> {
-  if (await isRunning(handle)) return handle.query(orchestrationStatusQuery);
+  if (await isRunning(handle)) return withUnitProgress(handle.client, await handle.query(orchestrationStatusQuery));
   return handle.result();
 }
 

@@ -56,7 +56,8 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
   }
   if (opts.queues.includes('agent')) {
     // What a SIGKILLed predecessor of this host left: its agents are killed, then its activity
-    // attempts failed, so the units they belong to start over now rather than at their heartbeat timeout.
+    // attempts failed as WorkerRestarted, so their units run those steps again here now (a finished
+    // agent's outcome is journalled) rather than at their heartbeat timeout.
     await activities.reapOrphans();
     const inflightDir = inflightDirOf(opts.activityDeps.workDir, opts.hostId);
     const client = opts.activityDeps.temporalClient;
@@ -64,7 +65,16 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
       const failed = await failInterruptedActivities(inflightDir, client, opts.logger);
       if (failed.length > 0) opts.logger.warn({ activities: failed }, `a previous worker of host ${opts.hostId} died; its ${failed.length} running activities were failed so their units start over`);
     }
-    workers.push(await Worker.create({ ...common, ...opts.workflows, taskQueue: AGENT_QUEUE, activities: activities.agentQueue }));
+    // Its activities (a unit's prepare) are recorded too: one killed mid-prepare is retried at once.
+    workers.push(
+      await Worker.create({
+        ...common,
+        ...opts.workflows,
+        taskQueue: AGENT_QUEUE,
+        activities: activities.agentQueue,
+        interceptors: { activity: [recordInflightActivities(inflightDir)] },
+      }),
+    );
     workers.push(
       await Worker.create({
         ...common,

@@ -1,6 +1,7 @@
 /** Every workflow the workers run: the bundle's entry point. */
 export { FeatureOrchestrationWorkflow } from './feature-orchestration/workflow.js';
 export { AtomicUnitWorkflow } from './atomic-unit/workflow.js';
+export { UnitWorkflow } from './unit/workflow.js';
 export { WorkLoopWorkflow } from './work-loop/workflow.js';
 export { MergeOrchestrationWorkflow } from './merge-orchestration/workflow.js';
 export { BuildProcessorWorkflow } from './build-processor/workflow.js';

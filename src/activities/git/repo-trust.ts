@@ -26,7 +26,13 @@ async function kind(path: string): Promise<'file' | 'dir' | 'symlink' | 'other' 
 
 async function readSmall(path: string): Promise<string | undefined> {
   if ((await kind(path)) !== 'file') return undefined;
-  return readFile(path, 'utf8');
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    // Removed in between (another unit's worktree going away): as if it had never been there.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 /**

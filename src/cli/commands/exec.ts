@@ -8,7 +8,7 @@ import { localExecWorkflowId } from '../../features/workflow-ids.js';
 import { workflowUiUrl } from '../../temporal/engine.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import { unitBranchName } from '../../domain/branches.js';
-import type { AtomicUnitWorkflow } from '../../workflows/atomic-unit/workflow.js';
+import type { UnitWorkflow } from '../../workflows/unit/workflow.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
@@ -45,7 +45,7 @@ export function registerExecCommand(program: Command): void {
       try {
         const unitSlug = slugify(title);
         const branch = unitBranchName('exec', unitSlug);
-        const result = await runtime.client.workflow.execute<typeof AtomicUnitWorkflow>('AtomicUnitWorkflow', {
+        const result = await runtime.client.workflow.execute<typeof UnitWorkflow>('UnitWorkflow', {
           workflowId,
           taskQueue: AGENT_QUEUE,
           workflowIdConflictPolicy: 'USE_EXISTING',

@@ -5,6 +5,7 @@ import { prepareLocalFeature, resolveLocalRepo } from '../../features/local-feat
 import { workflowUiUrl } from '../../temporal/engine.js';
 import type { FeatureResult } from '../../workflows/feature-orchestration/messages.js';
 import { orchestrationStatusQuery } from '../../workflows/feature-orchestration/messages.js';
+import { withUnitProgress } from '../../features/unit-progress.js';
 import { QUEUE_KINDS } from '../../temporal/task-queues.js';
 import { servedQueues } from '../../temporal/worker-registry.js';
 import { SANDBOX_OFF_WARNING } from '../../sandbox/unavailable.js';
@@ -50,7 +51,7 @@ async function watch(handle: FeatureHandle, view: ProgressView | undefined): Pro
     result.then(() => (done = true), () => (done = true));
     while (!done && !interrupted) {
       // A query can fail while no worker is up yet; the next round asks again.
-      const status = view ? await handle.query(orchestrationStatusQuery).catch(() => undefined) : undefined;
+      const status = view ? await handle.query(orchestrationStatusQuery).then((s) => withUnitProgress(handle.client, s)).catch(() => undefined) : undefined;
       if (status) view?.show(status);
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
     }

@@ -115,7 +115,8 @@ export class FeatureState {
     return { completed, total, percent: total === 0 ? 0 : Math.round((completed / total) * 100) };
   }
 
-  snapshot(): OrchestrationStatus {
+  /** `featureId`: the feature workflow's id, for the ids of running unit workflows (read their progress by query). */
+  snapshot(featureId?: string): OrchestrationStatus {
     const { percent } = this.progress();
     return {
       status: this.overallStatus(),
@@ -136,6 +137,7 @@ export class FeatureState {
         branch: u.branch,
         iterations: u.iterations,
         currentIteration: u.status === 'running' ? u.currentIteration : undefined,
+        ...(u.status === 'running' && featureId ? { workflowId: unitWorkflowId(featureId, u.spec.slug, u.runs) } : {}),
         error: u.error,
         ...(u.unsandboxed ? { unsandboxed: true } : {}),
       })),
@@ -151,4 +153,9 @@ export class FeatureState {
   carry(): CarriedState {
     return { units: this.units, instructions: this.instructions, concurrency: this.concurrency, paused: this.paused, merged: this.merged };
   }
+}
+
+/** The id of a unit's `run`-th workflow under its feature. */
+export function unitWorkflowId(featureId: string, unitSlug: string, run: number): string {
+  return `${featureId}/unit/${unitSlug}/run-${run}`;
 }

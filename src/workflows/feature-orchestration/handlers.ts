@@ -1,5 +1,6 @@
-import { setHandler, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { setHandler, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
+import type { UnitWorkflow } from '../unit/workflow.js';
 import {
   injectInstructionSignal,
   iterationProgressSignal,
@@ -25,11 +26,11 @@ import {
  */
 export function installFeatureHandlers(deps: {
   state: FeatureState;
-  running: Map<string, ChildWorkflowHandle<typeof AtomicUnitWorkflow>>;
+  running: Map<string, ChildWorkflowHandle<typeof UnitWorkflow | typeof AtomicUnitWorkflow>>;
   cancelWork: () => void;
 }): void {
   const { state, running } = deps;
-  const tellRunning = (send: (handle: ChildWorkflowHandle<typeof AtomicUnitWorkflow>, unitId: string) => Promise<void>) => {
+  const tellRunning = (send: (handle: ChildWorkflowHandle<typeof UnitWorkflow | typeof AtomicUnitWorkflow>, unitId: string) => Promise<void>) => {
     for (const [unitId, handle] of running) send(handle, unitId).catch(() => undefined);
   };
 
@@ -93,7 +94,7 @@ export function installFeatureHandlers(deps: {
     unit.phase = p.phase;
     if (p.provider) unit.provider = p.provider;
   });
-  setHandler(orchestrationStatusQuery, () => state.snapshot());
+  setHandler(orchestrationStatusQuery, () => state.snapshot(workflowInfo().workflowId));
   setHandler(progressQuery, () => state.progress());
   setHandler(agentDetailsQuery, () => state.agentDetails());
 

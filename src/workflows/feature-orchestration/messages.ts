@@ -93,6 +93,10 @@ export interface UnitDetail {
   branch: string;
   iterations: number;
   currentIteration?: number;
+  /** While it runs: its unit workflow, whose `unit_progress` query says which step and iteration it is on. */
+  workflowId?: string;
+  /** While it runs: the step it is on (from its unit workflow, filled in by the client). */
+  step?: string;
   error?: string;
   /** Its agents ran without a sandbox (AIDP_SANDBOX=off on their worker). */
   unsandboxed?: boolean;

@@ -6,6 +6,7 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   startChild,
   workflowInfo,
@@ -17,11 +18,12 @@ import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
+import { UnitWorkflow } from '../unit/workflow.js';
 import type { MergeResult } from '../merge-orchestration/messages.js';
 import { MergeOrchestrationWorkflow } from '../merge-orchestration/workflow.js';
 import { pauseSignal as loopPause } from '../work-loop/messages.js';
 import { baselineProblem } from './baseline.js';
-import { FeatureState } from './feature-state.js';
+import { FeatureState, unitWorkflowId } from './feature-state.js';
 import { installFeatureHandlers } from './handlers.js';
 import type { FeatureInput, FeatureResult, UnitState } from './messages.js';
 
@@ -29,6 +31,9 @@ const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3 },
 });
+
+/** patched() id of units run by UnitWorkflow (one workflow, four activities) instead of AtomicUnit → WorkLoop. */
+export const UNIT_WORKFLOW_PATCH = 'aidp-unit-workflow';
 
 function failureMessage(err: unknown): string {
   let current: unknown = err;
@@ -46,7 +51,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
   const state = input.carried
     ? new FeatureState(input.title, input.carried)
     : FeatureState.fresh(input.title, input.settings.concurrency);
-  const running = new Map<string, ChildWorkflowHandle<typeof AtomicUnitWorkflow>>();
+  const running = new Map<string, ChildWorkflowHandle<typeof UnitWorkflow | typeof AtomicUnitWorkflow>>();
   const work = new CancellationScope();
   const featureBranch = featureBranchName(input.featureSlug);
   let error: string | undefined;
@@ -60,8 +65,10 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     unit.runs++;
     unit.currentIteration = undefined;
     try {
-      const handle = await startChild(AtomicUnitWorkflow, {
-        workflowId: `${info.workflowId}/unit/${unit.spec.slug}/run-${unit.runs}`,
+      // Units started before UnitWorkflow existed keep AtomicUnit → WorkLoop (twice the hops).
+      const unitWorkflow = patched(UNIT_WORKFLOW_PATCH) ? UnitWorkflow : AtomicUnitWorkflow;
+      const handle = await startChild(unitWorkflow, {
+        workflowId: unitWorkflowId(info.workflowId, unit.spec.slug, unit.runs),
         taskQueue: AGENT_QUEUE,
         workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -79,7 +86,8 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
             conventions: input.settings.conventions,
             instructions: state.instructionsFor(unit.spec.id),
             network: input.settings.network,
-            reportTo: info.workflowId,
+            // AtomicUnit's loop reports progress by signal; UnitWorkflow is queried instead.
+            ...(unitWorkflow === AtomicUnitWorkflow ? { reportTo: info.workflowId } : {}),
             ...(input.settings.setup ? { setup: input.settings.setup } : {}),
           },
         ],
