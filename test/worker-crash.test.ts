@@ -80,7 +80,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
     // Each sandbox's command line names the log dir: none is left anywhere on the host.
     expect(livePidsMentioning(logDir)).toEqual([]);
     for (const orphan of orphans) {
-      // The killed attempt's agent never reached its write: it died with its worker.
+      // The killed agent never reached its write: it died with its worker, and ran again in the same worktree.
       expect(agentEvents(logDir).some((e) => e.event === 'end' && e.id === orphan.id)).toBe(false);
       expect(starts(logDir, orphan.unit).length).toBeGreaterThanOrEqual(2);
     }
@@ -88,7 +88,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
 
   it('fails the agent activities the dead worker left running instead of waiting for their heartbeat timeout', async () => {
     for (const orphan of orphans) {
-      const history = await temporal.client.workflow.getHandle(`${featureId}/unit/${orphan.unit}/run-1/loop-1`).fetchHistory();
+      const history = await temporal.client.workflow.getHandle(`${featureId}/unit/${orphan.unit}/run-1`).fetchHistory();
       const failures = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes.failure] : []));
       expect(failures.map((f) => f?.applicationFailureInfo?.type)).toEqual([WORKER_RESTARTED]);
       expect((history.events ?? []).some((e) => e.activityTaskTimedOutEventAttributes)).toBe(false);

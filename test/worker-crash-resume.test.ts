@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultPromise } from 'execa';
+import { startFeature } from '../src/features/feature-client.js';
+import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
+import { WORKER_RESTARTED } from '../src/domain/failure-types.js';
+import { unitProgressQuery } from '../src/workflows/unit/messages.js';
+import { starts, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
+import { terminateRunningWorkflows } from './support/cleanup.js';
+import { freePort } from './support/free-port.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
+import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+
+async function workerEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: testServerAddress(),
+    AIDP_WORKDIR: tempDir('work'),
+    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_HOST_ID: `resume-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+    ...extra,
+  };
+}
+
+function agentCommand(logDir: string, flags = ''): Array<{ preset: 'command'; command: string; args: string[] }> {
+  return [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --log ${logDir} ${flags}`.trim(), args: [] }];
+}
+
+describe('no finished agent runs twice', () => {
+  let temporal: TestTemporal;
+  const workers: ResultPromise[] = [];
+  beforeAll(async () => {
+    temporal = await connectToTestServer();
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await terminateRunningWorkflows(temporal.client);
+    await temporal.close();
+  });
+
+  it('a worker killed after its agent exited, before the activity reported, is restarted and goes on without running that agent again', async () => {
+    const marker = join(tempDir('fault'), 'fired');
+    // The worker SIGKILLs itself once: after the first agent's outcome is journalled, before its activity completes.
+    const env = await workerEnv({ AIDP_FAULT_POINT: `after-agent-exit:${marker}` });
+    const repo = await createTestRepo();
+    const logDir = agentIoDir('log');
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(repo),
+      specText: taskListSpec('Journalled agent', ['Only unit']),
+      overrides: { providers: agentCommand(logDir), concurrency: 1, maxIterations: 1 },
+    });
+    const first = await startWorkerProcess(env);
+    workers.push(first.process);
+    const handle = await startFeature(temporal.client, feature);
+    await first.process.catch(() => undefined);
+    expect(existsSync(marker)).toBe(true);
+    expect(first.process.signalCode).toBe('SIGKILL');
+
+    const second = await startWorkerProcess(env);
+    workers.push(second.process);
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(starts(logDir, 'only-unit')).toHaveLength(1);
+    const history = await temporal.client.workflow.getHandle(`${feature.workflowId}/unit/only-unit/run-1`).fetchHistory();
+    const failures = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes.failure?.applicationFailureInfo?.type] : []));
+    expect(failures).toEqual([WORKER_RESTARTED]);
+  }, 180_000);
+
+  it('a unit whose host dies for good starts over on another host and completes', async () => {
+    const repo = await createTestRepo();
+    const logDir = agentIoDir('log');
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(repo),
+      specText: taskListSpec('Lost host', ['Moving unit']),
+      // Long enough on the first host to be killed there; at once on the second.
+      overrides: { providers: agentCommand(logDir, '--sleep-first 120000'), concurrency: 1, maxIterations: 1 },
+    });
+    const envA = await workerEnv();
+    const envB = await workerEnv();
+    const hostA = await startWorkerProcess(envA);
+    const hostB = await startWorkerProcess(envB);
+    workers.push(hostA.process, hostB.process);
+    const handle = await startFeature(temporal.client, feature);
+    const unitId = `${feature.workflowId}/unit/moving-unit/run-1`;
+    const firstHost = await waitFor(async () => {
+      const progress = await temporal.client.workflow.getHandle(unitId).query(unitProgressQuery).catch(() => undefined);
+      return progress?.step === 'agent' && starts(logDir, 'moving-unit').length === 1 ? progress.host : undefined;
+    }, 60_000, 'the agent running on one host');
+    const doomed = firstHost === envA.AIDP_HOST_ID ? hostA : hostB;
+    expect([envA.AIDP_HOST_ID, envB.AIDP_HOST_ID]).toContain(firstHost);
+    doomed.process.kill('SIGKILL');
+    await doomed.process.catch(() => undefined);
+
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    const progress = await temporal.client.workflow.getHandle(unitId).query(unitProgressQuery);
+    expect(progress.hostAttempts).toBe(2);
+    expect(progress.host).not.toBe(firstHost);
+    expect(starts(logDir, 'moving-unit')).toHaveLength(2);
+  }, 180_000);
+});
