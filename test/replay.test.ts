@@ -14,7 +14,7 @@ import { bundleWorkflows } from './support/temporal.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const HISTORIES = join(here, 'fixtures', 'histories');
 
-/** Every execution of a feature: the feature, its units and their work loops. */
+/** Every execution of a feature: the feature, its units and its merge. */
 async function historiesOf(client: Client, featureId: string) {
   const histories = [];
   for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "${featureId}"` })) {
@@ -45,7 +45,8 @@ describe('workflow determinism', () => {
     });
     await handle.result();
     const histories = await historiesOf(harness.client, handle.workflowId);
-    expect(histories.length).toBeGreaterThanOrEqual(7);
+    // The feature, its three units (one workflow each) and its merge.
+    expect(histories.length).toBeGreaterThanOrEqual(5);
 
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(result);

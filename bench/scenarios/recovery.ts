@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { dirname, join } from 'node:path';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
+import { unitProgressQuery } from '../../src/workflows/unit/messages.js';
 import { historyTimeline } from '../hop-report.js';
 import { AIDP_BIN, benchRepo, freePort, sleep, taskList, tempDir, SCRIPTED_AGENT, type Figure } from '../support.js';
 
@@ -88,10 +89,59 @@ async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' |
   return (restartedAt - readyAt) / 1000;
 }
 
+/** Seconds from SIGKILL of the host running a unit's agent (never restarted) until the agent starts on another host. */
+async function lostHost(client: Client, address: string): Promise<number> {
+  const logDir = tempDir('log');
+  const workerEnv = async (name: string) => ({
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: address,
+    AIDP_WORKDIR: tempDir(`lost-${name}`),
+    AIDP_HOST_ID: `bench-lost-${name}-${Date.now()}`,
+    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_SANDBOX_READ_PATHS: dirname(SCRIPTED_AGENT),
+    AIDP_SANDBOX_WRITE_PATHS: logDir,
+  });
+  const repo = await benchRepo();
+  const feature = await prepareLocalFeature({
+    repo: await resolveLocalRepo(repo),
+    specText: taskList(`Lost host ${Date.now()}`, 1),
+    overrides: { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 30000 --log ${logDir}`, args: [] }], concurrency: 1 },
+  });
+  const envA = await workerEnv('a');
+  const a = spawnWorker(envA, join(logDir, 'worker-a.log'));
+  const b = spawnWorker(await workerEnv('b'), join(logDir, 'worker-b.log'));
+  await Promise.all([a.ready, b.ready]);
+  const handle = await startFeature(client, feature);
+  while (events(logDir).filter((e) => e.event === 'start').length < 1) await sleep(100);
+  const progress = await client.workflow.getHandle(`${feature.workflowId}/unit/unit-1/run-1`).query(unitProgressQuery);
+  const holder = progress.host === envA.AIDP_HOST_ID ? a : b;
+  const other = holder === a ? b : a;
+  const killedAt = Date.now();
+  holder.process.kill('SIGKILL');
+  await holder.process;
+  const deadline = Date.now() + 120_000;
+  let restartedAt = Number.NaN;
+  while (Date.now() < deadline) {
+    const again = events(logDir).filter((e) => e.event === 'start' && e.t > killedAt);
+    if (again.length > 0) {
+      restartedAt = again[0]!.t;
+      break;
+    }
+    await sleep(100);
+  }
+  process.stderr.write(`bench: lost host: logs in ${logDir}, workflow ${feature.workflowId}\n`);
+  await handle.terminate('bench done').catch(() => undefined);
+  other.process.kill('SIGTERM');
+  await other.process;
+  return (restartedAt - killedAt) / 1000;
+}
+
 export async function recovery(client: Client, address: string): Promise<Figure[]> {
   const afterKill = await recoverAfter(client, address, 'SIGKILL');
   const afterTerm = await recoverAfter(client, address, 'SIGTERM');
+  const afterLoss = await lostHost(client, address);
   return [
+    { scenario: 'recovery', figure: "host lost for good (SIGKILL, never restarted) → the unit's agent running on another host", value: Number(afterLoss.toFixed(1)), unit: 's', target: '< 15 s', met: afterLoss < 15 },
     { scenario: 'recovery', figure: 'after SIGKILL: new worker start → all interrupted units running again', value: Number(afterKill.toFixed(1)), unit: 's', target: '< 5 s', met: afterKill < 5 },
     { scenario: 'recovery', figure: 'after SIGTERM (graceful, 1 s grace)', value: Number(afterTerm.toFixed(1)), unit: 's', target: '< 5 s', met: afterTerm < 5 },
   ];

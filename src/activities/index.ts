@@ -106,6 +106,12 @@ function hostActivities(deps: ActivityDeps & { hostQueue: string }) {
     runAgent,
     /** Not served on the host queue: see agentQueue below. */
     prepareUnit: heartbeatAll({ prepareUnit }).prepareUnit,
+    /** Not served on the host queue either: the baseline on whichever host takes it. */
+    checkBaselineOnAnyHost: heartbeatAll({
+      async checkBaselineOnAnyHost(input: Parameters<typeof setup.checkBaseline>[0]) {
+        return { hostQueue: deps.hostQueue, ...(await setup.checkBaseline(input)) };
+      },
+    }).checkBaselineOnAnyHost,
   };
 }
 
@@ -184,11 +190,11 @@ function orchestratorActivities(deps: ActivityDeps) {
 
 /** Activities by the queue that runs them (see temporal/worker-factory.ts). */
 export function createActivities(deps: ActivityDeps & { hostQueue: string }) {
-  const { prepareUnit, ...host } = hostActivities(deps);
+  const { prepareUnit, checkBaselineOnAnyHost, ...host } = hostActivities(deps);
   return {
     orchestrator: orchestratorActivities(deps),
-    // Whichever worker takes a unit's prepare from the shared queue becomes its host.
-    agentQueue: { ...createHostClaimActivities({ hostQueue: deps.hostQueue }), prepareUnit },
+    // Whichever worker takes a unit's prepare (or a feature's baseline) from the shared queue becomes its host.
+    agentQueue: { ...createHostClaimActivities({ hostQueue: deps.hostQueue }), prepareUnit, checkBaselineOnAnyHost },
     host,
     /** Kills agents a dead worker of this work dir left behind, before new work starts. */
     reapOrphans: () => reapOrphanedProcessGroups(join(deps.workDir, 'agents')),
@@ -196,6 +202,6 @@ export function createActivities(deps: ActivityDeps & { hostQueue: string }) {
 }
 
 /** What workflows see, as types only. */
-export type HostActivities = Omit<ReturnType<typeof hostActivities>, 'prepareUnit'>;
+export type HostActivities = Omit<ReturnType<typeof hostActivities>, 'prepareUnit' | 'checkBaselineOnAnyHost'>;
 export type OrchestratorActivities = ReturnType<typeof orchestratorActivities>;
 export type AgentQueueActivities = ReturnType<typeof createActivities>['agentQueue'];

@@ -8,6 +8,8 @@ import type { FeatureInput } from './messages.js';
 
 /** patched() id of the baseline run before a feature's first agent. */
 export const BASELINE_PATCH = 'aidp-baseline-checks';
+/** patched() id of the baseline in one activity on the shared agent queue (the host claim folded in). */
+export const BASELINE_ANY_HOST_PATCH = 'aidp-baseline-any-host';
 
 const OUTPUT_CHARS = 1500;
 
@@ -25,24 +27,30 @@ const { claimHost } = proxyActivities<AgentQueueActivities>({
 export async function baselineProblem(input: FeatureInput): Promise<string | undefined> {
   const required = input.settings.checks.filter((c) => c.required);
   if (input.carried || (required.length === 0 && !input.settings.setup) || !patched(BASELINE_PATCH)) return undefined;
-  const hostQueue = await claimHost();
   const checksSeconds = required.reduce((sum, c) => sum + c.timeout_seconds, 0);
-  const { checkBaseline } = proxyActivities<HostActivities>({
-    taskQueue: hostQueue,
-    scheduleToStartTimeout: '60s',
+  const options = {
     heartbeatTimeout: '10s',
     // The first clone of the repository happens here too.
     startToCloseTimeout: (1800 + checksSeconds + (input.settings.setup ? setupSeconds(input.settings.setup) : 0)) * 1000,
     retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
-  });
-  const base = await checkBaseline({
+  };
+  const request = {
     remoteUrl: input.repo.remoteUrl,
     baseBranch: input.repo.baseBranch,
     featureSlug: input.featureSlug,
     setup: input.settings.setup,
     checks: required,
     network: checkNetwork(input.settings.network),
-  });
+  };
+  let hostQueue: string;
+  let base: Awaited<ReturnType<HostActivities['checkBaseline']>>;
+  if (patched(BASELINE_ANY_HOST_PATCH)) {
+    // Whichever host takes it runs it: one activity instead of a claim and then the run.
+    ({ hostQueue, ...base } = await proxyActivities<AgentQueueActivities>({ ...options, taskQueue: AGENT_QUEUE }).checkBaselineOnAnyHost(request));
+  } else {
+    hostQueue = await claimHost();
+    base = await proxyActivities<HostActivities>({ ...options, taskQueue: hostQueue, scheduleToStartTimeout: '60s' }).checkBaseline(request);
+  }
   const where = `${input.repo.baseBranch}@${base.baseSha.slice(0, 12)}`;
   if (base.setup && !base.setup.ok) {
     return [
