@@ -54,12 +54,12 @@ describe('the network policy of a repository', () => {
     const result = await handle.result();
     expect(result.status).toBe('completed');
 
-    const networks = await networksOf(harness.client, handle.workflowId, ['decomposeFeature', 'executeAgent', 'runChecks']);
+    const networks = await networksOf(harness.client, handle.workflowId, ['decomposeFeature', 'runAgent', 'runChecks']);
     const agents = { allow: ['api.anthropic.com', 'registry.npmjs.org'] };
     const checks = { allow: ['registry.npmjs.org'] };
     expect(networks).toEqual({
       decomposeFeature: [agents],
-      executeAgent: [agents, agents],
+      runAgent: [agents, agents],
       // Each unit's checks, then the checks after each merge.
       runChecks: [checks, checks, checks, checks],
     });
