@@ -1,0 +1,278 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ProbotOctokit } from 'probot';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nock from 'nock';
+import { simpleGit } from 'simple-git';
+import { githubWorkflowId } from '../src/github/workflow-ids.js';
+import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
+import { ORCHESTRATOR_QUEUE } from '../src/temporal/task-queues.js';
+import { cancelSignal, orchestrationStatusQuery, retryFailedUpdate } from '../src/workflows/feature-orchestration/messages.js';
+import { starts, waitFor } from './support/agent-log.js';
+import { SCRIPTED_AGENT } from './support/cli.js';
+import { localCloneEnv } from './support/github-harness.js';
+import { startHarness, type Harness } from './support/harness.js';
+import { historiesOf, isRecorded, recordHistories, RECORDING } from './support/recorded-histories.js';
+import { createTestRepo, taskListSpec } from './support/repos.js';
+import { agentIoDir } from './support/sandbox.js';
+import { bundleWorkflows } from './support/temporal.js';
+import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+
+/**
+ * Records, from today's workflow code, one history set per kind of run for test/replay.test.ts to
+ * replay against every later workflow change. Runs only with AIDP_RECORD_HISTORIES=1, and only
+ * the kinds not recorded yet: recorded histories are never re-recorded.
+ */
+const INSTALLATION = 4545;
+const CLONE_BASE = 'https://github.com/local-record/';
+const HEAD = 'aidp/widgets/feature';
+const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } });
+const agent = (flags: string) => [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
+
+const describeRecording = RECORDING ? describe : describe.skip;
+/** A scenario of a kind already recorded is skipped: its files stay as they are. */
+const recordingOf = (kind: string) => (isRecorded(kind) ? it.skip : it);
+
+/** A repo on a branch `HEAD` that holds the PR's work so far, as an aidp feature PR would. */
+async function repoWithPullRequest(aidpYml: string): Promise<{ repo: string; headSha: string }> {
+  const repo = await createTestRepo({ aidpYml });
+  const git = simpleGit(repo);
+  await git.checkout(['-b', HEAD]);
+  writeFileSync(join(repo, 'feature.txt'), 'the feature so far\n');
+  await git.add('.');
+  await git.commit('feature so far');
+  const headSha = (await git.revparse(['HEAD'])).trim();
+  await git.checkout('main');
+  return { repo, headSha };
+}
+
+function pullRequest(repo: string, headSha: string) {
+  return {
+    owner: 'octo-org',
+    repo: 'widgets',
+    installationId: INSTALLATION,
+    cloneUrl: `${CLONE_BASE}${basename(repo)}`,
+    defaultBranch: 'main',
+    prNumber: 9,
+    headBranch: HEAD,
+    headSha,
+    baseBranch: 'main',
+  };
+}
+
+describeRecording('recording histories for the replay test', () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  let harness: Harness;
+  let processors: TemporalProcessors;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    blockNetwork();
+    bundle = await bundleWorkflows();
+    harness = await startHarness({
+      bundle,
+      octokitFor: async () => octokit(),
+      appId: APP_ID,
+      reconcileGitHub: { app: async () => octokit(), installation: async () => octokit() },
+      gitEnv: localCloneEnv(CLONE_BASE),
+    });
+    processors = createTemporalProcessors({ client: harness.client });
+  });
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    nock.enableNetConnect();
+  });
+
+  /** Records every execution under `workflowId` once it closed; returns how many. */
+  async function record(kind: string, scenario: string, workflowId: string): Promise<number> {
+    const histories = await historiesOf(harness.client, workflowId);
+    return recordHistories(kind, scenario, histories).length;
+  }
+
+  recordingOf('build')('records a build from a signed label delivery through to its feature PR', async () => {
+    app = await startTestApp({ deps: { processors } });
+    const repo = await createTestRepo({
+      aidpYml: `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
+    });
+    const payload = fixture('issues.labeled');
+    payload.issue.number = 130;
+    payload.label.name = 'aidp-build';
+    payload.sender.login = 'alice';
+    payload.sender.type = 'User';
+    payload.issue.title = 'Widgets';
+    payload.issue.body = taskListSpec('Widgets', ['Part one']);
+    payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
+    payload.repository.default_branch = 'main';
+    payload.installation = { id: INSTALLATION };
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    const api = nock(GITHUB_API)
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/130/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/issues/130/comments`)
+      .reply(201, { id: 1301, html_url: 'https://github.com/c/1301' })
+      .get(`/repos/${owner}/${name}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/pulls`)
+      .reply(201, { number: 131, html_url: `https://github.com/${owner}/${name}/pull/131`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 1311, html_url: 'https://github.com/runs/1311' })
+      .patch(`/repos/${owner}/${name}/issues/comments/1301`)
+      .reply(200, { id: 1301 });
+
+    expect((await app.deliver('issues', payload)).status).toBe(200);
+    const buildId = githubWorkflowId({ owner, repo: name, number: 130, kind: 'build' });
+    expect(await harness.client.workflow.getHandle(buildId).result()).toMatchObject({ status: 'completed', prUrl: `https://github.com/${owner}/${name}/pull/131` });
+    api.done();
+    // The build, its feature, the unit, its loop and the merge.
+    expect(await record('build', 'aidp-build label (signed delivery) → one-unit feature → feature PR with a check run', buildId)).toBe(5);
+  });
+
+  recordingOf('plan')('records a plan of a task list posted as one plan comment', async () => {
+    const repo = await createTestRepo();
+    const api = nock(GITHUB_API)
+      .get('/repos/octo-org/widgets/issues/140/comments')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/octo-org/widgets/issues/140/comments')
+      .reply(201, { id: 1401 })
+      .post('/repos/octo-org/widgets/issues/140/labels', { labels: ['aidp-ready'] })
+      .reply(200, [])
+      .delete('/repos/octo-org/widgets/issues/140/labels/aidp-needs-input')
+      .reply(404, { message: 'Label does not exist' });
+    const { workflowId } = await processors.startPlan({
+      owner: 'octo-org',
+      repo: 'widgets',
+      installationId: INSTALLATION,
+      cloneUrl: `${CLONE_BASE}${basename(repo)}`,
+      defaultBranch: 'main',
+      issueNumber: 140,
+      title: 'Widgets',
+      body: taskListSpec('Widgets', ['Make the widget', 'Test the widget']),
+      requestedBy: 'alice',
+    });
+    expect(await harness.client.workflow.getHandle(workflowId).result()).toEqual({ status: 'ready', units: 2 });
+    api.done();
+    expect(await record('plan', 'aidp-plan on an issue with a two-item task list → plan comment, aidp-ready label', workflowId)).toBe(1);
+  });
+
+  recordingOf('review')('records a review of a pull request written by the agent', async () => {
+    const reviewFile = join(agentIoDir('review'), 'review.md');
+    writeFileSync(reviewFile, 'feature.txt:1 needs a test.');
+    const { repo, headSha } = await repoWithPullRequest(
+      `agents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --json ${reviewFile}\n`,
+    );
+    const api = nock(GITHUB_API)
+      .get('/repos/octo-org/widgets/pulls/9')
+      .matchHeader('accept', /json/)
+      .reply(200, { title: 'Widgets', body: 'Adds widgets' })
+      .get('/repos/octo-org/widgets/pulls/9')
+      .matchHeader('accept', /diff/)
+      .reply(200, 'diff --git a/feature.txt b/feature.txt\n+the feature so far\n')
+      .post('/repos/octo-org/widgets/pulls/9/reviews')
+      .reply(200, { id: 91 });
+    const { workflowId } = await processors.startReview({ ...pullRequest(repo, headSha), requestedBy: 'alice' });
+    expect(await harness.client.workflow.getHandle(workflowId).result()).toEqual({ reviewId: 91 });
+    api.done();
+    expect(await record('review', '/aidp review on a PR → one COMMENT review from the agent', workflowId)).toBe(1);
+  });
+
+  recordingOf('pr-work')('records a change request applied and pushed on a pull request branch', async () => {
+    const { repo, headSha } = await repoWithPullRequest(
+      `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
+    );
+    const api = nock(GITHUB_API)
+      .post('/repos/octo-org/widgets/check-runs')
+      .reply(201, { id: 95 })
+      .patch('/repos/octo-org/widgets/check-runs/95')
+      .reply(200, { id: 95 })
+      .post('/repos/octo-org/widgets/issues/9/comments')
+      .reply(201, { id: 96, html_url: 'https://github.com/c/96' });
+    const { workflowId } = await processors.startChangeRequest({ ...pullRequest(repo, headSha), requestedBy: 'alice', instruction: 'Rename the thing.' });
+    expect(await harness.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'pushed', iterations: 1 });
+    api.done();
+    expect(await record('pr-work', '/aidp change request on a PR → one agent iteration, checks, push, check run and reply', workflowId)).toBeGreaterThanOrEqual(1);
+  });
+
+  recordingOf('reconcile')('records a reconcile pass over one installed repository with nothing missed', async () => {
+    const api = nock(GITHUB_API)
+      .get('/app/installations')
+      .query(true)
+      .times(2)
+      .reply(200, [{ id: INSTALLATION }])
+      .get('/installation/repositories')
+      .query(true)
+      .times(2)
+      .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: `${CLONE_BASE}gadgets`, default_branch: 'main' }] })
+      .get('/repos/octo-org/gadgets/contents/.github%2Faidp.yml')
+      .query(true)
+      .reply(404, { message: 'Not Found' })
+      .get('/repos/octo-org/gadgets/issues')
+      .query(true)
+      .reply(200, [])
+      .get('/repos/octo-org/gadgets/pulls')
+      .query(true)
+      .reply(200, []);
+    const workflowId = `aidp-reconcile-record-${Date.now()}`;
+    const result = await harness.client.workflow.execute('ReconcileWorkflow', { workflowId, taskQueue: ORCHESTRATOR_QUEUE, args: [{ buildLabel: 'aidp-build' }] });
+    expect(result).toEqual({ checked: 0, started: [] });
+    api.done();
+    expect(await record('reconcile', 'one reconcile pass: one installation, one repository, no labelled issue, no PR', workflowId)).toBe(1);
+  });
+
+  recordingOf('feature-continued')('records a feature that continued as new when Temporal suggested it', async () => {
+    const repo = await createTestRepo();
+    const titles = Array.from({ length: 6 }, (_, i) => `Long part ${i + 1}`);
+    const handle = await harness.startFeature(repo, taskListSpec('Continue me', titles), { providers: agent('--write'), concurrency: 3, maxIterations: 1 });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'completed', completed: titles.length });
+    const histories = await historiesOf(harness.client, handle.workflowId);
+    // The test server suggests continue-as-new after 120 events (test/global-setup.mjs).
+    expect(histories.filter((h) => h.workflowId === handle.workflowId).length).toBeGreaterThan(1);
+    recordHistories('feature-continued', `local feature, ${titles.length} units at concurrency 3, continued as new (server limit 120 events)`, histories);
+  });
+
+  recordingOf('feature-cancelled')('records a feature cancelled while its agents ran', async () => {
+    const repo = await createTestRepo();
+    const logDir = agentIoDir('log');
+    const handle = await harness.startFeature(repo, taskListSpec('Cancel me', ['Part one', 'Part two']), {
+      providers: agent(`--write --sleep 60000 --log ${logDir}`),
+      concurrency: 2,
+      maxIterations: 1,
+    });
+    await waitFor(() => starts(logDir).length === 2, 30_000, 'both agents');
+    await handle.signal(cancelSignal);
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    // The feature, two units and their loops.
+    expect(await record('feature-cancelled', 'local feature, 2 units, cancel signal while both agents ran', handle.workflowId)).toBe(5);
+  });
+
+  recordingOf('feature-retried')('records a feature whose failed unit was retried by retry_failed while it ran', async () => {
+    const repo = await createTestRepo();
+    const marker = join(agentIoDir('marker'), 'fixed');
+    const handle = await harness.startFeature(repo, taskListSpec('Retry me', ['Part one', 'Part two']), {
+      providers: agent(`--write --sleep 2500 --fail-units part-one --fixed-marker ${marker}`),
+      concurrency: 1,
+      maxIterations: 1,
+    });
+    // Part one fails first; part two, still running, keeps the run open for the update.
+    await waitFor(async () => (await handle.query(orchestrationStatusQuery)).failed === 1, 60_000, 'part one to fail');
+    writeFileSync(marker, 'fixed');
+    expect(await handle.executeUpdate(retryFailedUpdate, { args: [['part-one']] })).toEqual(['part-one']);
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'completed', completed: 2 });
+    // The feature, part one's two runs, part two, their loops, the merge.
+    expect(await record('feature-retried', 'local feature, 2 units at concurrency 1, the first fails, retry_failed update while the second runs', handle.workflowId)).toBe(8);
+  });
+});
