@@ -233,14 +233,14 @@ describeRecording('recording histories for the replay test', () => {
 
   recordingOf('feature-continued')('records a feature that continued as new when Temporal suggested it', async () => {
     const repo = await createTestRepo();
-    const titles = Array.from({ length: 6 }, (_, i) => `Long part ${i + 1}`);
-    const handle = await harness.startFeature(repo, taskListSpec('Continue me', titles), { providers: agent('--write'), concurrency: 3, maxIterations: 1 });
+    const titles = Array.from({ length: 10 }, (_, i) => `Long part ${i + 1}`);
+    const handle = await harness.startFeature(repo, taskListSpec('Continue me', titles), { providers: agent('--write'), concurrency: 2, maxIterations: 1 });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'completed', completed: titles.length });
     const histories = await historiesOf(harness.client, handle.workflowId);
     // The test server suggests continue-as-new after 120 events (test/global-setup.mjs).
     expect(histories.filter((h) => h.workflowId === handle.workflowId).length).toBeGreaterThan(1);
-    recordHistories('feature-continued', `local feature, ${titles.length} units at concurrency 3, continued as new (server limit 120 events)`, histories);
+    recordHistories('feature-continued', `local feature, ${titles.length} units at concurrency 2, continued as new (server limit 120 events)`, histories);
   });
 
   recordingOf('feature-cancelled')('records a feature cancelled while its agents ran', async () => {

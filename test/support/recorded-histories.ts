@@ -38,11 +38,17 @@ export function isRecorded(kind: string): boolean {
 }
 
 /**
- * Every execution of a run, in start order: the workflow, its continued-as-new runs and all its
- * children, recursively, each with its own workflow id.
+ * Every execution of a run, in start order: the workflow from the first run of its
+ * continue-as-new chain, its later runs and all its children, recursively, each with its own
+ * workflow id. Without a run id, the chain of the latest run.
  */
 export async function historiesOf(client: Client, workflowId: string, runId?: string): Promise<Array<{ workflowId: string; history: History }>> {
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  let history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  for (;;) {
+    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (runId !== undefined || !previous) break;
+    history = await client.workflow.getHandle(workflowId, previous).fetchHistory();
+  }
   const all = [{ workflowId, history }];
   for (const event of history.events ?? []) {
     const child = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
