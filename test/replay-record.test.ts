@@ -47,6 +47,21 @@ async function repoWithPullRequest(aidpYml: string): Promise<{ repo: string; hea
   return { repo, headSha };
 }
 
+/** `aidp-build` added by a writer, alice, to an issue whose body is a task list. */
+function labelled(repo: string, issue: number, units: string[]) {
+  const payload = fixture('issues.labeled');
+  payload.issue.number = issue;
+  payload.label.name = 'aidp-build';
+  payload.sender.login = 'alice';
+  payload.sender.type = 'User';
+  payload.issue.title = 'Widgets';
+  payload.issue.body = taskListSpec('Widgets', units);
+  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
+  payload.repository.default_branch = 'main';
+  payload.installation = { id: INSTALLATION };
+  return payload;
+}
+
 function pullRequest(repo: string, headSha: string) {
   return {
     owner: 'octo-org',
@@ -88,9 +103,20 @@ describeRecording('recording histories for the replay test', () => {
     nock.enableNetConnect();
   });
 
-  /** Records every execution under `workflowId` once it closed; returns how many. */
+  /**
+   * Records every execution of every run under `workflowId` (a retried build has two, each the
+   * first of its own continue-as-new chain), oldest first, children included; returns how many.
+   */
   async function record(kind: string, scenario: string, workflowId: string): Promise<number> {
-    const histories = await historiesOf(harness.client, workflowId);
+    const runs = [];
+    for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(run);
+    runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+    const histories = [];
+    for (const run of runs) {
+      const first = (await harness.client.workflow.getHandle(workflowId, run.runId).fetchHistory()).events?.[0];
+      if (first?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId) continue;
+      histories.push(...(await historiesOf(harness.client, workflowId, run.runId)));
+    }
     return recordHistories(kind, scenario, histories).length;
   }
 
@@ -99,16 +125,7 @@ describeRecording('recording histories for the replay test', () => {
     const repo = await createTestRepo({
       aidpYml: `max_iterations: 1\nagents:\n  providers:\n    - preset: command\n      command: node ${SCRIPTED_AGENT} --write\nchecks:\n  test:\n    command: node scripts/check-units.mjs\n`,
     });
-    const payload = fixture('issues.labeled');
-    payload.issue.number = 130;
-    payload.label.name = 'aidp-build';
-    payload.sender.login = 'alice';
-    payload.sender.type = 'User';
-    payload.issue.title = 'Widgets';
-    payload.issue.body = taskListSpec('Widgets', ['Part one']);
-    payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
-    payload.repository.default_branch = 'main';
-    payload.installation = { id: INSTALLATION };
+    const payload = labelled(repo, 130, ['Part one']);
     const owner = payload.repository.owner.login as string;
     const name = payload.repository.name as string;
     const api = nock(GITHUB_API)
@@ -137,6 +154,77 @@ describeRecording('recording histories for the replay test', () => {
     api.done();
     // The build, its feature, the unit, its loop and the merge.
     expect(await record('build', 'aidp-build label (signed delivery) → one-unit feature → feature PR with a check run', buildId)).toBe(5);
+  });
+
+  recordingOf('build-retried')('records a build whose failed unit `/aidp retry` ran again after it ended, then opened the PR', async () => {
+    app = await startTestApp({ deps: { processors } });
+    const marker = join(agentIoDir('marker'), 'fixed');
+    const repo = await createTestRepo({
+      aidpYml: [
+        'concurrency: 2',
+        'max_iterations: 1',
+        'merge:\n  threshold: 0.8',
+        'agents:',
+        '  providers:',
+        '    - preset: command',
+        `      command: node ${SCRIPTED_AGENT} --write --fail-units part-two --fixed-marker ${marker}`,
+        'checks:',
+        '  test:',
+        '    command: node scripts/check-units.mjs',
+        '',
+      ].join('\n'),
+    });
+    const payload = labelled(repo, 150, ['Part one', 'Part two']);
+    const owner = payload.repository.owner.login as string;
+    const name = payload.repository.name as string;
+    // Probot keeps the token and the permission may be asked again for the retry comment: kept for both deliveries.
+    const first = nock(GITHUB_API)
+      .persist()
+      .post(`/app/installations/${INSTALLATION}/access_tokens`)
+      .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get(`/repos/${owner}/${name}/collaborators/alice/permission`)
+      .reply(200, { permission: 'write' })
+      .get(`/repos/${owner}/${name}/issues/150/comments`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/issues/150/comments`)
+      .reply(201, { id: 1501, html_url: 'https://github.com/c/1501' })
+      .patch(`/repos/${owner}/${name}/issues/comments/1501`)
+      .reply(200, { id: 1501 });
+    expect((await app.deliver('issues', payload)).status).toBe(200);
+    const buildId = githubWorkflowId({ owner, repo: name, number: 150, kind: 'build' });
+    expect(await harness.client.workflow.getHandle(buildId).result()).toMatchObject({ status: 'insufficient_merges', statusCommentId: 1501 });
+
+    const comment = fixture('issue_comment.created');
+    comment.comment.id = 1502;
+    comment.comment.body = '/aidp retry';
+    comment.comment.user = { ...comment.comment.user, login: 'alice', type: 'User' };
+    comment.sender = { ...comment.sender, login: 'alice', type: 'User' };
+    comment.issue = { ...comment.issue, number: 150, pull_request: undefined };
+    comment.repository = payload.repository;
+    comment.installation = { id: INSTALLATION };
+    const second = nock(GITHUB_API)
+      .post(`/repos/${owner}/${name}/issues/comments/1502/reactions`, { content: '+1' })
+      .reply(201, {})
+      .get(`/repos/${owner}/${name}/pulls`)
+      .query(true)
+      .reply(200, [])
+      .post(`/repos/${owner}/${name}/pulls`)
+      .reply(201, { number: 151, html_url: `https://github.com/${owner}/${name}/pull/151`, head: { ref: 'x' } })
+      .post(`/repos/${owner}/${name}/check-runs`)
+      .reply(201, { id: 1511, html_url: 'https://github.com/runs/1511' });
+    writeFileSync(marker, 'fixed');
+    expect((await app.deliver('issue_comment', comment)).status).toBe(200);
+    await waitFor(async () => {
+      const runs = [];
+      for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${buildId}"` })) runs.push(run);
+      return runs.length === 2;
+    }, 30_000, 'the retry run');
+    expect(await harness.client.workflow.getHandle(buildId).result()).toMatchObject({ status: 'completed', prUrl: `https://github.com/${owner}/${name}/pull/151` });
+    first.done();
+    second.done();
+    // Run 1: build, feature, two units, their loops, merge; run 2: build, feature, part two again, its loop, merge.
+    expect(await record('build-retried', 'aidp-build, 2 units, one fails (merge threshold 0.8: no PR) → `/aidp retry` on the issue after the build ended → the failed unit again → PR', buildId)).toBe(12);
   });
 
   recordingOf('plan')('records a plan of a task list posted as one plan comment', async () => {
