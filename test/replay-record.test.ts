@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ProbotOctokit } from 'probot';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { simpleGit } from 'simple-git';
-import { githubWorkflowId } from '../src/github/workflow-ids.js';
+import { deliveryWorkflowId, githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
 import { ORCHESTRATOR_QUEUE } from '../src/temporal/task-queues.js';
 import { cancelSignal, orchestrationStatusQuery, retryFailedUpdate } from '../src/workflows/feature-orchestration/messages.js';
@@ -317,6 +318,48 @@ describeRecording('recording histories for the replay test', () => {
     expect(result).toEqual({ checked: 0, started: [] });
     api.done();
     expect(await record('reconcile', 'one reconcile pass: one installation, one repository, no labelled issue, no PR', workflowId)).toBe(1);
+  });
+
+  recordingOf('pull-closed')('records the cleanup of a merged feature PR that deletes its unit branches', async () => {
+    const repo = await createTestRepo();
+    await simpleGit(repo).branch(['aidp/issue-160-widgets/part-one']);
+    const { workflowId } = await processors.featurePullClosed({
+      owner: 'octo-org',
+      repo: 'widgets',
+      installationId: INSTALLATION,
+      cloneUrl: `${CLONE_BASE}${basename(repo)}`,
+      defaultBranch: 'main',
+      prNumber: 161,
+      issueNumber: 160,
+      featureSlug: 'issue-160-widgets',
+      merged: true,
+    });
+    expect(await harness.client.workflow.getHandle(workflowId).result()).toEqual({ deleted: ['aidp/issue-160-widgets/part-one'], policy: 'on_close' });
+    expect(await record('pull-closed', 'feature PR merged, no build running → its one unit branch deleted (cleanup on_close)', workflowId)).toBe(1);
+  });
+
+  recordingOf('delivery')('records the delivery of a label that is no trigger, which ends quietly', async () => {
+    app = await startTestApp({ deps: { processors, deliveries: processors } });
+    const repo = await createTestRepo();
+    const payload = labelled(repo, 170, ['Part one']);
+    payload.label.name = 'documentation';
+    const deliveryId = randomUUID();
+    // The repository's own trigger labels, read by the worker: it has none.
+    const api = nock(GITHUB_API)
+      .get(`/repos/${payload.repository.owner.login}/${payload.repository.name}/contents/.github%2Faidp.yml`)
+      .query({ ref: 'main' })
+      .reply(404, { message: 'Not Found' });
+    expect((await app.deliver('issues', payload, { deliveryId })).status).toBe(200);
+    const workflowId = deliveryWorkflowId(payload.repository.owner.login as string, payload.repository.name as string, deliveryId);
+    expect(await harness.client.workflow.getHandle(workflowId).result()).toBe('ignored');
+    api.done();
+    expect(await record('delivery', 'issues.labeled with a label that is no trigger → DeliveryWorkflow, one activity, ignored', workflowId)).toBe(1);
+  });
+
+  recordingOf('refusal-window')('records a refusal window that held its id, then closed', async () => {
+    const workflowId = 'aidp/gh/octo-org/widgets/issue-180/refusal/mallory';
+    await harness.client.workflow.execute('RefusalWindowWorkflow', { workflowId, taskQueue: ORCHESTRATOR_QUEUE, args: [{ windowMs: 1000 }] });
+    expect(await record('refusal-window', 'a 1 s refusal window (one timer)', workflowId)).toBe(1);
   });
 
   recordingOf('feature-continued')('records a feature that continued as new when Temporal suggested it', async () => {

@@ -49,7 +49,27 @@ describe('workflow determinism', () => {
     const histories = manifest.map(({ file, workflowId }) => ({ workflowId, history: decodeHistory(file) }));
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(result);
-    expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`)).toEqual([]);
+    // Results come in the manifest's order: each failure names its file and what was recorded.
+    const failures = results.flatMap((r, i) => (r.error ? [`${manifest[i]?.file} (${manifest[i]?.scenario ?? 'feature run'}) ${r.workflowId}: ${r.error.message}`] : []));
+    expect(failures).toEqual([]);
     expect(results).toHaveLength(histories.length);
+  });
+
+  it('keeps recorded histories of every workflow the workers run, so each one\'s changes are replayed', () => {
+    const types = new Set(readManifest().map(({ file }) => decodeHistory(file).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect([...types].sort()).toEqual([
+      'AtomicUnitWorkflow',
+      'BuildProcessorWorkflow',
+      'DeliveryWorkflow',
+      'FeatureOrchestrationWorkflow',
+      'MergeOrchestrationWorkflow',
+      'PlanWorkflow',
+      'PullClosedWorkflow',
+      'PullRequestWorkWorkflow',
+      'ReconcileWorkflow',
+      'RefusalWindowWorkflow',
+      'ReviewWorkflow',
+      'WorkLoopWorkflow',
+    ]);
   });
 });
