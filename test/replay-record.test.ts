@@ -20,11 +20,12 @@ import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
-/**
- * Records, from today's workflow code, one history set per kind of run for test/replay.test.ts to
- * replay against every later workflow change. Runs only with AIDP_RECORD_HISTORIES=1, and only
- * the kinds not recorded yet: recorded histories are never re-recorded.
- */
+// Records, from today's workflow code, one set of histories per kind of run (every execution of
+// the run, children and later runs included) for test/replay.test.ts to replay against every later
+// workflow change. Runs only with AIDP_RECORD_HISTORIES=1, and only the kinds not recorded yet:
+// recorded histories are never re-recorded (a changed scenario is recorded under a new kind).
+//   AIDP_RECORD_HISTORIES=1 npm run jest -- test/replay-record.test.ts
+
 const INSTALLATION = 4545;
 const CLONE_BASE = 'https://github.com/local-record/';
 const HEAD = 'aidp/widgets/feature';

@@ -8,7 +8,7 @@ type History = temporal.api.history.v1.IHistory;
 
 /** The recorded histories every later workflow change must replay: never re-recorded, only added to. */
 export const HISTORIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'histories');
-const MANIFEST = join(HISTORIES_DIR, 'manifest.json');
+const manifestIn = (dir: string): string => join(dir, 'manifest.json');
 
 export interface ManifestEntry {
   /** `<kind>-<n>.binpb` in HISTORIES_DIR. */
@@ -22,19 +22,19 @@ export interface ManifestEntry {
 /** Set to 1 to record the scenarios not recorded yet (test/replay*.test.ts). */
 export const RECORDING = process.env.AIDP_RECORD_HISTORIES === '1';
 
-export function readManifest(): ManifestEntry[] {
-  return existsSync(MANIFEST) ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as ManifestEntry[]) : [];
+export function readManifest(dir = HISTORIES_DIR): ManifestEntry[] {
+  return existsSync(manifestIn(dir)) ? (JSON.parse(readFileSync(manifestIn(dir), 'utf8')) as ManifestEntry[]) : [];
 }
 
-export function decodeHistory(file: string): History {
-  return temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES_DIR, file)));
+export function decodeHistory(file: string, dir = HISTORIES_DIR): History {
+  return temporal.api.history.v1.History.decode(readFileSync(join(dir, file)));
 }
 
 const kindOf = (file: string): string => file.replace(/-\d+\.binpb$/, '');
 
 /** Whether histories of this kind are in the manifest already. */
-export function isRecorded(kind: string): boolean {
-  return readManifest().some((entry) => kindOf(entry.file) === kind);
+export function isRecorded(kind: string, dir = HISTORIES_DIR): boolean {
+  return readManifest(dir).some((entry) => kindOf(entry.file) === kind);
 }
 
 /**
@@ -63,15 +63,23 @@ export async function historiesOf(client: Client, workflowId: string, runId?: st
  * Writes `<kind>-<n>.binpb` for each history and adds their entries to the manifest, leaving
  * every other file and entry as it was. A kind is recorded once: recording it again is refused.
  */
-export function recordHistories(kind: string, scenario: string, histories: Array<{ workflowId: string; history: History }>): ManifestEntry[] {
+export function recordHistories(
+  kind: string,
+  scenario: string,
+  histories: Array<{ workflowId: string; history: History }>,
+  dir = HISTORIES_DIR,
+): ManifestEntry[] {
   if (!/^[a-z][a-z0-9-]*[a-z]$/.test(kind)) throw new Error(`history kind "${kind}": lowercase words joined by "-", no trailing number`);
-  if (isRecorded(kind)) throw new Error(`histories of kind "${kind}" are recorded already; recorded histories are never re-recorded: use a new kind`);
-  mkdirSync(HISTORIES_DIR, { recursive: true });
+  if (isRecorded(kind, dir)) throw new Error(`histories of kind "${kind}" are recorded already; recorded histories are never re-recorded: use a new kind`);
+  if (histories.length === 0) throw new Error(`no histories to record for "${kind}"`);
+  mkdirSync(dir, { recursive: true });
   const added = histories.map(({ workflowId, history }, i) => {
     const file = `${kind}-${i}.binpb`;
-    writeFileSync(join(HISTORIES_DIR, file), temporal.api.history.v1.History.encode(history).finish());
-    return { file, workflowId, scenario };
+    if (existsSync(join(dir, file))) throw new Error(`${file} exists but is not in the manifest: remove it or choose a new kind`);
+    return { file, workflowId, scenario, bytes: temporal.api.history.v1.History.encode(history).finish() };
   });
-  writeFileSync(MANIFEST, `${JSON.stringify([...readManifest(), ...added], null, 2)}\n`);
-  return added;
+  for (const { file, bytes } of added) writeFileSync(join(dir, file), bytes);
+  const entries = added.map(({ file, workflowId }) => ({ file, workflowId, scenario }));
+  writeFileSync(manifestIn(dir), `${JSON.stringify([...readManifest(dir), ...entries], null, 2)}\n`);
+  return entries;
 }
