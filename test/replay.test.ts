@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { join } from 'node:path';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { decodeHistory, historiesOf, isRecorded, readManifest, recordHistories, RECORDING } from './support/recorded-histories.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const HISTORIES = join(here, 'fixtures', 'histories');
-
-/** Every execution of a feature: the feature, its units and its merge. */
-async function historiesOf(client: Client, featureId: string) {
-  const histories = [];
-  for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "${featureId}"` })) {
-    const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-    histories.push({ workflowId: wf.workflowId, history });
-  }
-  return histories;
-}
 
 describe('workflow determinism', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -53,29 +37,41 @@ describe('workflow determinism', () => {
     expect(results.filter((r) => r.error)).toEqual([]);
     expect(results).toHaveLength(histories.length);
 
-    if (process.env.AIDP_RECORD_HISTORIES === '1') {
-      mkdirSync(HISTORIES, { recursive: true });
-      const manifest = histories.map(({ workflowId, history }, i) => {
-        const file = `feature-run-${i}.binpb`;
-        writeFileSync(join(HISTORIES, file), temporal.api.history.v1.History.encode(history).finish());
-        return { file, workflowId };
-      });
-      writeFileSync(join(HISTORIES, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Recorded once (feature-run-*.binpb); later workflow changes must replay those, never re-record them.
+    if (RECORDING && !isRecorded('feature-run')) {
+      recordHistories('feature-run', 'local feature, 3 units at concurrency 2, one fails until fixed, max_iterations 2', histories);
     }
   });
 
   it('replays the recorded histories in test/fixtures/histories without a determinism error', async () => {
     // Replay needs each history's own workflow id: child ids are derived from it.
-    const manifest = existsSync(join(HISTORIES, 'manifest.json'))
-      ? (JSON.parse(readFileSync(join(HISTORIES, 'manifest.json'), 'utf8')) as Array<{ file: string; workflowId: string }>)
-      : [];
+    const manifest = readManifest();
     expect(manifest.length).toBeGreaterThan(0);
-    const histories = manifest.map(({ file, workflowId }) => ({
-      workflowId,
-      history: temporal.api.history.v1.History.decode(readFileSync(join(HISTORIES, file))),
-    }));
+    const histories = manifest.map(({ file, workflowId }) => ({ workflowId, history: decodeHistory(file) }));
     const results = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(result);
-    expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`)).toEqual([]);
+    // Results come in the manifest's order: each failure names its file and what was recorded.
+    const failures = results.flatMap((r, i) => (r.error ? [`${manifest[i]?.file} (${manifest[i]?.scenario ?? 'feature run'}) ${r.workflowId}: ${r.error.message}`] : []));
+    expect(failures).toEqual([]);
+    expect(results).toHaveLength(histories.length);
+  });
+
+  it('keeps recorded histories of every workflow the workers run, so each one\'s changes are replayed', () => {
+    const types = new Set(readManifest().map(({ file }) => decodeHistory(file).events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
+    expect([...types].sort()).toEqual([
+      'AtomicUnitWorkflow',
+      'BuildProcessorWorkflow',
+      'DeliveryWorkflow',
+      'FeatureOrchestrationWorkflow',
+      'MergeOrchestrationWorkflow',
+      'PlanWorkflow',
+      'PullClosedWorkflow',
+      'PullRequestWorkWorkflow',
+      'ReconcileWorkflow',
+      'RefusalWindowWorkflow',
+      'ReviewWorkflow',
+      'UnitWorkflow',
+      'WorkLoopWorkflow',
+    ]);
   });
 });
