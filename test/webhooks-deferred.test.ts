@@ -135,6 +135,28 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     expect(work.calls.map((c) => [c.method, c.request.signal, c.request.requestedBy])).toEqual([['signalFeature', 'pause', 'alice']]);
   });
 
+  it("acknowledges a writer's Re-run of a build's check run before any GitHub call completes, then the workflow checks permission and retries", async () => {
+    unmatched = watchUnmatched();
+    const repo = newRepo();
+    const app = await server();
+    const payload = fixture('check_run.completed');
+    payload.action = 'rerequested';
+    payload.sender = { ...payload.sender, login: 'alice', type: 'User' };
+    payload.repository.name = repo;
+    payload.check_run = { ...payload.check_run, name: 'aidp', external_id: '7' };
+    const github = nock(GITHUB_API).get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`).delay(SLOW_MS).reply(200, { permission: 'write' });
+    const deliveryId = randomUUID();
+
+    const ack = await app.deliver('check_run', payload, { deliveryId });
+
+    expect(ack.status).toBe(200);
+    expect(answered).toEqual([]);
+    expect(github.isDone()).toBe(false);
+    expect(await outcomeOf(repo, deliveryId)).toBe('signalled');
+    github.done();
+    expect(work.calls.map((c) => [c.method, c.request.number, c.request.requestedBy])).toEqual([['retry', 7, 'alice']]);
+  });
+
   it("starts a review from a writer's label on a pull request, decided in the workflow", async () => {
     unmatched = watchUnmatched();
     const repo = newRepo();

@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): ApplicationFunction {
   const github = deps.github ?? GITHUB_COM;
   const { deliveries } = deps;
   const handle = async (event: string, handler: EventHandler, ctx: EventContext) => {
-    const admitted = deliveries ? admitDelivery(event, ctx) : undefined;
+    const admitted = deliveries ? admitDelivery(event, ctx, deps.appId) : undefined;
     if (admitted === undefined || !deliveries) return handler(ctx, handlerDeps);
     if (typeof admitted === 'string') return admitted;
     const result = await deliveries.acceptDelivery(admitted);

@@ -28,17 +28,30 @@ function buildIssueOf(run: z.infer<typeof checkRunRequest>['check_run'], appId: 
 }
 
 /**
+ * Whether a check run request asks for a build's retry, decided from the payload alone (no API
+ * call): the request path admits it to a DeliveryWorkflow, which checks the sender's permission.
+ */
+export function admitCheckRunRetry(
+  ctx: Parameters<EventHandler>[0],
+  appId: number | undefined,
+): { payload: z.infer<typeof checkRunRequest>; issue: number } | 'invalid' | 'ignored' {
+  const payload = parsePayload(checkRunRequest, ctx);
+  if (!payload) return 'invalid';
+  const issue = buildIssueOf(payload.check_run, appId);
+  if (issue === undefined || isBot(payload.sender)) return 'ignored';
+  if (payload.action === 'requested_action' && payload.requested_action?.identifier !== RETRY_ACTION.identifier) return 'ignored';
+  return { payload, issue };
+}
+
+/**
  * "Re-run" (`check_run.rerequested`) and "Retry failed units" (`check_run.requested_action`) on
  * a build's `aidp` check run: the same partial retry as `/aidp retry` on the build's issue,
  * for people with write access. A retry that cannot start is explained on the issue.
  */
 export const onCheckRunRetry: EventHandler = async (ctx, deps) => {
-  const payload = parsePayload(checkRunRequest, ctx);
-  if (!payload) return 'invalid';
-  const issue = buildIssueOf(payload.check_run, deps.appId);
-  if (issue === undefined || isBot(payload.sender)) return 'ignored';
-  if (payload.action === 'requested_action' && payload.requested_action?.identifier !== RETRY_ACTION.identifier) return 'ignored';
-
+  const admitted = admitCheckRunRetry(ctx, deps.appId);
+  if (typeof admitted === 'string') return admitted;
+  const { payload, issue } = admitted;
   const target = repoTarget(payload);
   const thread = { owner: target.owner, repo: target.repo, number: issue };
   const login = payload.sender.login;

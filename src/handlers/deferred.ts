@@ -1,4 +1,5 @@
 import { parseCommand } from '../github/commands.js';
+import { admitCheckRunRetry, onCheckRunRetry } from './check-run-retry.js';
 import { isBot, type PermissionOctokit } from '../github/permissions.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import { parsePayload, type EventContext, type EventHandler, type HandlerDeps } from './context.js';
@@ -28,7 +29,7 @@ export interface DeferredDelivery {
 }
 
 /** Whether a delivery is worth a workflow: its parsed payload, or what the request path did instead. */
-type Admission = (ctx: EventContext) => { payload: { repository: RepositoryPayload; installation: { id: number } } } | DeliveryOutcome;
+type Admission = (ctx: EventContext, appId: number | undefined) => { payload: { repository: RepositoryPayload; installation: { id: number } } } | DeliveryOutcome;
 
 interface DeferredRoute {
   admit: Admission;
@@ -45,7 +46,19 @@ function parsed<T>(value: T | undefined): { payload: T } | 'invalid' {
  * Any label a person adds may be a trigger in that repository's config, so every one is
  * admitted; the workflow ends quietly when it is not.
  */
+/** A build check run's "Re-run" or "Retry failed units": the sender's permission is checked off the request path. */
+const checkRunRetryRoute: DeferredRoute = {
+  readsLabels: false,
+  work: onCheckRunRetry,
+  admit: (ctx, appId) => {
+    const admitted = admitCheckRunRetry(ctx, appId);
+    return typeof admitted === 'string' ? admitted : { payload: admitted.payload };
+  },
+};
+
 export const DEFERRED_ROUTES: Record<string, DeferredRoute> = {
+  'check_run.rerequested': checkRunRetryRoute,
+  'check_run.requested_action': checkRunRetryRoute,
   'issues.labeled': {
     readsLabels: true,
     work: onIssueLabeled,
@@ -88,10 +101,10 @@ export const DEFERRED_ROUTES: Record<string, DeferredRoute> = {
 };
 
 /** The delivery to queue, or what the request path did with it (ignored, invalid); undefined for a route that is not deferred. */
-export function admitDelivery(event: string, ctx: EventContext): DeferredDelivery | DeliveryOutcome | undefined {
+export function admitDelivery(event: string, ctx: EventContext, appId?: number): DeferredDelivery | DeliveryOutcome | undefined {
   const route = DEFERRED_ROUTES[event];
   if (!route) return undefined;
-  const admitted = route.admit(ctx);
+  const admitted = route.admit(ctx, appId);
   if (typeof admitted === 'string') return admitted;
   const { repository, installation } = admitted.payload;
   return {
