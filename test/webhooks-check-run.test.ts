@@ -14,6 +14,15 @@ function checkRunRequest(action: 'rerequested' | 'requested_action', opts: { log
   return payload;
 }
 
+/** "Re-run all checks" on this app's check suite of `branch`. */
+function checkSuiteRequest(branch: string, opts: { appId?: number } = {}) {
+  const payload = fixture('check_suite.completed');
+  payload.action = 'rerequested';
+  payload.sender = { ...payload.sender, login: 'Codertocat', type: 'User' };
+  payload.check_suite = { ...payload.check_suite, head_branch: branch, app: { ...payload.check_suite.app, id: opts.appId ?? APP_ID } };
+  return payload;
+}
+
 function permission(login: string, level: string) {
   return githubWithToken(fixture('check_run.completed').installation.id).get(`${REPO}/collaborators/${login}/permission`).reply(200, { permission: level });
 }
@@ -66,6 +75,29 @@ describe("clicks on a build's check run", () => {
     const github = nock('https://api.github.com');
 
     expect((await app.deliver('check_run', payload)).status).toBe(200);
+
+    github.done();
+    expect(app.processors.calls).toEqual([]);
+  });
+
+  it("retries the failed units of the issue's build when a writer re-runs all checks of its feature branch's suite", async () => {
+    const github = permission('Codertocat', 'write');
+
+    expect((await app.deliver('check_suite', checkSuiteRequest('aidp/issue-7-add-widgets/feature'))).status).toBe(200);
+
+    github.done();
+    expect(app.processors.calls).toEqual([
+      { method: 'retry', request: expect.objectContaining({ number: 7, isPullRequest: false, units: [], requestedBy: 'Codertocat' }) },
+    ]);
+  });
+
+  it.each([
+    ['a branch that is not a build\'s feature branch', checkSuiteRequest('main')],
+    ["another app's suite", checkSuiteRequest('aidp/issue-7-add-widgets/feature', { appId: APP_ID + 1 })],
+  ])('makes no request and retries nothing when all checks are re-run on %s', async (_what, payload) => {
+    const github = nock('https://api.github.com');
+
+    expect((await app.deliver('check_suite', payload)).status).toBe(200);
 
     github.done();
     expect(app.processors.calls).toEqual([]);

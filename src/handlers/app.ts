@@ -46,6 +46,7 @@ const ROUTES: [string, EventHandler][] = [
   ['check_run.completed', onCheckRunCompleted],
   ['check_run.rerequested', onCheckRunRetry],
   ['check_run.requested_action', onCheckRunRetry],
+  ['check_suite.rerequested', onCheckRunRetry],
   ['workflow_run.completed', onWorkflowRunCompleted],
   ['installation', onInstallation],
   ['installation_repositories', onInstallation],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUILD_CHECK_RUN_NAME, RETRY_ACTION } from '../activities/github/build-check-run.js';
+import { issueOfFeatureBranch } from '../github/feature-branch.js';
 import { isBot } from '../github/permissions.js';
 import { inlineCode } from '../github/user-text.js';
 import { parsePayload, repoTarget, type EventHandler } from './context.js';
@@ -18,6 +19,17 @@ const checkRunRequest = z.object({
     app: z.object({ id: z.number().int() }).nullish(),
   }),
   requested_action: z.object({ identifier: z.string() }).nullish(),
+});
+
+const checkSuiteRequest = z.object({
+  action: z.literal('rerequested'),
+  repository,
+  installation: z.object({ id: z.number().int().positive() }),
+  sender: actor,
+  check_suite: z.object({
+    head_branch: z.string().nullish(),
+    app: z.object({ id: z.number().int() }).nullish(),
+  }),
 });
 
 /** The issue of a build's `aidp` check run that this app created; undefined for any other run. */
@@ -44,12 +56,28 @@ export function admitCheckRunRetry(
 }
 
 /**
+ * "Re-run all checks" on this app's check suite of a build's feature branch
+ * (`check_suite.rerequested`): the issue comes from the branch, `aidp/issue-<n>-…/feature`.
+ */
+export function admitCheckSuiteRetry(
+  ctx: Parameters<EventHandler>[0],
+  appId: number | undefined,
+): { payload: z.infer<typeof checkSuiteRequest>; issue: number } | 'invalid' | 'ignored' {
+  const payload = parsePayload(checkSuiteRequest, ctx);
+  if (!payload) return 'invalid';
+  const suite = payload.check_suite;
+  if (isBot(payload.sender) || (appId !== undefined && suite.app?.id !== appId)) return 'ignored';
+  const issue = issueOfFeatureBranch(suite.head_branch ?? '');
+  return issue === undefined ? 'ignored' : { payload, issue };
+}
+
+/**
  * "Re-run" (`check_run.rerequested`) and "Retry failed units" (`check_run.requested_action`) on
  * a build's `aidp` check run: the same partial retry as `/aidp retry` on the build's issue,
  * for people with write access. A retry that cannot start is explained on the issue.
  */
 export const onCheckRunRetry: EventHandler = async (ctx, deps) => {
-  const admitted = admitCheckRunRetry(ctx, deps.appId);
+  const admitted = ctx.name === 'check_suite' ? admitCheckSuiteRetry(ctx, deps.appId) : admitCheckRunRetry(ctx, deps.appId);
   if (typeof admitted === 'string') return admitted;
   const { payload, issue } = admitted;
   const target = repoTarget(payload);

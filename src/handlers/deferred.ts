@@ -1,5 +1,5 @@
 import { parseCommand } from '../github/commands.js';
-import { admitCheckRunRetry, onCheckRunRetry } from './check-run-retry.js';
+import { admitCheckRunRetry, admitCheckSuiteRetry, onCheckRunRetry } from './check-run-retry.js';
 import { isBot, type PermissionOctokit } from '../github/permissions.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import { parsePayload, type EventContext, type EventHandler, type HandlerDeps } from './context.js';
@@ -59,6 +59,14 @@ const checkRunRetryRoute: DeferredRoute = {
 export const DEFERRED_ROUTES: Record<string, DeferredRoute> = {
   'check_run.rerequested': checkRunRetryRoute,
   'check_run.requested_action': checkRunRetryRoute,
+  'check_suite.rerequested': {
+    readsLabels: false,
+    work: onCheckRunRetry,
+    admit: (ctx, appId) => {
+      const admitted = admitCheckSuiteRetry(ctx, appId);
+      return typeof admitted === 'string' ? admitted : { payload: admitted.payload };
+    },
+  },
   'issues.labeled': {
     readsLabels: true,
     work: onIssueLabeled,
