@@ -24,6 +24,7 @@ import {
 } from '../work-loop/messages.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import { unitPhaseQuery, type AtomicUnitInput, type AtomicUnitResult, type UnitPhase } from './messages.js';
+import { logSwallowed } from '../swallowed.js';
 
 /** Fresh starts (claim → worktree → loop) allowed when the host holding the worktree is lost. */
 const MAX_HOST_ATTEMPTS = 3;
@@ -83,7 +84,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
     if (!input.reportTo) return;
     getExternalWorkflowHandle(input.reportTo)
       .signal(iterationProgressSignal, progress)
-      .catch(() => undefined);
+      .catch(logSwallowed('relay progress to the feature', { unitId: input.unit.id }));
   });
 
   const result: AtomicUnitResult = {
@@ -203,7 +204,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
             retry: { maximumAttempts: 2 },
           })
             .removeWorktree({ worktreePath: path })
-            .catch(() => undefined),
+            .catch(logSwallowed('remove the worktree', { unitId: input.unit.id, worktreePath: path })),
         );
       }
       phase = 'done';

@@ -19,6 +19,7 @@ import {
   resumeSignal,
   retryFailedUpdate,
 } from './messages.js';
+import { logSwallowed } from '../swallowed.js';
 
 /**
  * The feature's signals, updates and queries. Updates validate first, so a bad value is refused
@@ -31,7 +32,7 @@ export function installFeatureHandlers(deps: {
 }): void {
   const { state, running } = deps;
   const tellRunning = (send: (handle: ChildWorkflowHandle<typeof UnitWorkflow | typeof AtomicUnitWorkflow>, unitId: string) => Promise<void>) => {
-    for (const [unitId, handle] of running) send(handle, unitId).catch(() => undefined);
+    for (const [unitId, handle] of running) send(handle, unitId).catch(logSwallowed('tell a running unit', { unitId }));
   };
 
   setHandler(pauseSignal, () => {

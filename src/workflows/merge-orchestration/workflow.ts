@@ -10,6 +10,7 @@ import type { UnitState } from '../feature-orchestration/messages.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { conflictPrompt } from './conflict-prompt.js';
 import type { MergeConflict, MergeInput, MergeResult, MergeRevert } from './messages.js';
+import { logSwallowed } from '../swallowed.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({
   taskQueue: AGENT_QUEUE,
@@ -189,6 +190,6 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
     }
     return result;
   } finally {
-    await CancellationScope.nonCancellable(() => git.removeMergeWorktree({ worktreePath }).catch(() => undefined));
+    await CancellationScope.nonCancellable(() => git.removeMergeWorktree({ worktreePath }).catch(logSwallowed('remove the merge worktree', { worktreePath })));
   }
 }

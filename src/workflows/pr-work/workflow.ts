@@ -6,6 +6,7 @@ import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-que
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
+import { logSwallowed } from '../swallowed.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
@@ -137,6 +138,6 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     return finish({ status: 'failed', iterations: 0, reason: reasonOf(err) });
   } finally {
     const path = worktreePath;
-    if (path) await CancellationScope.nonCancellable(() => host.removeWorktree({ worktreePath: path }).catch(() => undefined));
+    if (path) await CancellationScope.nonCancellable(() => host.removeWorktree({ worktreePath: path }).catch(logSwallowed('remove the worktree', { worktreePath: path })));
   }
 }

@@ -17,6 +17,7 @@ import { injectInstructionSignal, pauseSignal, resumeSignal, type IterationRecor
 import { buildPrompt, describeCheckFailures, giveUpReason } from '../work-loop/prompt.js';
 import { prepareOptions, unitSteps, workerRestartedOnHost } from './host-steps.js';
 import { unitProgressQuery, type UnitInput, type UnitProgress, type UnitResult } from './messages.js';
+import { logSwallowed } from '../swallowed.js';
 
 /** Fresh starts (prepare → loop) allowed when the host holding the worktree is lost. */
 const MAX_HOST_ATTEMPTS = 3;
@@ -112,7 +113,7 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
     } finally {
       if (!finished) {
         // Failed or cancelled: the worktree goes, even when the unit was cancelled.
-        await CancellationScope.nonCancellable(() => unitSteps(hostQueue, limits).discard({ ...where, worktreePath }).catch(() => undefined));
+        await CancellationScope.nonCancellable(() => unitSteps(hostQueue, limits).discard({ ...where, worktreePath }).catch(logSwallowed('remove the worktree of a unit that did not finish', { unitId: input.unit.id, worktreePath })));
       }
       progress.step = 'done';
     }

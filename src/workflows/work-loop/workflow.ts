@@ -27,6 +27,7 @@ import {
   type WorkLoopStatus,
 } from './messages.js';
 import { buildPrompt, describeCheckFailures, giveUpReason } from './prompt.js';
+import { logSwallowed } from '../swallowed.js';
 
 function hostActivities(input: WorkLoopInput) {
   const checksSeconds = input.checks.reduce((sum, c) => sum + c.timeout_seconds, 0);
@@ -75,7 +76,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
   const report = (progress: IterationProgress): void => {
     if (!input.reportTo) return;
     // Progress is best effort: a unit that already finished does not need it.
-    getExternalWorkflowHandle(input.reportTo).signal(iterationProgressSignal, progress).catch(() => undefined);
+    getExternalWorkflowHandle(input.reportTo).signal(iterationProgressSignal, progress).catch(logSwallowed('report progress', { unitId: input.unitId }));
   };
 
   let lastFailure: string | undefined;
