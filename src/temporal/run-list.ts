@@ -74,10 +74,18 @@ function rowOf(info: WorkflowExecutionInfo): RunRow {
   };
 }
 
-/** The summary is not in the list's answer: one describe per run (decoded by the client's codec). */
+/**
+ * The summary is not in the list's answer: one describe per run (decoded by the client's codec).
+ * A run that continued as new has none of its own (the SDK's continueAsNew sets no summary):
+ * its chain's first run has it.
+ */
 async function titleOf(client: Client, row: RunRow): Promise<string | undefined> {
   try {
-    return await (await client.workflow.getHandle(row.workflowId, row.runId).describe()).staticSummary();
+    const description = await client.workflow.getHandle(row.workflowId, row.runId).describe();
+    const summary = await description.staticSummary();
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+    if (summary !== undefined || !firstRunId || firstRunId === row.runId) return summary;
+    return await (await client.workflow.getHandle(row.workflowId, firstRunId).describe()).staticSummary();
   } catch (err) {
     // Gone between the list and the describe (retention): listed without a title.
     if (err instanceof WorkflowNotFoundError) return undefined;

@@ -54,7 +54,8 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
 /** The server's own words when a start names a search attribute the namespace lacks. */
 function unregisteredAttributeMessage(err: unknown): string | undefined {
   for (let current: unknown = err; current instanceof Error; current = current.cause) {
-    if (/search attribute .*(not defined|not registered|unknown)/i.test(current.message)) return current.message;
+    // SQL visibility: "Namespace x has no mapping defined for search attribute AidpKind"; Elasticsearch: "... is not defined".
+    if (/no mapping defined for search attribute|search attribute \S+ is not defined/i.test(current.message)) return current.message;
   }
   return undefined;
 }
