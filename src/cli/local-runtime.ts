@@ -69,8 +69,9 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   const client = await connectClient(endpoint);
   // Every workflow aidp starts carries its search attributes: a namespace without them refuses the start.
   try {
-    const { added } = await ensureSearchAttributes(client, endpoint.namespace);
+    const { added, uncheckable } = await ensureSearchAttributes(client, endpoint.namespace);
     if (added.length) ctx.logger.info({ namespace: endpoint.namespace, added }, 'registered aidp search attributes');
+    if (uncheckable) ctx.logger.warn({ namespace: endpoint.namespace }, `could not check aidp's search attributes: ${uncheckable}`);
   } catch (err) {
     await client.connection.close();
     await endpoint.close();

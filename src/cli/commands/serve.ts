@@ -100,8 +100,9 @@ export function registerServeCommands(program: Command): void {
       if (!appIsConfigured(ctx.env)) announce('APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are not all set: starting the setup page');
       const endpoint = await openEngine(engineConfig(ctx.env));
       const client = await connectClient(endpoint);
-      const { added } = await ensureSearchAttributes(client, endpoint.namespace);
+      const { added, uncheckable } = await ensureSearchAttributes(client, endpoint.namespace);
       if (added.length) announce(`registered search attributes ${added.join(', ')} on namespace ${endpoint.namespace}`);
+      if (uncheckable) announce(`warning: could not check aidp's search attributes: ${uncheckable}`);
       const aidpMetrics = createMetrics();
       const server = await webhookServer(ctx, client, endpoint, aidpMetrics);
       await scheduleReconcile(ctx, client);
