@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import Long from 'long';
@@ -14,10 +14,11 @@ import { ensureSearchAttributes, SearchAttributesMissingError } from '../src/tem
 import { listRuns } from '../src/temporal/run-list.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
+import { runCli, SCRIPTED_AGENT } from './support/cli.js';
+import { freePort } from './support/free-port.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec } from './support/repos.js';
-import { bundleWorkflows, connectToTestServer, type TestTemporal } from './support/temporal.js';
+import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
+import { bundleWorkflows, connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
 
 /** A namespace of its own on the run's dev server: it has none of aidp's search attributes. */
 async function freshNamespace(client: Client): Promise<string> {
@@ -108,10 +109,28 @@ describe('search attributes and summaries on aidp workflows', () => {
     expect((await ensureSearchAttributes(temporal.client, namespace)).added).toEqual([]);
   });
 
+  it('aidp run on a namespace without the attributes registers them and builds the feature', async () => {
+    const namespace = await freshNamespace(temporal.client);
+    const repoDir = await createTestRepo();
+    const env = {
+      AIDP_ENGINE: 'temporal',
+      TEMPORAL_ADDRESS: testServerAddress(),
+      TEMPORAL_NAMESPACE: namespace,
+      AIDP_WORKDIR: tempDir('sa-run'),
+      AIDP_HOST_ID: `sa-run-${Date.now()}`,
+      AIDP_METRICS_PORT: String(await freePort()),
+    };
+    const result = await runCli(['run', '--repo', repoDir, '--text', taskListSpec('Fresh namespace', ['Only part']), '--agent-command', `node ${SCRIPTED_AGENT} --write`, '--json'], env, 120_000);
+    expect(result.exitCode).toBe(0);
+
+    const { workflowId } = JSON.parse(result.stdout) as { workflowId: string };
+    const client = new Client({ connection: temporal.client.connection, namespace });
+    expect((await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(AIDP_KIND)).toBe('feature');
+  });
+
   it('a start on a namespace without the attributes fails saying how to register them', async () => {
     const namespace = await freshNamespace(temporal.client);
-    const { Client: TemporalClient } = await import('@temporalio/client');
-    const client = new TemporalClient({ connection: temporal.client.connection, namespace });
+    const client = new Client({ connection: temporal.client.connection, namespace });
     const repoDir = await createTestRepo();
     const feature = await prepareLocalFeature({ repo: await resolveLocalRepo(repoDir), specText: taskListSpec('Nowhere', ['One']) });
 
