@@ -78,6 +78,8 @@ export function runStartOptions(labels: RunLabels): RunStartOptions {
 /**
  * A child's options from its parent's attributes (`workflowInfo().typedSearchAttributes`): same
  * repository, issue and requester, its own kind and summary. Deterministic, for workflow code.
+ * Adding them to an existing start needs no patched(): replay matches a child start by its id
+ * and type, not its attributes or summary (test/replay.test.ts replays histories recorded without).
  */
 export function childRunOptions(parent: TypedSearchAttributes, kind: RunKind, summary?: string): RunStartOptions {
   return runStartOptions({
