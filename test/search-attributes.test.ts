@@ -126,7 +126,7 @@ describe('search attributes and summaries on aidp workflows', () => {
     const { workflowId } = JSON.parse(result.stdout) as { workflowId: string };
     const client = new Client({ connection: temporal.client.connection, namespace });
     expect((await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(AIDP_KIND)).toBe('feature');
-  });
+  }, 150_000);
 
   it('a start on a namespace without the attributes fails saying how to register them', async () => {
     const namespace = await freshNamespace(temporal.client);
@@ -193,5 +193,5 @@ describe('search attributes on the workflows a feature starts', () => {
 
     const runs = await listRuns(harness.client, { repository: basename(repoDir), kind: 'feature' }, 20);
     expect(runs.map(({ runId, status, title }) => ({ runId, status, title }))).toEqual([{ runId: last.runId, status: 'completed', title: 'Long search' }]);
-  });
+  }, 180_000);
 });
