@@ -6,6 +6,7 @@ import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-que
 import { createAidpWorkers, type AidpWorkers } from '../temporal/worker-factory.js';
 import { defaultWorkflowSource, type WorkflowSource } from '../temporal/workflow-source.js';
 import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registry.js';
 import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
@@ -66,6 +67,16 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   if (runWorkers && ctx.env.sandbox === 'off') ctx.logger.warn(SANDBOX_OFF_WARNING);
   const endpoint = await openEngine(engineConfig(ctx.env));
   const client = await connectClient(endpoint);
+  // Every workflow aidp starts carries its search attributes: a namespace without them refuses the start.
+  try {
+    const { added, uncheckable } = await ensureSearchAttributes(client, endpoint.namespace);
+    if (added.length) ctx.logger.info({ namespace: endpoint.namespace, added }, 'registered aidp search attributes');
+    if (uncheckable) ctx.logger.warn({ namespace: endpoint.namespace }, `could not check aidp's search attributes: ${uncheckable}`);
+  } catch (err) {
+    await client.connection.close();
+    await endpoint.close();
+    throw err;
+  }
   const hostId = defaultHostId(ctx.env.workDir);
 
   let workers: AidpWorkers | undefined;

@@ -1,5 +1,9 @@
+import { basename } from 'node:path';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { runStartOptions, type RunStartOptions } from '../domain/search-attributes.js';
+import { explainStartFailure } from '../temporal/search-attribute-registry.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { FeatureInput } from '../workflows/feature-orchestration/messages.js';
 import type { FeatureOrchestrationWorkflow } from '../workflows/feature-orchestration/workflow.js';
 import {
   orchestrationStatusQuery,
@@ -9,19 +13,31 @@ import {
 } from '../workflows/feature-orchestration/messages.js';
 import { InputError } from '../cli/input-error.js';
 import type { LocalFeature } from './local-feature.js';
+import { localUser } from './local-user.js';
 import { selectRetry } from '../domain/retry-selection.js';
 import { withUnitProgress } from './unit-progress.js';
 
 export type FeatureHandle = WorkflowHandle<typeof FeatureOrchestrationWorkflow>;
 
+/** `aidp run`'s search attributes: the repository's directory name, the local user, the feature title. */
+function localRunOptions(input: FeatureInput): RunStartOptions {
+  const repository = input.github ? `${input.github.owner}/${input.github.repo}` : basename(input.repo.remoteUrl);
+  return runStartOptions({ kind: 'feature', repository, issue: input.github?.issueNumber, requester: localUser(), summary: input.title });
+}
+
 /** Starts the feature, or attaches to the run already going under the same id. */
 export async function startFeature(client: Client, feature: LocalFeature): Promise<FeatureHandle> {
-  return client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
-    workflowId: feature.workflowId,
-    taskQueue: ORCHESTRATOR_QUEUE,
-    args: [feature.input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
+  try {
+    return await client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
+      workflowId: feature.workflowId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      ...localRunOptions(feature.input),
+      args: [feature.input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    throw explainStartFailure(err, client.options.namespace);
+  }
 }
 
 export async function isRunning(handle: FeatureHandle): Promise<boolean> {
@@ -56,6 +72,7 @@ export async function retryUnits(client: Client, workflowId: string, unitIds: st
   await client.workflow.start<typeof FeatureOrchestrationWorkflow>('FeatureOrchestrationWorkflow', {
     workflowId,
     taskQueue: ORCHESTRATOR_QUEUE,
+    ...localRunOptions(previous.request),
     args: [{ ...previous.request, carried: { ...previous.carried, paused: false, retry } }],
   });
   return { retried: retry, newRun: true };

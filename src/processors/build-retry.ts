@@ -1,4 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
+import { explainStartFailure } from '../temporal/search-attribute-registry.js';
 import { selectRetry } from '../domain/retry-selection.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { ItemRef, MessageResult } from '../handlers/processor-port.js';
@@ -69,10 +71,15 @@ export async function retryFinishedBuild(ctx: ProcessorContext, item: ItemRef & 
     },
   };
   try {
-    await ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', { workflowId: buildId, taskQueue: ORCHESTRATOR_QUEUE, args: [input] });
+    await ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
+      workflowId: buildId,
+      taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({ kind: 'build', repository: `${item.owner}/${item.repo}`, issue: item.number, requester: item.requestedBy, summary: request.title }),
+      args: [input],
+    });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { delivered: false, reason: 'a retry of this build is already running' };
-    throw err;
+    throw explainStartFailure(err, ctx.client.options.namespace);
   }
   ctx.metrics?.workflowsStarted.inc({ workflow: 'build' });
   return { delivered: true, workflowId: buildId };

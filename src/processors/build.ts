@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
 import { issueFeatureSlug } from '../github/feature-branch.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
@@ -13,6 +14,7 @@ export function startBuild(ctx: ProcessorContext, request: BuildRequest): Promis
     ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({ kind: 'build', repository: `${request.owner}/${request.repo}`, issue: request.issueNumber, requester: request.requestedBy, summary: request.title }),
       args: [
         {
           owner: request.owner,

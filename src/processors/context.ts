@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { parseGithubWorkflowId } from '../github/workflow-ids.js';
 import type { StartResult } from '../handlers/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
+import { explainStartFailure } from '../temporal/search-attribute-registry.js';
 
 /** What every processor needs: Temporal, and the knobs of the process that runs them. */
 export interface ProcessorContext {
@@ -22,6 +23,6 @@ export async function startOnce(ctx: ProcessorContext, workflowId: string, run: 
     return { workflowId, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw err;
+    throw explainStartFailure(err, ctx.client.options.namespace);
   }
 }

@@ -1,10 +1,22 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
+import { explainStartFailure } from '../temporal/search-attribute-registry.js';
 import { deliveryWorkflowId } from '../github/workflow-ids.js';
 import type { DeferredDelivery } from '../handlers/deferred.js';
 import type { StartResult } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
 import type { DeliveryWorkflow } from '../workflows/delivery/workflow.js';
 import type { ProcessorContext } from './context.js';
+
+/** The issue or PR and the sender of a parsed payload, when it names them (for finding the run). */
+function deliveryLabels(payload: unknown): { issue?: number; requester?: string } {
+  const p = (payload ?? {}) as { issue?: { number?: unknown }; pull_request?: { number?: unknown }; sender?: { login?: unknown } };
+  const number = p.issue?.number ?? p.pull_request?.number;
+  return {
+    ...(typeof number === 'number' && Number.isSafeInteger(number) ? { issue: number } : {}),
+    ...(typeof p.sender?.login === 'string' ? { requester: p.sender.login } : {}),
+  };
+}
 
 /**
  * A delivery whose work needs GitHub → DeliveryWorkflow, one per delivery id. REJECT_DUPLICATE:
@@ -19,11 +31,12 @@ export async function acceptDelivery(ctx: ProcessorContext, delivery: DeferredDe
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...runStartOptions({ kind: 'delivery', repository: `${delivery.owner}/${delivery.repo}`, ...deliveryLabels(delivery.payload), summary: `Webhook ${delivery.event}` }),
       args: [delivery],
     });
     return { workflowId, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw err;
+    throw explainStartFailure(err, ctx.client.options.namespace);
   }
 }

@@ -1,3 +1,4 @@
+import { runStartOptions } from '../domain/search-attributes.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { PlanRequest, StartResult } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
@@ -11,6 +12,7 @@ export function startPlan(ctx: ProcessorContext, request: PlanRequest): Promise<
     ctx.client.workflow.start<typeof PlanWorkflow>('PlanWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({ kind: 'plan', repository: `${request.owner}/${request.repo}`, issue: request.issueNumber, requester: request.requestedBy, summary: `Plan: ${request.title}` }),
       args: [
         {
           owner: request.owner,

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { FeaturePullClosedRequest, StartResult } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
@@ -24,6 +25,12 @@ export async function featurePullClosed(ctx: ProcessorContext, request: FeatureP
     ctx.client.workflow.start<typeof PullClosedWorkflow>('PullClosedWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({
+        kind: 'pull-closed',
+        repository: `${request.owner}/${request.repo}`,
+        issue: request.issueNumber,
+        summary: `Pull request #${request.prNumber} ${request.merged ? 'merged' : 'closed'}`,
+      }),
       args: [
         {
           owner: request.owner,

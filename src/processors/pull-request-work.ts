@@ -1,3 +1,4 @@
+import { runStartOptions } from '../domain/search-attributes.js';
 import type { PullRequestTarget } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
@@ -13,6 +14,13 @@ export function startPullRequestWork(
   return ctx.client.workflow.start<typeof PullRequestWorkWorkflow>('PullRequestWorkWorkflow', {
     workflowId,
     taskQueue: ORCHESTRATOR_QUEUE,
+    ...runStartOptions({
+      kind: request.kind,
+      repository: `${request.owner}/${request.repo}`,
+      issue: request.prNumber,
+      requester: request.requestedBy,
+      summary: `${request.kind === 'ci-fix' ? 'CI fix' : 'Requested changes'} for pull request #${request.prNumber}`,
+    }),
     args: [
       {
         kind: request.kind,

@@ -1,4 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
+import { explainStartFailure } from '../temporal/search-attribute-registry.js';
 import { githubRepoWorkflowIdPrefix, InvalidWorkflowTargetError, isValidOwner } from '../github/workflow-ids.js';
 import type { RefusalReplyClaim } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
@@ -28,12 +30,13 @@ export async function claimRefusalReply(ctx: ProcessorContext, claim: RefusalRep
     await ctx.client.workflow.start<typeof RefusalWindowWorkflow>('RefusalWindowWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({ kind: 'refusal', repository: `${claim.owner}/${claim.repo}`, issue: claim.number, requester: claim.login }),
       workflowExecutionTimeout: windowMs + NO_WORKER_SLACK_MS,
       args: [{ windowMs }],
     });
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw err;
+    throw explainStartFailure(err, ctx.client.options.namespace);
   }
 }

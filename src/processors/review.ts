@@ -1,3 +1,4 @@
+import { runStartOptions } from '../domain/search-attributes.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { ReviewRequest, StartResult } from '../handlers/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
@@ -11,6 +12,7 @@ export function startReview(ctx: ProcessorContext, request: ReviewRequest): Prom
     ctx.client.workflow.start<typeof ReviewWorkflow>('ReviewWorkflow', {
       workflowId,
       taskQueue: ORCHESTRATOR_QUEUE,
+      ...runStartOptions({ kind: 'review', repository: `${request.owner}/${request.repo}`, issue: request.prNumber, requester: request.requestedBy, summary: `Review of pull request #${request.prNumber}` }),
       args: [
         {
           owner: request.owner,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { cliSearchAttributeTypes } from '../domain/search-attributes.js';
 import { findTemporalCli } from './find-cli.js';
 import { temporalAnswers, waitForTemporal } from './server-health.js';
 
@@ -116,7 +117,7 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
-      extraArgs: uiCodecArgs(opts),
+      extraArgs: [...uiCodecArgs(opts), ...searchAttributeArgs()],
     },
   });
   return {
@@ -132,6 +133,11 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
 
 function uiCodecArgs(opts: EmbeddedServerOptions): string[] {
   return opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+}
+
+/** aidp's search attributes, registered on the namespace as the server starts (idempotent). */
+function searchAttributeArgs(): string[] {
+  return cliSearchAttributeTypes().flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]);
 }
 
 /**
@@ -188,6 +194,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       '--log-level',
       'warn',
       ...uiCodecArgs(opts),
+      ...searchAttributeArgs(),
       ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
     ],
     { detached: true, stdio: ['ignore', logFd, logFd] },

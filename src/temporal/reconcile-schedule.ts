@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { runStartOptions } from '../domain/search-attributes.js';
 import type { ReconcileWorkflow } from '../workflows/reconcile/workflow.js';
 import { ORCHESTRATOR_QUEUE } from './task-queues.js';
 
@@ -11,6 +12,7 @@ export async function ensureReconcileSchedule(client: Client, opts: { intervalMi
     workflowType: 'ReconcileWorkflow',
     workflowId: 'aidp-reconcile-pass',
     taskQueue: ORCHESTRATOR_QUEUE,
+    ...runStartOptions({ kind: 'reconcile', summary: `Reconcile pass: labelled issues (${opts.buildLabel}) and failed CI without a run` }),
     args: [{ buildLabel: opts.buildLabel }] as Parameters<typeof ReconcileWorkflow>,
   };
   const spec = { intervals: [{ every: `${opts.intervalMinutes}m` }] };

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { featureStatus, isRunning, retryUnits, type FeatureHandle } from '../../features/feature-client.js';
 import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
@@ -12,18 +12,26 @@ import type { FeatureOrchestrationWorkflow } from '../../workflows/feature-orche
 import { engineConfig, loadCliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { renderStatus } from '../progress-view.js';
+import { positiveInt } from '../options.js';
+import { RUN_KINDS } from '../../domain/search-attributes.js';
+import { RUN_STATUSES } from '../../temporal/run-list.js';
+import { DEFAULT_RUN_LIMIT, hasListFilters, printRunList, type RunListOptions } from './run-list-command.js';
 
-/** A client for commands that act on a run: they never start workers of their own. */
-async function withFeature(id: string, act: (handle: FeatureHandle, client: Client, endpoint: TemporalEndpoint) => Promise<void>): Promise<void> {
+/** A client for commands that look at or act on runs: they never start workers of their own. */
+async function withClient(act: (client: Client, endpoint: TemporalEndpoint) => Promise<void>): Promise<void> {
   const ctx = loadCliContext({ interactive: true });
   const endpoint = await openEngine(engineConfig(ctx.env));
   const client = await connectClient(endpoint);
   try {
-    await act(client.workflow.getHandle<typeof FeatureOrchestrationWorkflow>(id), client, endpoint);
+    await act(client, endpoint);
   } finally {
     await client.connection.close();
     await endpoint.close();
   }
+}
+
+async function withFeature(id: string, act: (handle: FeatureHandle, client: Client, endpoint: TemporalEndpoint) => Promise<void>): Promise<void> {
+  return withClient((client, endpoint) => act(client.workflow.getHandle<typeof FeatureOrchestrationWorkflow>(id), client, endpoint));
 }
 
 async function mustBeRunning(handle: FeatureHandle): Promise<void> {
@@ -32,11 +40,26 @@ async function mustBeRunning(handle: FeatureHandle): Promise<void> {
 
 export function registerControlCommands(program: Command): void {
   program
-    .command('status <id>')
-    .description('show the status of a feature run: units done, running, failed, and why')
-    .option('--json', 'print the status as JSON')
-    .action(async (id: string, opts: { json?: boolean }) =>
-      withFeature(id, async (handle, _client, endpoint) => {
+    .command('status [id]')
+    .description('list aidp runs, newest first; with an id, the status of a feature run: units done, running, failed, and why')
+    .option('--repo <owner/name>', "list runs on this repository (owner/name, or a local repository's directory name)")
+    .addOption(new Option('--status <state>', 'list runs in this state').choices(Object.keys(RUN_STATUSES)))
+    .addOption(
+      new Option('--kind <kind>', 'list runs of this kind (default: build, plan, review, ci-fix, change-request, feature, exec)').choices(RUN_KINDS),
+    )
+    .option('--limit <n>', `list at most this many runs (default ${DEFAULT_RUN_LIMIT})`, positiveInt('--limit', 100))
+    .option('--json', 'print JSON: the run\'s status, or an array of runs')
+    .addHelpText(
+      'after',
+      '\nWithout an id: one line per run (id, kind, repository, issue/PR, status, started, title), found by\n' +
+        "aidp's search attributes (AidpRepository, AidpIssue, AidpKind, AidpRequester); the Web UI filters on them too.\n" +
+        'Examples: aidp status --repo octo/app --status failed\n' +
+        '          aidp status aidp/gh/octo/app/issue-12/build/feature',
+    )
+    .action(async (id: string | undefined, opts: RunListOptions) => {
+      if (id === undefined) return withClient((client, endpoint) => printRunList(client, endpoint, opts));
+      if (hasListFilters(opts)) throw new InputError('--repo, --status, --kind and --limit list runs: leave out the id');
+      return withFeature(id, async (handle, _client, endpoint) => {
         const status = await featureStatus(handle);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ workflowId: id, ...status, uiUrl: workflowUiUrl(endpoint, id) })}\n`);
@@ -45,8 +68,8 @@ export function registerControlCommands(program: Command): void {
         process.stdout.write(`${renderStatus(status).join('\n')}\n`);
         const ui = workflowUiUrl(endpoint, id);
         if (ui) process.stdout.write(`Web UI: ${ui}\n`);
-      }),
-    );
+      });
+    });
 
   program
     .command('pause <id>')

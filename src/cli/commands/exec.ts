@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { slugify } from '../../activities/git/slug.js';
 import { loadRepoConfigFromGit } from '../../config/load-repo-config.js';
@@ -5,6 +6,8 @@ import { featureSettings } from '../../features/feature-settings.js';
 import { featureTitle } from '../../features/feature-title.js';
 import { resolveLocalRepo } from '../../features/local-feature.js';
 import { localExecWorkflowId } from '../../features/workflow-ids.js';
+import { localUser } from '../../features/local-user.js';
+import { runStartOptions } from '../../domain/search-attributes.js';
 import { workflowUiUrl } from '../../temporal/engine.js';
 import { AGENT_QUEUE } from '../../temporal/task-queues.js';
 import { unitBranchName } from '../../domain/branches.js';
@@ -49,6 +52,7 @@ export function registerExecCommand(program: Command): void {
           workflowId,
           taskQueue: AGENT_QUEUE,
           workflowIdConflictPolicy: 'USE_EXISTING',
+          ...runStartOptions({ kind: 'exec', repository: basename(repo.path), requester: localUser(), summary: title }),
           args: [
             {
               unit: { id: unitSlug, slug: unitSlug, title, description: opts.text, dependsOn: [] },

@@ -15,6 +15,7 @@ import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
 import { InputError } from '../input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
+import { ensureSearchAttributes } from '../../temporal/search-attribute-registry.js';
 import { codecRoutes } from '../codec.js';
 
 function queuesOption(queue?: string): readonly QueueKind[] {
@@ -99,6 +100,9 @@ export function registerServeCommands(program: Command): void {
       if (!appIsConfigured(ctx.env)) announce('APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are not all set: starting the setup page');
       const endpoint = await openEngine(engineConfig(ctx.env));
       const client = await connectClient(endpoint);
+      const { added, uncheckable } = await ensureSearchAttributes(client, endpoint.namespace);
+      if (added.length) announce(`registered search attributes ${added.join(', ')} on namespace ${endpoint.namespace}`);
+      if (uncheckable) announce(`warning: could not check aidp's search attributes: ${uncheckable}`);
       const aidpMetrics = createMetrics();
       const server = await webhookServer(ctx, client, endpoint, aidpMetrics);
       await scheduleReconcile(ctx, client);

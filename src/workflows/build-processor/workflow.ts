@@ -1,5 +1,6 @@
 import { condition, patched, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { childRunOptions } from '../../domain/search-attributes.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
@@ -94,6 +95,7 @@ async function startBuild(input: BuildInput, featureWorkflowId: string): Promise
   const feature = await startChild(FeatureOrchestrationWorkflow, {
     workflowId: featureWorkflowId,
     taskQueue: ORCHESTRATOR_QUEUE,
+    ...childRunOptions(workflowInfo().typedSearchAttributes, 'feature', input.title),
     args: [
       {
         title: input.title,
@@ -124,6 +126,7 @@ async function startRetry(input: BuildInput, retry: BuildRetry, featureWorkflowI
   const feature = await startChild(FeatureOrchestrationWorkflow, {
     workflowId: featureWorkflowId,
     taskQueue: ORCHESTRATOR_QUEUE,
+    ...childRunOptions(workflowInfo().typedSearchAttributes, 'feature', input.title),
     args: [retry.feature],
   });
   return { feature, commentId };

@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
 import { featureBranchName, unitBranchName } from '../../domain/branches.js';
+import { childRunOptions } from '../../domain/search-attributes.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
@@ -72,6 +73,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
         taskQueue: AGENT_QUEUE,
         workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        ...childRunOptions(info.typedSearchAttributes, 'unit', unit.spec.title),
         args: [
           {
             unit: unit.spec,
@@ -172,6 +174,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
           workflowId: `${info.workflowId}/merge-${info.runId.slice(0, 8)}`,
           taskQueue: ORCHESTRATOR_QUEUE,
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+          ...childRunOptions(info.typedSearchAttributes, 'merge', `Merge: ${input.title}`),
           args: [
             {
               title: input.title,

@@ -1,5 +1,6 @@
 import { CancellationScope, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import { childRunOptions } from '../../domain/search-attributes.js';
 import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
 import { featureSettings } from '../../features/feature-settings.js';
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
@@ -99,6 +100,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
       workflowId: `${info.workflowId}/loop`,
       taskQueue: AGENT_QUEUE,
       workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
+      ...childRunOptions(info.typedSearchAttributes, 'work-loop', `${name} for pull request #${input.prNumber}`),
       args: [
         {
           unitId: `pr-${input.prNumber}-${input.kind}`,
