@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
@@ -35,9 +35,15 @@ describe('no finished agent runs twice', () => {
   beforeAll(async () => {
     temporal = await connectToTestServer();
   });
-  afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+  // Each test's workers go with it: a worker left polling the shared queues would take the next test's units.
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+      await w.catch(() => undefined);
+    }
     await terminateRunningWorkflows(temporal.client);
+  });
+  afterAll(async () => {
     await temporal.close();
   });
 
@@ -68,6 +74,33 @@ describe('no finished agent runs twice', () => {
     const history = await temporal.client.workflow.getHandle(`${feature.workflowId}/unit/only-unit/run-1`).fetchHistory();
     const failures = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes.failure?.applicationFailureInfo?.type] : []));
     expect(failures).toEqual([WORKER_RESTARTED]);
+  }, 180_000);
+
+  it("a worker killed while a unit's checks run is restarted, runs the checks again and keeps the agent's work", async () => {
+    const marker = join(tempDir('fault'), 'fired');
+    const env = await workerEnv({ AIDP_FAULT_POINT: `checks-running:${marker}` });
+    const repo = await createTestRepo();
+    const logDir = agentIoDir('log');
+    const feature = await prepareLocalFeature({
+      repo: await resolveLocalRepo(repo),
+      specText: taskListSpec('Crash during checks', ['Checked unit']),
+      overrides: { providers: agentCommand(logDir), concurrency: 1, maxIterations: 1 },
+    });
+    const first = await startWorkerProcess(env);
+    workers.push(first.process);
+    const handle = await startFeature(temporal.client, feature);
+    await first.process.catch(() => undefined);
+    expect(existsSync(marker)).toBe(true);
+
+    const second = await startWorkerProcess(env);
+    workers.push(second.process);
+    const result = await handle.result();
+
+    expect(result.status).toBe('completed');
+    expect(starts(logDir, 'checked-unit')).toHaveLength(1);
+    const history = await temporal.client.workflow.getHandle(`${feature.workflowId}/unit/checked-unit/run-1`).fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(scheduled).toEqual(['prepareUnit', 'runAgent', 'runChecks', 'runChecks', 'finishUnit']);
   }, 180_000);
 
   it('a unit whose host dies for good starts over on another host and completes', async () => {

@@ -18,6 +18,7 @@ import { createDeliveryActivities } from './github/deliveries.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
 import { createReviewActivities } from './github/reviews.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
+import { faultPoint } from './fault-point.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
@@ -99,6 +100,11 @@ function hostActivities(deps: ActivityDeps & { hostQueue: string }) {
     ...heartbeatAll(createUnitBranchCleanupActivities({ ensureMirror: git.ensureMirror, git: openActivityGit(gitDeps).git })),
     ...createSummaryFileActivities({ workDir: deps.workDir }),
     ...measured,
+    // The checks activity (a unit's or a merge's; the baseline calls them inside its own activity).
+    async runChecks(input: Parameters<typeof measured.runChecks>[0]) {
+      faultPoint('checks-running');
+      return measured.runChecks(input);
+    },
     ...heartbeatAll(setup),
     // A unit's worktree and its setup in one activity: one hop fewer per unit.
     ...heartbeatAll({ prepareWorktree, finishUnit, discardUnit }),
