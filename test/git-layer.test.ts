@@ -56,8 +56,14 @@ async function answerReaders(fifo: string, text: string, stop: Promise<unknown>)
       await sleep(20);
       continue;
     }
-    writeSync(fd, text);
-    closeSync(fd);
+    try {
+      writeSync(fd, text);
+    } catch (err) {
+      // The reader just answered, still closing when we opened again: no one to answer this time.
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
