@@ -1,5 +1,3 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { AIDP_IDENTITY } from './config-check.js';
 import { type ActivityGitDeps, openActivityGit } from './guarded-git.js';
@@ -7,29 +5,20 @@ import { assertMergeWorktreePath, MERGE_WORKTREE_NAME } from '../merge/merge-wor
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
 import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
-import { SerialQueue } from './serial-queue.js';
+import { commitOf, splitZ } from './queries.js';
 import { stageAll } from './stage.js';
-import { getWorktreeConfig, setWorktreeConfig } from './worktree-config.js';
-import { deleteBranchIfPresent, discardEarlierAttempt, headBranchOf, removeFromMirror } from './worktrees.js';
+import { getWorktreeConfig } from './worktree-config.js';
+import { addWorktree, removeWorktreeAt } from './worktrees.js';
 
 /** `workDir` holds everything: `mirrors/`, `worktrees/` and git's HOME, `git-home/`. */
 export type GitActivityDeps = ActivityGitDeps;
 
-export const AIDP_COMMITTER = AIDP_IDENTITY;
-
 /** aidp's identity on the command line of every commit it makes: no config file decides it. */
 export const COMMITTER_CONFIG = ['-c', `user.name=${AIDP_IDENTITY.name}`, '-c', `user.email=${AIDP_IDENTITY.email}`];
-
-/** One process, one queue per mirror, whichever factory instance asks. */
-const mirrorQueue = new SerialQueue();
 
 /** Pathspecs leaving out these paths (all of `.` but them), or none. */
 function keepOutSpecs(paths: string[] | undefined): string[] {
   return paths && paths.length > 0 ? ['.', ...paths.map((p) => `:(exclude,literal)${p}`)] : [];
-}
-
-function splitZ(output: string): string[] {
-  return output.split('\0').filter((f) => f !== '');
 }
 
 export function createGitActivities(deps: GitActivityDeps) {
@@ -41,7 +30,7 @@ export function createGitActivities(deps: GitActivityDeps) {
   async function ensureMirror(input: { remoteUrl: string }): Promise<{ mirrorPath: string }> {
     assertRemoteUrl(input.remoteUrl);
     const mirrorPath = (await layout()).mirrorPath(input.remoteUrl);
-    await syncMirror({ git, queue: mirrorQueue, mirrorPath, remoteUrl: input.remoteUrl, logger });
+    await syncMirror({ git, mirrorPath, remoteUrl: input.remoteUrl, logger });
     return { mirrorPath };
   }
 
@@ -57,33 +46,24 @@ export function createGitActivities(deps: GitActivityDeps) {
     assertRemoteUrl(remoteUrl);
     assertBranchName(baseBranch);
     assertAidpBranch(branch);
-    const worktreePath = (await layout()).worktreePath(input.featureSlug, input.unitSlug);
+    const paths = await layout();
+    const worktreePath = paths.worktreePath(input.featureSlug, input.unitSlug);
     const { mirrorPath } = await ensureMirror({ remoteUrl });
-    const baseRef = `refs/remotes/origin/${baseBranch}`;
-
-    await mirrorQueue.run(mirrorPath, async () => {
-      const base = await git(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], { cwd: mirrorPath, okExitCodes: [1] });
-      if (base.exitCode !== 0) {
-        throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
-      }
-      await discardEarlierAttempt({ git, layout: await layout(), trust: await trust(), mirrorPath, worktreePath, branch, logger });
-      await mkdir(dirname(worktreePath), { recursive: true });
-      // Only the bookkeeping holds the mirror's queue; the checkout below runs alongside other units.
-      await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, worktreePath, baseRef], {
-        cwd: mirrorPath,
-      });
-    });
-
-    const inWorktree = { cwd: worktreePath };
-    await git(['reset', '--quiet', '--hard'], inWorktree);
-    const baseSha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
-    // The identity stays in the worktree's config for agents that commit on their own; aidp passes its own.
-    await setWorktreeConfig(git, await trust(), worktreePath, {
-      'user.name': AIDP_COMMITTER.name,
-      'user.email': AIDP_COMMITTER.email,
-      'commit.gpgsign': 'false',
-      'aidp.baseSha': baseSha,
-    });
+    const { sha: baseSha } = await addWorktree(
+      { git, layout: paths, trust: await trust(), logger },
+      {
+        mirrorPath,
+        worktreePath,
+        branch,
+        assertPath: (path) => paths.assertWorktreePath(path),
+        start: async () => {
+          const sha = await commitOf(git, mirrorPath, `refs/remotes/origin/${baseBranch}`);
+          if (!sha) throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
+          return { sha };
+        },
+        config: ({ sha }) => ({ 'aidp.baseSha': sha }),
+      },
+    );
     logger?.debug({ worktreePath, branch, baseSha }, 'worktree ready');
     return { worktreePath, baseSha, branch };
   }
@@ -167,24 +147,7 @@ export function createGitActivities(deps: GitActivityDeps) {
   async function removeWorktree(input: { worktreePath: string }): Promise<void> {
     const paths = await layout();
     const worktreePath = paths.assertWorktreePath(input.worktreePath);
-    // Found from the mirror's side, so a worktree whose `.git` an agent replaced is removed all the same.
-    const found = await (await trust()).locate(worktreePath);
-    if (found) {
-      const { mirrorPath } = found;
-      const branch = await headBranchOf(found.gitDir);
-      await mirrorQueue.run(mirrorPath, async () => {
-        await removeFromMirror(git, mirrorPath, worktreePath, logger);
-        if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);
-      });
-      return;
-    }
-    // Not (or no longer) a worktree: drop the directory, and let every mirror forget stale records.
-    await rm(worktreePath, { recursive: true, force: true });
-    for (const name of await readdir(paths.mirrorsDir)) {
-      if (!/^[0-9a-f]{16}\.git$/.test(name)) continue;
-      const mirror = join(paths.mirrorsDir, name);
-      await mirrorQueue.run(mirror, () => git(['worktree', 'prune'], { cwd: mirror }));
-    }
+    await removeWorktreeAt({ git, layout: paths, trust: await trust(), logger }, worktreePath);
   }
 
   /** Back to baseSha for a restart in the same worktree: hard reset, and every untracked or ignored file gone. */

@@ -2,8 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
-import type { GitRunner } from './run-git.js';
-import type { SerialQueue } from './serial-queue.js';
+import { activityCancellation, type GitRunner, isCancellation } from './run-git.js';
+import { SerialQueue } from './serial-queue.js';
+
+/**
+ * One process, one queue per mirror path: the bookkeeping of units, merges and cleanups on a
+ * mirror (fetch, worktree add, remove, prune) runs one job at a time, whichever activity asks.
+ */
+export const mirrorQueue = new SerialQueue();
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -38,22 +44,40 @@ async function createMirror(git: GitRunner, mirrorPath: string, remoteUrl: strin
   }
 }
 
+/**
+ * `job` run in the mirror's queue, joined by callers that arrive while it waits. It runs in the
+ * first caller's activity, so that activity's cancellation ends it: a caller that was not
+ * cancelled itself then queues a run of its own.
+ */
+async function sharedSync(mirrorPath: string, job: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      return await mirrorQueue.coalesce(mirrorPath, 'sync', job);
+    } catch (err) {
+      if (!isCancellation(err) || activityCancellation()?.aborted) throw err;
+    }
+  }
+}
+
+const fetchOrigin = async (git: GitRunner, mirrorPath: string): Promise<void> => {
+  await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath });
+};
+
 /** Clone the first time, `fetch --prune origin` after; callers that arrive together share one run. */
-export function syncMirror(deps: {
-  git: GitRunner;
-  queue: SerialQueue;
-  mirrorPath: string;
-  remoteUrl: string;
-  logger?: Logger;
-}): Promise<void> {
-  const { git, queue, mirrorPath, remoteUrl, logger } = deps;
-  return queue.coalesce(mirrorPath, 'sync', async () => {
+export function syncMirror(deps: { git: GitRunner; mirrorPath: string; remoteUrl: string; logger?: Logger }): Promise<void> {
+  const { git, mirrorPath, remoteUrl, logger } = deps;
+  return sharedSync(mirrorPath, async () => {
     if (await isDirectory(mirrorPath)) {
       logger?.debug({ mirrorPath }, 'fetching mirror');
-      await git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath });
+      await fetchOrigin(git, mirrorPath);
     } else {
       logger?.info({ mirrorPath }, 'cloning mirror');
       await createMirror(git, mirrorPath, remoteUrl);
     }
   });
+}
+
+/** `fetch --prune origin` in a mirror that exists (found from one of its worktrees); shared like syncMirror. */
+export function fetchMirror(deps: { git: GitRunner; mirrorPath: string }): Promise<void> {
+  return sharedSync(deps.mirrorPath, () => fetchOrigin(deps.git, deps.mirrorPath));
 }

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import type { Logger } from '../../logging/logger.js';
 import { gitEnvironment } from './git-env.js';
@@ -13,6 +15,8 @@ export interface GitRunOptions {
   cwd: string;
   /** Exit codes that are answers, not failures (`diff --quiet` exits 1 when something differs). */
   okExitCodes?: number[];
+  /** Ends the git process when aborted; by default the running activity's cancellation (none outside an activity). */
+  signal?: AbortSignal;
 }
 
 /** Runs `git` with an argv array (never a shell) and answers with its result. */
@@ -98,6 +102,26 @@ export class GitCommandError extends Error {
   }
 }
 
+/** The cancellation of the activity this code runs in, or undefined outside an activity (CLI, plain tests). */
+export function activityCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a git command cancelled by `signal` throws: the activity's CancelledFailure when it is one. */
+function cancelledBy(signal: AbortSignal, args: string[]): CancelledFailure {
+  const reason: unknown = signal.reason;
+  return reason instanceof CancelledFailure ? reason : new CancelledFailure(`git ${subcommandOf(args).name ?? ''} was cancelled`);
+}
+
+/** Whether `err` is a cancellation (of this or another activity whose git work this one shared). */
+export function isCancellation(err: unknown): boolean {
+  return err instanceof CancelledFailure;
+}
+
 export interface GitRunnerOptions {
   /** The operator's environment additions for every git command (e.g. `url.<base>.insteadOf`). */
   gitEnv?: Record<string, string>;
@@ -116,22 +140,32 @@ export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
   const home = opts.home ?? '/nonexistent';
   const localEnv = gitEnvironment({ home, extra: opts.gitEnv });
   const remoteEnv = gitEnvironment({ home, extra: opts.gitEnv, remote: opts.remote?.env ?? {} });
-  const once = async (args: string[], cwd: string): Promise<GitResult> => {
+  const once = async (args: string[], cwd: string, signal: AbortSignal | undefined): Promise<GitResult> => {
     const isRemote = REMOTE_COMMANDS.includes(subcommandOf(args).name ?? '');
     const env = isRemote ? remoteEnv : localEnv;
-    const result = await execa('git', hardenedArgs(args, opts.remote), { cwd, env, extendEnv: false, stdin: 'ignore', reject: false });
+    const result = await execa('git', hardenedArgs(args, opts.remote), {
+      cwd,
+      env,
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+      // A cancelled activity ends its git process (SIGTERM, SIGKILL 5 s later) instead of waiting for it.
+      cancelSignal: signal,
+    });
+    if (result.isCanceled && signal) throw cancelledBy(signal, args);
     if (result.failed && result.exitCode === undefined) {
       throw new GitCommandError(args, undefined, result.stderr || (result.shortMessage ?? 'git did not run'));
     }
     return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   };
-  return async (args, { cwd, okExitCodes = [] }) => {
+  return async (args, { cwd, okExitCodes = [], signal = activityCancellation() }) => {
     for (let attempt = 1; ; attempt++) {
-      const result = await once(args, cwd);
+      if (signal?.aborted) throw cancelledBy(signal, args);
+      const result = await once(args, cwd, signal);
       if (result.exitCode === 0 || okExitCodes.includes(result.exitCode)) return result;
       if (attempt < LOCK_ATTEMPTS && isLockContention(result.stderr)) {
         opts.logger?.debug({ command: subcommandOf(args).name, attempt }, 'git lock held by another process; retrying');
-        await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50));
+        await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50), undefined, { signal }).catch(() => undefined);
         continue;
       }
       throw new GitCommandError(args, result.exitCode, result.stderr);

@@ -1,10 +1,21 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../../logging/logger.js';
+import { AIDP_IDENTITY } from './config-check.js';
 import type { WorkDirLayout } from './layout.js';
+import { mirrorQueue } from './mirror.js';
 import type { RepoTrust } from './repo-trust.js';
 import type { GitRunner } from './run-git.js';
+import { setWorktreeConfig } from './worktree-config.js';
+
+/** What the worktree helpers work with: the guarded git of a git or merge activities factory. */
+export interface WorktreeDeps {
+  git: GitRunner;
+  layout: WorkDirLayout;
+  trust: RepoTrust;
+  logger?: Logger;
+}
 
 interface WorktreeEntry {
   path: string;
@@ -12,7 +23,7 @@ interface WorktreeEntry {
 }
 
 /** `git worktree list --porcelain -z`: records of `key value` fields, split by an empty field. */
-export function parseWorktreeList(output: string): WorktreeEntry[] {
+function parseWorktreeList(output: string): WorktreeEntry[] {
   const entries: WorktreeEntry[] = [];
   let current: WorktreeEntry | undefined;
   for (const field of output.split('\0')) {
@@ -30,7 +41,7 @@ export function parseWorktreeList(output: string): WorktreeEntry[] {
  * The branch a worktree's HEAD names, read from its directory in the mirror (`HEAD` holds
  * `ref: refs/heads/<branch>`), when that is one of aidp's branches.
  */
-export async function headBranchOf(gitDir: string): Promise<string | undefined> {
+async function headBranchOf(gitDir: string): Promise<string | undefined> {
   let text: string;
   try {
     text = await readFile(join(gitDir, 'HEAD'), 'utf8');
@@ -52,7 +63,7 @@ async function branchExists(git: GitRunner, mirrorPath: string, branch: string):
  * Removes a worktree of this mirror and its directory, then prunes stale worktree records.
  * Call inside the mirror's queue.
  */
-export async function removeFromMirror(git: GitRunner, mirrorPath: string, worktreePath: string, logger?: Logger): Promise<void> {
+async function removeFromMirror(git: GitRunner, mirrorPath: string, worktreePath: string, logger?: Logger): Promise<void> {
   const removed = await git(['worktree', 'remove', '--force', '--force', worktreePath], {
     cwd: mirrorPath,
     okExitCodes: [128],
@@ -64,19 +75,16 @@ export async function removeFromMirror(git: GitRunner, mirrorPath: string, workt
 
 /**
  * Clears the way for a fresh worktree at `worktreePath` on `branch`: whatever an earlier,
- * interrupted attempt left there (the worktree, its directory, the branch) is removed.
- * Worktrees are only ever removed from inside the layout's worktrees directory.
+ * interrupted attempt left there (the worktree, its directory, the branch), and any worktree
+ * still on that branch, is removed. Only paths `assertPath` accepts (a unit's worktree, or a
+ * feature's merge worktree) are ever removed. Call inside the mirror's queue.
  */
-export async function discardEarlierAttempt(deps: {
-  git: GitRunner;
-  layout: WorkDirLayout;
-  trust: RepoTrust;
-  mirrorPath: string;
-  worktreePath: string;
-  branch: string;
-  logger?: Logger;
-}): Promise<void> {
-  const { git, layout, mirrorPath, worktreePath, branch, logger } = deps;
+async function discardEarlierAttempt(
+  deps: WorktreeDeps,
+  req: { mirrorPath: string; worktreePath: string; branch: string; assertPath: (path: string) => string },
+): Promise<void> {
+  const { git, logger } = deps;
+  const { mirrorPath, worktreePath, branch } = req;
   const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
     // Same feature and unit slugs on another repository: never destroy that one's live work.
@@ -85,7 +93,7 @@ export async function discardEarlierAttempt(deps: {
   const listed = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: mirrorPath });
   const stale = parseWorktreeList(listed.stdout)
     .filter((e) => e.path === worktreePath || e.branch === `refs/heads/${branch}`)
-    .map((e) => layout.assertWorktreePath(e.path));
+    .map((e) => req.assertPath(e.path));
   for (const path of new Set([...stale, worktreePath])) {
     logger?.debug({ worktreePath: path }, 'removing an earlier worktree');
     await removeFromMirror(git, mirrorPath, path, logger);
@@ -93,7 +101,70 @@ export async function discardEarlierAttempt(deps: {
   await deleteBranchIfPresent(git, mirrorPath, branch);
 }
 
-export async function deleteBranchIfPresent(git: GitRunner, mirrorPath: string, branch: string): Promise<void> {
+/**
+ * A fresh worktree at `worktreePath` on `branch`, at the commit `start` picks (it runs first in
+ * the mirror's queue and throws when there is none); an earlier attempt's leftovers are removed.
+ * Only this bookkeeping holds the mirror's queue: the checkout runs alongside other work. The
+ * worktree's config gets aidp's identity and `config(start)`.
+ */
+export async function addWorktree<S extends { sha: string }>(
+  deps: WorktreeDeps,
+  req: {
+    mirrorPath: string;
+    worktreePath: string;
+    branch: string;
+    assertPath: (path: string) => string;
+    start: () => Promise<S>;
+    config: (start: S) => Record<string, string>;
+  },
+): Promise<S> {
+  const { git } = deps;
+  const { mirrorPath, worktreePath, branch } = req;
+  const start = await mirrorQueue.run(mirrorPath, async () => {
+    const picked = await req.start();
+    await discardEarlierAttempt(deps, req);
+    await mkdir(dirname(worktreePath), { recursive: true });
+    await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, worktreePath, picked.sha], { cwd: mirrorPath });
+    return picked;
+  });
+  await git(['reset', '--quiet', '--hard'], { cwd: worktreePath });
+  // The identity stays in the worktree's config for agents that commit on their own; aidp passes its own.
+  await setWorktreeConfig(git, deps.trust, worktreePath, {
+    'user.name': AIDP_IDENTITY.name,
+    'user.email': AIDP_IDENTITY.email,
+    'commit.gpgsign': 'false',
+    ...req.config(start),
+  });
+  return start;
+}
+
+/**
+ * Removes a worktree (its path already checked), its directory and its local aidp branch; a
+ * missing worktree is fine.
+ */
+export async function removeWorktreeAt(deps: WorktreeDeps, worktreePath: string): Promise<void> {
+  const { git, layout, logger } = deps;
+  // Found from the mirror's side, so a worktree whose `.git` an agent replaced is removed all the same.
+  const found = await deps.trust.locate(worktreePath);
+  if (found) {
+    const { mirrorPath } = found;
+    const branch = await headBranchOf(found.gitDir);
+    await mirrorQueue.run(mirrorPath, async () => {
+      await removeFromMirror(git, mirrorPath, worktreePath, logger);
+      if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);
+    });
+    return;
+  }
+  // Not (or no longer) a worktree: drop the directory, and let every mirror forget stale records.
+  await rm(worktreePath, { recursive: true, force: true });
+  for (const name of await readdir(layout.mirrorsDir)) {
+    if (!/^[0-9a-f]{16}\.git$/.test(name)) continue;
+    const mirror = join(layout.mirrorsDir, name);
+    await mirrorQueue.run(mirror, () => git(['worktree', 'prune'], { cwd: mirror }));
+  }
+}
+
+async function deleteBranchIfPresent(git: GitRunner, mirrorPath: string, branch: string): Promise<void> {
   if (await branchExists(git, mirrorPath, branch)) {
     await git(['branch', '--quiet', '-D', branch], { cwd: mirrorPath });
   }

@@ -1,18 +1,16 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { AIDP_COMMITTER, COMMITTER_CONFIG } from '../git/git-activities.js';
+import { COMMITTER_CONFIG } from '../git/git-activities.js';
 import { type ActivityGitDeps, openActivityGit } from '../git/guarded-git.js';
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from '../git/guards.js';
-import { syncMirror } from '../git/mirror.js';
+import { fetchMirror, syncMirror } from '../git/mirror.js';
 import { pushWithLease } from '../git/push.js';
+import { commitOf as commitIn, splitZ } from '../git/queries.js';
 import { GitCommandError } from '../git/run-git.js';
-import { SerialQueue } from '../git/serial-queue.js';
 import { stageAll } from '../git/stage.js';
-import { getWorktreeConfig, setWorktreeConfig } from '../git/worktree-config.js';
+import { getWorktreeConfig } from '../git/worktree-config.js';
+import { addWorktree, removeWorktreeAt } from '../git/worktrees.js';
 import { renderConflictHunks } from './conflict-text.js';
 import { assertMergeWorktreePath, mergeWorktreePath } from './merge-worktree-path.js';
-import { discardMergeWorktree, removeMergeWorktreeAt } from './merge-worktree.js';
 import { parseNumstat } from './numstat.js';
 import { filesWithMarkers, readConflictFile } from './worktree-files.js';
 
@@ -23,13 +21,6 @@ export type MergeResult = { status: 'merged'; sha: string } | { status: 'conflic
 
 /** Conflicting hunks are cut to this many characters: they land in workflow history. */
 export const MAX_HUNK_CHARS = 6000;
-
-/** One queue per mirror for this process's merge work (git's lock retries cover other processes). */
-const mirrorQueue = new SerialQueue();
-
-function splitZ(output: string): string[] {
-  return output.split('\0').filter((f) => f !== '');
-}
 
 function missing(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, type);
@@ -43,10 +34,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
   const out = async (args: string[], cwd: string): Promise<string> => (await git(args, { cwd })).stdout;
   const head = async (cwd: string): Promise<string> => (await out(['rev-parse', 'HEAD'], cwd)).trim();
 
-  async function commitOf(cwd: string, ref: string): Promise<string | undefined> {
-    const found = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okExitCodes: [1] });
-    return found.exitCode === 0 ? found.stdout.trim() : undefined;
-  }
+  const commitOf = (cwd: string, ref: string): Promise<string | undefined> => commitIn(git, cwd, ref);
 
   const mergeInProgress = async (cwd: string): Promise<boolean> => (await commitOf(cwd, 'MERGE_HEAD')) !== undefined;
   const unmergedFiles = async (cwd: string): Promise<string[]> =>
@@ -54,7 +42,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
 
   async function fetchInto(worktreePath: string): Promise<void> {
     const { mirrorPath } = await (await trust()).worktree(worktreePath);
-    await mirrorQueue.coalesce(mirrorPath, 'sync', () => git(['fetch', '--quiet', '--prune', 'origin'], { cwd: mirrorPath }));
+    await fetchMirror({ git, mirrorPath });
   }
 
   /**
@@ -74,34 +62,28 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     const paths = await layout();
     const worktreePath = mergeWorktreePath(paths, input.featureSlug);
     const mirrorPath = paths.mirrorPath(remoteUrl);
-    await syncMirror({ git, queue: mirrorQueue, mirrorPath, remoteUrl, logger });
-    const baseRef = `refs/remotes/origin/${baseBranch}`;
+    await syncMirror({ git, mirrorPath, remoteUrl, logger });
     const featureRef = `refs/remotes/origin/${featureBranch}`;
 
-    const { baseSha, featureSha } = await mirrorQueue.run(mirrorPath, async () => {
-      const base = await commitOf(mirrorPath, baseRef);
-      if (!base) throw missing('BaseBranchMissing', `base branch "${baseBranch}" does not exist in the remote repository`);
-      const feature = await commitOf(mirrorPath, featureRef);
-      await discardMergeWorktree({ git, layout: paths, trust: await trust(), mirrorPath, worktreePath, branch: featureBranch, logger });
-      await mkdir(dirname(worktreePath), { recursive: true });
-      const start = feature ? featureRef : baseRef;
-      await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', featureBranch, worktreePath, start], {
-        cwd: mirrorPath,
-      });
-      return { baseSha: base, featureSha: feature };
-    });
+    const { sha: headSha, baseSha, featureSha } = await addWorktree(
+      { git, layout: paths, trust: await trust(), logger },
+      {
+        mirrorPath,
+        worktreePath,
+        branch: featureBranch,
+        assertPath: (path) => assertMergeWorktreePath(paths, path),
+        // Origin's feature branch when there is one, else its base branch.
+        start: async () => {
+          const base = await commitOf(mirrorPath, `refs/remotes/origin/${baseBranch}`);
+          if (!base) throw missing('BaseBranchMissing', `base branch "${baseBranch}" does not exist in the remote repository`);
+          const feature = await commitOf(mirrorPath, featureRef);
+          return { sha: feature ?? base, baseSha: base, featureSha: feature };
+        },
+        // The lease of pushFeatureBranch: origin's feature branch as this merge found it ('none': absent).
+        config: ({ featureSha }) => ({ 'aidp.leaseSha': featureSha ?? 'none' }),
+      },
+    );
     const existed = featureSha !== undefined;
-
-    const inWorktree = { cwd: worktreePath };
-    await git(['reset', '--quiet', '--hard'], inWorktree);
-    // The lease of pushFeatureBranch: origin's feature branch as this merge found it ('none': absent).
-    await setWorktreeConfig(git, await trust(), worktreePath, {
-      'user.name': AIDP_COMMITTER.name,
-      'user.email': AIDP_COMMITTER.email,
-      'commit.gpgsign': 'false',
-      'aidp.leaseSha': featureSha ?? 'none',
-    });
-    const headSha = await head(worktreePath);
     logger?.debug({ worktreePath, featureBranch, headSha, existed }, 'merge worktree ready');
     return { worktreePath, headSha, baseSha, existed };
   }
@@ -235,7 +217,8 @@ export function createMergeActivities(deps: MergeActivityDeps) {
   }
 
   async function removeMergeWorktree(input: { worktreePath: string }): Promise<void> {
-    await removeMergeWorktreeAt({ git, layout: await layout(), trust: await trust(), queue: mirrorQueue, logger, worktreePath: input.worktreePath });
+    const paths = await layout();
+    await removeWorktreeAt({ git, layout: paths, trust: await trust(), logger }, assertMergeWorktreePath(paths, input.worktreePath));
   }
 
   return {
