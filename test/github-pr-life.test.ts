@@ -9,7 +9,8 @@ import { createTemporalProcessors } from '../src/processors/temporal-processors.
 import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
 import type { BuildResult } from '../src/workflows/build-processor/messages.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
-import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
+import type {  } from '../src/domain/feature-status.js';
+import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import type { PullClosedResult } from '../src/workflows/pull-closed/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startGitHubHarness } from './support/github-harness.js';

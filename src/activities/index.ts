@@ -14,14 +14,14 @@ import type { GitRemoteAccess } from './git/run-git.js';
 import { createBuildCheckRunActivities } from './github/build-check-run.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
-import { createDeliveryActivities } from './github/deliveries.js';
+import { createDeliveryActivities, type DeliveryHandler } from './github/deliveries.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
 import { createReviewActivities } from './github/reviews.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
-import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../domain/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createSetupActivities, type SetupResult } from './setup/setup-activities.js';
 import type { SetupSettings } from '../domain/setup.js';
@@ -57,6 +57,8 @@ export interface ActivityDeps {
   buildExists?: (request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>) => Promise<boolean>;
   /** The webhook processors, for DeliveryWorkflow's activity (labels, commands, reviews). */
   processors?: ProcessorPort;
+  /** What a DeliveryWorkflow's activity runs: handlers/deferred.ts's runDeferredDelivery. */
+  runDelivery?: DeliveryHandler;
   /** Starts a CI fix for a failed aidp PR (reconcile). */
   startCiFix?: (request: CiFixRequest) => Promise<StartResult>;
   /** aidp's metrics in this process, when it serves /metrics. */
@@ -157,7 +159,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createWorkflowStateActivities({ client: deps.temporalClient }),
     ...createOutcomeMetricActivities({ metrics: deps.metrics }),
-    ...createDeliveryActivities({ octokitFor: deps.octokitFor, processors: deps.processors, logger: deps.logger, appId: deps.appId }),
+    ...createDeliveryActivities({ octokitFor: deps.octokitFor, processors: deps.processors, runDelivery: deps.runDelivery, logger: deps.logger, appId: deps.appId }),
     ...createReconcileActivities({
       github: deps.reconcileGitHub,
       appId: deps.appId,

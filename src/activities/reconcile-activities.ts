@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { userText } from '../github/user-text.js';
-import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest, StartResult } from '../domain/processor-port.js';
 import { noteRefusalOnce } from './github/reconcile-refusal.js';
 import { findFailedAidpPullRequests, findLabelledIssues, type ReconcileGitHub } from './github/reconcile-targets.js';
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConfigError } from '../config/config-error.js';
-import { loadRepoConfigFromGit } from '../config/load-repo-config.js';
+import { loadRepoConfigFromGit } from './git/repo-config-at-ref.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { GitRunner } from './git/run-git.js';
 

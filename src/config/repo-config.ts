@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowEntryProblem } from '../sandbox/host-names.js';
+import { allowEntryProblem } from '../domain/host-names.js';
 
 /** The agent CLIs aidp knows how to drive; `command` runs any other command line. */
 export const AGENT_PRESETS = [

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { selectRetry } from '../domain/retry-selection.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { ItemRef, MessageResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { ItemRef, MessageResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import { featureIdOf } from '../workflows/build-processor/feature-id.js';
 import type { BuildInput, BuildResult } from '../workflows/build-processor/messages.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';

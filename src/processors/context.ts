@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { parseGithubWorkflowId } from '../github/workflow-ids.js';
-import type { StartResult } from '../handlers/processor-port.js';
+import type { StartResult } from '../domain/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 
 /** What every processor needs: Temporal, and the knobs of the process that runs them. */

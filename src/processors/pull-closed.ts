@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { FeaturePullClosedRequest, StartResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { FeaturePullClosedRequest, StartResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import { featureIdOf } from '../workflows/build-processor/feature-id.js';
 import { cancelSignal } from '../workflows/feature-orchestration/messages.js';
 import type { PullClosedWorkflow } from '../workflows/pull-closed/workflow.js';

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { githubRepoWorkflowIdPrefix, InvalidWorkflowTargetError, isValidOwner } from '../github/workflow-ids.js';
-import type { RefusalReplyClaim } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { RefusalReplyClaim } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
 import type { ProcessorContext } from './context.js';
 

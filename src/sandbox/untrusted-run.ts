@@ -1,10 +1,11 @@
 import { existsSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildAgentEnv } from '../activities/agent/agent-env.js';
+import { buildAgentEnv } from './agent-env.js';
 import { buildBwrapArgs, type DroppedPath } from './bwrap-args.js';
 import { hostSystemRoots, mountsFor, nodePrefix, pathDirectories, resolvedProtectedPaths } from './host-mounts.js';
-import { openSandboxNetwork, type NetworkPolicy } from './network.js';
+import type { NetworkPolicy } from '../domain/network-policy.js';
+import { openSandboxNetwork } from './network.js';
 import { isWithin } from './protected-paths.js';
 import { buildSandboxEnv } from './sandbox-env.js';
 import type { SandboxSettings } from './settings.js';

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { ReconcileWorkflow } from '../workflows/reconcile/workflow.js';
-import { ORCHESTRATOR_QUEUE } from './task-queues.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 
 export const RECONCILE_SCHEDULE_ID = 'aidp-reconcile';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import { providerEnvNames } from '../../sandbox/provider-env.js';
 import type { SandboxSettings } from '../../sandbox/settings.js';
 import { openUntrustedRun } from '../../sandbox/untrusted-run.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import { decomposePrompt, readAgentUnits, repairPrompt } from './agent-units.js';
-import { sanitizeUserText } from './sanitize.js';
+import { sanitizeUserText } from '../../domain/sanitize.js';
 import { parseTaskList } from './task-list.js';
 import { parseUnitsBlock } from './units-block.js';
 import { validateUnits } from './validate-units.js';

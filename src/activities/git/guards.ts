@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { isSafeSlug } from './slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
 
 /** Non-retryable: the input itself is wrong, another attempt cannot help. */
 function refuse(type: string, message: string): ApplicationFailure {

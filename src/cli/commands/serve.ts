@@ -11,9 +11,9 @@ import type { AidpMetrics } from '../../metrics/metrics.js';
 import { createTemporalProcessors } from '../../processors/temporal-processors.js';
 import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../temporal/reconcile-schedule.js';
-import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
+import { QUEUE_KINDS, type QueueKind } from '../../domain/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { codecRoutes } from '../codec.js';
 

@@ -11,7 +11,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
-import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { setupKeepOut, setupSeconds, type SetupSettings } from '../../domain/setup.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';

@@ -1,7 +1,7 @@
 import { condition, patched, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { featureSettings } from '../../features/feature-settings.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
+import { featureSettings } from '../feature-settings.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../domain/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
 import { BuildCheckRun } from './check-run.js';
 import { featureIdOf } from './feature-id.js';

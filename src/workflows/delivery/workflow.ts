@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
-import type { DeferredDelivery } from '../../handlers/deferred.js';
+import type { DeferredDelivery } from '../../domain/processor-port.js';
 import type { DeliveryOutcome } from '../../metrics/metrics.js';
 
 const { handleDelivery } = proxyActivities<OrchestratorActivities>({

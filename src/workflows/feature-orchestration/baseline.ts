@@ -2,7 +2,7 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
 import { setupSeconds } from '../../domain/setup.js';
 import { checkNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { workerOf } from '../environment-failure.js';
 import type { FeatureInput } from './messages.js';
 

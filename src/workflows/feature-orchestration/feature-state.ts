@@ -1,13 +1,6 @@
 import type { UnitSpec } from '../../domain/unit.js';
-import type {
-  AgentDetail,
-  CarriedState,
-  FeatureStatus,
-  OrchestrationStatus,
-  Progress,
-  UnitState,
-  UnitStatus,
-} from './messages.js';
+import type { FeatureStatus, OrchestrationStatus, UnitState, UnitStatus } from '../../domain/feature-status.js';
+import type { AgentDetail, CarriedState, Progress } from './messages.js';
 
 /** The feature's units and knobs: plain data, so it survives continue-as-new unchanged. */
 export class FeatureState {

@@ -14,7 +14,7 @@ import {
 import type { OrchestratorActivities } from '../../activities/index.js';
 import { featureBranchName, unitBranchName } from '../../domain/branches.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import type { MergeResult } from '../merge-orchestration/messages.js';
@@ -23,7 +23,8 @@ import { pauseSignal as loopPause } from '../work-loop/messages.js';
 import { baselineProblem } from './baseline.js';
 import { FeatureState } from './feature-state.js';
 import { installFeatureHandlers } from './handlers.js';
-import type { FeatureInput, FeatureResult, UnitState } from './messages.js';
+import type { FeatureInput, FeatureResult } from './messages.js';
+import type { UnitState } from '../../domain/feature-status.js';
 
 const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',

@@ -1,8 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { featureSettings } from '../../features/feature-settings.js';
+import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
 
 export interface PlanInput {

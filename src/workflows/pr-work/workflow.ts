@@ -1,8 +1,8 @@
 import { CancellationScope, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
-import { featureSettings } from '../../features/feature-settings.js';
-import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { featureSettings } from '../feature-settings.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';

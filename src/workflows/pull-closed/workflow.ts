@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import type { PullClosedInput, PullClosedResult } from './messages.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { featureBranchName, unitBranchName } from '../../domain/branches.js';
+import { featureBranchName, unitBranchName } from './branches.js';
 
 /** Letters NFKD does not decompose into ASCII. */
 const TRANSLITERATIONS: Record<string, string> = {
