@@ -4,7 +4,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
-import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
+import { featureIdOf } from '../src/github/workflow-ids.js';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import { agentEvents, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';

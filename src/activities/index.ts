@@ -33,6 +33,7 @@ import type { AidpMetrics } from '../metrics/metrics.js';
 import type { SandboxSettings } from '../sandbox/settings.js';
 import { createOutcomeMetricActivities } from './outcome-metrics.js';
 import { recordAgentRun, recordChecks } from './recorded-metrics.js';
+import { GITHUB_NOT_CONFIGURED } from '../domain/failure-types.js';
 
 export interface ActivityDeps {
   workDir: string;
@@ -146,7 +147,7 @@ function orchestratorActivities(deps: ActivityDeps) {
   const octokitFor: (installationId: number) => Promise<GitHubClient> =
     deps.octokitFor ??
     (async () => {
-      throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', 'GitHubNotConfigured');
+      throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', GITHUB_NOT_CONFIGURED);
     });
   return {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),

@@ -1,9 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { selectRetry } from '../domain/retry-selection.js';
-import { githubWorkflowId } from '../github/workflow-ids.js';
+import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
 import type { ItemRef, MessageResult } from '../domain/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
 import type { BuildInput, BuildResult } from '../workflows/build-processor/messages.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import type { FeatureResult } from '../workflows/feature-orchestration/messages.js';

@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { githubWorkflowId } from '../github/workflow-ids.js';
+import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
 import type { FeatureSignal, ItemRef, MessageResult } from '../domain/processor-port.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
 import { orchestrationStatusQuery } from '../domain/feature-status.js';
 import { statusMarkdown } from '../domain/summary/status-markdown.js';
 import {

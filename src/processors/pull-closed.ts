@@ -1,8 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { githubWorkflowId } from '../github/workflow-ids.js';
+import { featureIdOf, githubWorkflowId, pullClosedWorkflowId } from '../github/workflow-ids.js';
 import type { FeaturePullClosedRequest, StartResult } from '../domain/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
 import { cancelSignal } from '../workflows/feature-orchestration/messages.js';
 import type { PullClosedWorkflow } from '../workflows/pull-closed/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
@@ -19,7 +18,7 @@ export async function featurePullClosed(ctx: ProcessorContext, request: FeatureP
     // No feature ran, or it has finished: nothing to cancel.
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
-  const workflowId = `${buildId}/pull-closed`;
+  const workflowId = pullClosedWorkflowId(buildId);
   return startOnce(ctx, workflowId, () =>
     ctx.client.workflow.start<typeof PullClosedWorkflow>('PullClosedWorkflow', {
       workflowId,

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { githubRepoWorkflowIdPrefix, InvalidWorkflowTargetError, isValidOwner } from '../github/workflow-ids.js';
+import { refusalWorkflowId } from '../github/workflow-ids.js';
 import type { RefusalReplyClaim } from '../domain/processor-port.js';
 import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
@@ -9,13 +9,6 @@ import type { ProcessorContext } from './context.js';
 export const REFUSAL_WINDOW_MS = 10 * 60_000;
 /** Closes the window even when no worker ever runs the workflow. */
 const NO_WORKER_SLACK_MS = 60_000;
-
-/** `aidp/gh/<owner>/<repo>/issue-<n>/refusal/<login>`, lower-cased (issues and pull requests share numbers). */
-export function refusalWorkflowId(claim: RefusalReplyClaim): string {
-  if (!isValidOwner(claim.login)) throw new InvalidWorkflowTargetError(`not a GitHub login: ${JSON.stringify(claim.login)}`);
-  if (!Number.isSafeInteger(claim.number) || claim.number < 1) throw new InvalidWorkflowTargetError(`not an issue or pull request number: ${claim.number}`);
-  return `${githubRepoWorkflowIdPrefix(claim.owner, claim.repo)}issue-${claim.number}/refusal/${claim.login.toLowerCase()}`;
-}
 
 /**
  * True when no refusal went to this person on this issue in the last window: the window's

@@ -10,6 +10,7 @@ import { isWithin } from './protected-paths.js';
 import { buildSandboxEnv } from './sandbox-env.js';
 import type { SandboxSettings } from './settings.js';
 import { requireSandboxInActivity } from './unavailable.js';
+import { INVALID_PROMPT_KEY } from '../domain/failure-types.js';
 
 export interface UntrustedRunSpec {
   kind: 'agent' | 'check';
@@ -149,11 +150,11 @@ function runDir(parent: string, key: string, worktree: string): string {
   const dir = resolve(parent, key);
   const inParent = relative(resolve(parent), dir);
   if (inParent === '' || inParent.startsWith('..') || isAbsolute(inParent) || inParent.includes('/')) {
-    throw ApplicationFailure.nonRetryable(`run key ${JSON.stringify(key)} leaves ${parent}`, 'InvalidPromptKey');
+    throw ApplicationFailure.nonRetryable(`run key ${JSON.stringify(key)} leaves ${parent}`, INVALID_PROMPT_KEY);
   }
   const fromWorktree = relative(resolve(worktree), dir);
   if (!fromWorktree.startsWith('..') && !isAbsolute(fromWorktree)) {
-    throw ApplicationFailure.nonRetryable(`the run directory ${dir} is inside the worktree ${worktree}`, 'InvalidPromptKey');
+    throw ApplicationFailure.nonRetryable(`the run directory ${dir} is inside the worktree ${worktree}`, INVALID_PROMPT_KEY);
   }
   return dir;
 }

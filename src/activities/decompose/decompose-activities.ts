@@ -8,6 +8,7 @@ import { sanitizeUserText } from '../../domain/sanitize.js';
 import { parseTaskList } from './task-list.js';
 import { parseUnitsBlock } from './units-block.js';
 import { validateUnits } from './validate-units.js';
+import { DECOMPOSE_FAILED } from '../../domain/failure-types.js';
 
 export interface AskAgentInput {
   prompt: string;
@@ -43,7 +44,7 @@ export function createDecomposeActivities(deps: { askAgent: AskAgent }) {
     if (second.ok) return second.units;
     throw ApplicationFailure.nonRetryable(
       `the agent gave no usable unit list in 2 attempts; last answer: ${second.problems.join('; ')}`,
-      'DecomposeFailed',
+      DECOMPOSE_FAILED,
     );
   }
 

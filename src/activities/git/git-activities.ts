@@ -11,6 +11,7 @@ import { SerialQueue } from './serial-queue.js';
 import { stageAll } from './stage.js';
 import { getWorktreeConfig, setWorktreeConfig } from './worktree-config.js';
 import { deleteBranchIfPresent, discardEarlierAttempt, headBranchOf, removeFromMirror } from './worktrees.js';
+import { BASE_BRANCH_MISSING } from '../../domain/failure-types.js';
 
 /** `workDir` holds everything: `mirrors/`, `worktrees/` and git's HOME, `git-home/`. */
 export type GitActivityDeps = ActivityGitDeps;
@@ -64,7 +65,7 @@ export function createGitActivities(deps: GitActivityDeps) {
     await mirrorQueue.run(mirrorPath, async () => {
       const base = await git(['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], { cwd: mirrorPath, okExitCodes: [1] });
       if (base.exitCode !== 0) {
-        throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
+        throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, BASE_BRANCH_MISSING);
       }
       await discardEarlierAttempt({ git, layout: await layout(), trust: await trust(), mirrorPath, worktreePath, branch, logger });
       await mkdir(dirname(worktreePath), { recursive: true });

@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { WorkDirLayout } from './layout.js';
 import type { RepoTrust } from './repo-trust.js';
 import type { GitRunner } from './run-git.js';
+import { WORKTREE_CONFLICT } from '../../domain/failure-types.js';
 
 interface WorktreeEntry {
   path: string;
@@ -80,7 +81,7 @@ export async function discardEarlierAttempt(deps: {
   const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
     // Same feature and unit slugs on another repository: never destroy that one's live work.
-    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, 'WorktreeConflict');
+    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, WORKTREE_CONFLICT);
   }
   const listed = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: mirrorPath });
   const stale = parseWorktreeList(listed.stdout)

@@ -5,6 +5,7 @@ import type { DeferredDelivery, ProcessorPort } from '../../domain/processor-por
 import { createPermissionChecker, type PermissionChecker, type PermissionOctokit } from '../../github/permissions.js';
 import type { DeliveryOutcome } from '../../metrics/metrics.js';
 import { repoTriggerLabels } from './repo-labels.js';
+import { GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
 /**
  * The handler a deferred delivery runs: `runDeferredDelivery` of handlers/deferred.ts, passed
@@ -41,7 +42,7 @@ export function createDeliveryActivities(deps: {
   return {
     async handleDelivery(delivery: DeferredDelivery): Promise<DeliveryOutcome> {
       const { octokitFor, processors, runDelivery } = deps;
-      if (!octokitFor || !processors || !runDelivery) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
+      if (!octokitFor || !processors || !runDelivery) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, GITHUB_NOT_CONFIGURED);
       const octokit = await octokitFor(delivery.installationId);
       const log = deps.logger.child({ delivery: delivery.id, event: delivery.event });
       const repo = { owner: delivery.owner, repo: delivery.repo, ref: delivery.defaultBranch };

@@ -8,6 +8,7 @@ import type { SerialQueue } from '../git/serial-queue.js';
 import type { RepoTrust } from '../git/repo-trust.js';
 import { deleteBranchIfPresent, headBranchOf, parseWorktreeList, removeFromMirror } from '../git/worktrees.js';
 import { assertMergeWorktreePath } from './merge-worktree-path.js';
+import { WORKTREE_CONFLICT } from '../../domain/failure-types.js';
 
 interface MergeWorktreeDeps {
   git: GitRunner;
@@ -27,7 +28,7 @@ export async function discardMergeWorktree(
   const { git, layout, mirrorPath, worktreePath, branch, logger } = deps;
   const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
-    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, 'WorktreeConflict');
+    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, WORKTREE_CONFLICT);
   }
   const listed = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: mirrorPath });
   const stale = parseWorktreeList(listed.stdout)

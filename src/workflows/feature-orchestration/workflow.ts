@@ -24,7 +24,9 @@ import { baselineProblem } from './baseline.js';
 import { FeatureState } from './feature-state.js';
 import { installFeatureHandlers } from './handlers.js';
 import type { FeatureInput, FeatureResult } from './messages.js';
+import { mergeWorkflowId, unitRunWorkflowId } from '../../domain/child-workflow-ids.js';
 import type { UnitState } from '../../domain/feature-status.js';
+import { DECOMPOSE_FAILED, SPEC_INVALID } from '../../domain/failure-types.js';
 
 const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',
@@ -62,7 +64,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     unit.currentIteration = undefined;
     try {
       const handle = await startChild(AtomicUnitWorkflow, {
-        workflowId: `${info.workflowId}/unit/${unit.spec.slug}/run-${unit.runs}`,
+        workflowId: unitRunWorkflowId(info.workflowId, unit.spec.slug, unit.runs),
         taskQueue: AGENT_QUEUE,
         workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -119,7 +121,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     state.decomposing = true;
     const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
       startToCloseTimeout: input.settings.agentTimeoutMs * 2 + 60_000,
-      retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed'] },
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [SPEC_INVALID, DECOMPOSE_FAILED] },
     });
     try {
       const specs = await decomposeFeature({
@@ -162,7 +164,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     try {
       merge = await work.run(() =>
         executeChild(MergeOrchestrationWorkflow, {
-          workflowId: `${info.workflowId}/merge-${info.runId.slice(0, 8)}`,
+          workflowId: mergeWorkflowId(info.workflowId, info.runId),
           taskQueue: ORCHESTRATOR_QUEUE,
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           args: [

@@ -10,6 +10,7 @@ import type { UnitState } from '../../domain/feature-status.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { conflictPrompt } from './conflict-prompt.js';
 import type { MergeConflict, MergeInput, MergeResult, MergeRevert } from './messages.js';
+import { GITHUB_NOT_CONFIGURED, PULL_REQUEST_REFUSED } from '../../domain/failure-types.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({
   taskQueue: AGENT_QUEUE,
@@ -19,7 +20,7 @@ const { claimHost } = proxyActivities<AgentQueueActivities>({
 
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['PullRequestRefused', 'GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [PULL_REQUEST_REFUSED, GITHUB_NOT_CONFIGURED] },
 });
 
 function hostActivities(hostQueue: string, input: MergeInput) {
