@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { temporalHealth, temporalProblemOf } from '../src/temporal/server-health.js';
+import { isAuthFailure, temporalHealth } from '../src/temporal/server-health.js';
 import { freePort } from './support/free-port.js';
 
 describe('temporalHealth says why Temporal cannot be used', () => {
@@ -25,9 +25,9 @@ describe('temporalHealth says why Temporal cannot be used', () => {
     expect(health).toMatchObject({ ok: false, problem: 'tls' });
   });
 
-  it('reports an auth failure for UNAUTHENTICATED and PERMISSION_DENIED', () => {
-    const denied = Object.assign(new Error('7 PERMISSION_DENIED: Request unauthorized.'), { code: 7 });
-    expect(temporalProblemOf(new Error('Failed to connect', { cause: Object.assign(new Error('no key'), { code: 16 }) }))).toBe('auth');
-    expect(temporalProblemOf(denied)).toBe('auth');
+  it('counts UNAUTHENTICATED and PERMISSION_DENIED, wrapped or not, as refused credentials', () => {
+    expect(isAuthFailure(new Error('Failed to connect', { cause: Object.assign(new Error('16 UNAUTHENTICATED: no key'), { code: 16 }) }))).toBe(true);
+    expect(isAuthFailure(Object.assign(new Error('7 PERMISSION_DENIED: Request unauthorized.'), { code: 7 }))).toBe(true);
+    expect(isAuthFailure(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }))).toBe(false);
   });
 });
