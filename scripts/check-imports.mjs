@@ -12,14 +12,19 @@ import ts from 'typescript';
  */
 const LAYERS = [
   ['entry points', ['cli', 'server']],
+  // The engine, the embedded dev server and the workers: they assemble workflows and activities.
   ['engine wiring', ['temporal']],
   ['handlers', ['handlers']],
+  // Both start and message workflows: processors for GitHub, features for `aidp run`.
   ['processors', ['processors', 'features']],
+  // Workflows see activities as types only (proxyActivities); ESLint keeps those imports type-only.
   ['workflows', ['workflows']],
   ['activities', ['activities']],
   ['sandbox', ['sandbox']],
   ['logging and metrics', ['logging', 'metrics']],
+  // The environment and `.github/aidp.yml` (zod); they read GitHub host names from github/.
   ['config', ['config']],
+  // Names and rules of GitHub objects: workflow ids, permissions, commands, hosts.
   ['github', ['github']],
   ['domain', ['domain']],
 ];
