@@ -66,6 +66,9 @@ export const UNSAFE_REMOTE = 'UnsafeRemote';
 export const UNSAFE_BRANCH = 'UnsafeBranch';
 export const INVALID_BRANCH_NAME = 'InvalidBranchName';
 
+/** A feature or unit slug that is not safe in a branch or path, or a reserved one. */
+export const UNSAFE_NAME = 'UnsafeName';
+
 /** A run key (prompt file, registry entry) that would leave its directory. */
 export const INVALID_PROMPT_KEY = 'InvalidPromptKey';
 
