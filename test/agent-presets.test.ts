@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
+import { buildAgentEnv } from '../src/sandbox/agent-env.js';
 import { splitCommandLine } from '../src/activities/agent/command-line.js';
 import { buildAgentInvocation } from '../src/activities/agent/presets.js';
 import { runAgentWithFallback } from '../src/activities/agent/run-agent.js';

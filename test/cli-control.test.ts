@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
+import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { runCli, SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDecomposeActivities, type AskAgentInput } from '../src/activities/decompose/decompose-activities.js';
-import { sanitizeUserText } from '../src/activities/decompose/sanitize.js';
+import { sanitizeUserText } from '../src/domain/sanitize.js';
 import { parseTaskList } from '../src/activities/decompose/task-list.js';
 import { parseUnitsBlock } from '../src/activities/decompose/units-block.js';
 import { validateUnits } from '../src/activities/decompose/validate-units.js';

@@ -9,11 +9,11 @@ import {
   progressQuery,
   cancelSignal,
   injectInstructionUpdate,
-  orchestrationStatusQuery,
   pauseSignal,
   resumeSignal,
 } from '../src/workflows/feature-orchestration/messages.js';
 import { runningAgents } from '../src/features/unit-progress.js';
+import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import { agentEvents, maxConcurrentAgents, starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';

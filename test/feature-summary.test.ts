@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregateResults, type MergeOutcome, type SummaryUnit } from '../src/domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../src/domain/summary/render-summary.js';
-import type { UnitStatus } from '../src/workflows/feature-orchestration/messages.js';
+import type { UnitStatus } from '../src/domain/feature-status.js';
 
 function unitState(id: string, status: UnitStatus, extra: Partial<SummaryUnit> = {}): SummaryUnit {
   return {

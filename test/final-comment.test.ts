@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { finalComment } from '../src/workflows/build-processor/final-comment.js';
-import type { FeatureResult, UnitState, UnitStatus } from '../src/workflows/feature-orchestration/messages.js';
+import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
+import type { UnitState, UnitStatus } from '../src/domain/feature-status.js';
 import type { MergeResult } from '../src/workflows/merge-orchestration/messages.js';
 
 function unit(id: string, status: UnitStatus): UnitState {

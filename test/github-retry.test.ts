@@ -6,7 +6,7 @@ import nock from 'nock';
 import { simpleGit } from 'simple-git';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
-import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
+import { featureIdOf } from '../src/github/workflow-ids.js';
 import type { BuildResult } from '../src/workflows/build-processor/messages.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';

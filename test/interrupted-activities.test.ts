@@ -6,7 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
 import { failInterruptedActivities, inflightDir } from '../src/temporal/interrupted-activities.js';
-import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
+import { AGENT_QUEUE } from '../src/domain/task-queues.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo } from './support/repos.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
-import { featureBranch, uniqueSlugs, unitBranch } from '../src/activities/git/slug.js';
+import { featureBranch, uniqueSlugs, unitBranch } from '../src/domain/slug.js';
 import { createMergeActivities } from '../src/activities/merge/merge-activities.js';
 import { tempDir } from './support/repos.js';
 

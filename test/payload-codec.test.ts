@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Payload } from '@temporalio/common';
 import { payloadKeys } from '../src/cli/codec.js';
-import { buildAgentEnv } from '../src/activities/agent/agent-env.js';
+import { buildAgentEnv } from '../src/sandbox/agent-env.js';
 import { loadEnvConfig, SECRET_ENV_NAMES } from '../src/config/env.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError, payloadKeyId } from '../src/temporal/payload-codec.js';
 

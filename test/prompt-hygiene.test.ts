@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decomposePrompt } from '../src/activities/decompose/agent-units.js';
 import { untrustedBlock } from '../src/domain/untrusted-block.js';
 import { stripHiddenMarkdown, stripInvisible } from '../src/domain/untrusted-text.js';
-import type { UnitState } from '../src/workflows/feature-orchestration/messages.js';
+import type { UnitState } from '../src/domain/feature-status.js';
 import { conflictPrompt } from '../src/workflows/merge-orchestration/conflict-prompt.js';
 import { reviewPrompt } from '../src/workflows/review/review-prompt.js';
 import { buildPrompt } from '../src/workflows/work-loop/prompt.js';

@@ -7,7 +7,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
-import { ORCHESTRATOR_QUEUE } from '../src/temporal/task-queues.js';
+import { ORCHESTRATOR_QUEUE } from '../src/domain/task-queues.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';

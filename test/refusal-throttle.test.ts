@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
-import { refusalWorkflowId } from '../src/processors/refusal.js';
+import { refusalWorkflowId } from '../src/github/workflow-ids.js';
 import { connectToTestServer, type TestTemporal } from './support/temporal.js';
 import { blockNetwork, fixture, githubWithToken, startTestApp, watchUnmatched, type TestApp } from './support/webhooks.js';
 

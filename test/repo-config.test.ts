@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { ConfigError } from '../src/config/config-error.js';
-import { loadRepoConfigFile, loadRepoConfigFromGit, parseRepoConfig } from '../src/config/load-repo-config.js';
+import { loadRepoConfigFromGit } from '../src/activities/git/repo-config-at-ref.js';
+import { loadRepoConfigFile, parseRepoConfig } from '../src/config/load-repo-config.js';
 import { DEFAULT_REPO_CONFIG } from '../src/config/repo-config.js';
-import { namedChecks } from '../src/features/feature-settings.js';
+import { namedChecks } from '../src/workflows/feature-settings.js';
 
 function messageOf(fn: () => unknown): string {
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { selectRetry } from '../src/domain/retry-selection.js';
-import type { FeatureResult, UnitState, UnitStatus } from '../src/workflows/feature-orchestration/messages.js';
+import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
+import type { UnitState, UnitStatus } from '../src/domain/feature-status.js';
 
 function unit(id: string, status: UnitStatus): UnitState {
   return { spec: { id, slug: id, title: id, description: '', dependsOn: [] }, status, branch: `aidp/f/${id}`, iterations: 1, runs: 1, filesChanged: [], agentMs: 0 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../src/config/config-error.js';
 import { parseRepoConfig } from '../src/config/load-repo-config.js';
-import { featureSettings } from '../src/features/feature-settings.js';
+import { featureSettings } from '../src/workflows/feature-settings.js';
 
 function messageOf(fn: () => unknown): string {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isPublicAddress } from '../src/sandbox/address-ranges.js';
-import { allowEntryProblem, hostAllowed } from '../src/sandbox/host-names.js';
+import { allowEntryProblem, hostAllowed } from '../src/domain/host-names.js';
 import { PRESET_NETWORK_DEFAULTS, presetNetworkDefaults } from '../src/sandbox/network-defaults.js';
 import { agentNetwork, checkNetwork, networkSettings } from '../src/sandbox/network-settings.js';
 

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startEgressProxy } from '../src/sandbox/egress-proxy.js';
-import { openSandboxNetwork, type NetworkPolicy, type SandboxNetwork } from '../src/sandbox/network.js';
+import type { NetworkPolicy } from '../src/domain/network-policy.js';
+import { openSandboxNetwork, type SandboxNetwork } from '../src/sandbox/network.js';
 import { tempDir } from './support/repos.js';
 
 /** The node install, read-only inside the sandbox at the same path. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { finalComment } from '../src/workflows/build-processor/final-comment.js';
-import { statusMarkdown } from '../src/workflows/build-processor/status-comment.js';
-import type { OrchestrationStatus } from '../src/workflows/feature-orchestration/messages.js';
+import { statusMarkdown } from '../src/domain/summary/status-markdown.js';
+import type { OrchestrationStatus } from '../src/domain/feature-status.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';

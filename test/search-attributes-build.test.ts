@@ -5,7 +5,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { AIDP_ISSUE, AIDP_KIND, AIDP_REPOSITORY, AIDP_REQUESTER } from '../src/domain/search-attributes.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
-import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
+import { featureIdOf } from '../src/github/workflow-ids.js';
 import { waitFor } from './support/agent-log.js';
 import { startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';

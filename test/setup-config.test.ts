@@ -5,7 +5,7 @@ import { ConfigError } from '../src/config/config-error.js';
 import { parseRepoConfig } from '../src/config/load-repo-config.js';
 import { runSetup } from '../src/activities/setup/run-setup.js';
 import type { CheckResult, NamedCheckConfig } from '../src/activities/checks/run-checks.js';
-import { featureSettings } from '../src/features/feature-settings.js';
+import { featureSettings } from '../src/workflows/feature-settings.js';
 import { checksThatCouldNotStart } from '../src/workflows/environment-failure.js';
 import { tempDir } from './support/repos.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
-import { featureBranch, isSafeSlug, slugify, uniqueSlugs, unitBranch } from '../src/activities/git/slug.js';
+import { featureBranch, isSafeSlug, slugify, uniqueSlugs, unitBranch } from '../src/domain/slug.js';
 
 const HOSTILE = [
   '../x',

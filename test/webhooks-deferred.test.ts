@@ -4,7 +4,7 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { deliveryWorkflowId, githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
-import { refusalWorkflowId } from '../src/processors/refusal.js';
+import { refusalWorkflowId } from '../src/github/workflow-ids.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, fixture, GITHUB_API, recordingProcessors, startTestApp, watchUnmatched, type TestApp } from './support/webhooks.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
-import { AGENT_QUEUE } from '../src/temporal/task-queues.js';
+import { AGENT_QUEUE } from '../src/domain/task-queues.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';

@@ -1,11 +1,11 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
-import { slugify } from '../../src/activities/git/slug.js';
+import { slugify } from '../../src/domain/slug.js';
 import { unitBranchName } from '../../src/domain/branches.js';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
-import { orchestrationStatusQuery } from '../../src/workflows/feature-orchestration/messages.js';
+import { orchestrationStatusQuery } from '../../src/domain/feature-status.js';
 import { hopCounts, hopReport, median, unitTimes, type UnitTimes } from '../hop-report.js';
 import { benchRepo, sleep, taskList, SCRIPTED_AGENT, type Figure } from '../support.js';
 

@@ -10,7 +10,8 @@ import { pino, type Logger } from 'pino';
 import { ProbotOctokit } from 'probot';
 import { createPermissionChecker } from '../../src/github/permissions.js';
 import { createApp } from '../../src/handlers/app.js';
-import type { ProcessorPort } from '../../src/handlers/processor-port.js';
+import { runDeferredDelivery } from '../../src/handlers/deferred.js';
+import type { ProcessorPort } from '../../src/domain/processor-port.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createTemporalProcessors } from '../../src/processors/temporal-processors.js';
 import { startWebhookServer } from '../../src/server/webhook-server.js';
@@ -108,6 +109,7 @@ export async function webhooks(client: Client, native: NativeConnection, dataCon
       secretEnvNames: [],
       secretValues: [],
       processors,
+      runDelivery: runDeferredDelivery,
       octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_bench' }, baseUrl: github.url, retry: { enabled: false }, throttle: { enabled: false } }),
     },
     logger,

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { statusMarkdown } from '../workflows/build-processor/status-comment.js';
-import { orchestrationStatusQuery } from '../workflows/feature-orchestration/messages.js';
+import { statusMarkdown } from '../domain/summary/status-markdown.js';
+import { orchestrationStatusQuery } from '../domain/feature-status.js';
 
 /** A running feature's status as the Markdown of its status comment (queried through Temporal). */
 export function createFeatureStatusActivities(deps: { client?: Client }) {

@@ -14,7 +14,7 @@ import type { GitRemoteAccess } from './git/run-git.js';
 import { createBuildCheckRunActivities } from './github/build-check-run.js';
 import { createCheckRunActivities, type CheckRunClient } from './github/check-runs.js';
 import { createCommentActivities, type CommentClient } from './github/comments.js';
-import { createDeliveryActivities } from './github/deliveries.js';
+import { createDeliveryActivities, type DeliveryHandler } from './github/deliveries.js';
 import { createPlanActivities, type PlanClient } from './github/plan-comments.js';
 import { createReviewActivities } from './github/reviews.js';
 import { createGitHubActivities, type GitHubActivityDeps } from './github/pull-requests.js';
@@ -22,7 +22,7 @@ import { faultPoint } from './fault-point.js';
 import { heartbeatAll } from './heartbeat.js';
 import { createHostClaimActivities } from './host-claim.js';
 import { createMergeActivities } from './merge/merge-activities.js';
-import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest, ProcessorPort, StartResult } from '../domain/processor-port.js';
 import type { ReconcileGitHub } from './github/reconcile-targets.js';
 import { createSetupActivities, type SetupResult } from './setup/setup-activities.js';
 import { createUnitActivities } from './unit/unit-activities.js';
@@ -35,6 +35,7 @@ import type { AidpMetrics } from '../metrics/metrics.js';
 import type { SandboxSettings } from '../sandbox/settings.js';
 import { createOutcomeMetricActivities } from './outcome-metrics.js';
 import { recordAgentRun, recordChecks } from './recorded-metrics.js';
+import { GITHUB_NOT_CONFIGURED } from '../domain/failure-types.js';
 
 export interface ActivityDeps {
   workDir: string;
@@ -59,6 +60,8 @@ export interface ActivityDeps {
   buildExists?: (request: Pick<BuildRequest, 'owner' | 'repo' | 'issueNumber'>) => Promise<boolean>;
   /** The webhook processors, for DeliveryWorkflow's activity (labels, commands, reviews). */
   processors?: ProcessorPort;
+  /** What a DeliveryWorkflow's activity runs: handlers/deferred.ts's runDeferredDelivery. */
+  runDelivery?: DeliveryHandler;
   /** Starts a CI fix for a failed aidp PR (reconcile). */
   startCiFix?: (request: CiFixRequest) => Promise<StartResult>;
   /** aidp's metrics in this process, when it serves /metrics. */
@@ -170,7 +173,7 @@ function orchestratorActivities(deps: ActivityDeps) {
   const octokitFor: (installationId: number) => Promise<GitHubClient> =
     deps.octokitFor ??
     (async () => {
-      throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', 'GitHubNotConfigured');
+      throw ApplicationFailure.nonRetryable('no GitHub App is configured (APP_ID, PRIVATE_KEY)', GITHUB_NOT_CONFIGURED);
     });
   return {
     ...createDecomposeActivities({ askAgent: agents.askAgentForText }),
@@ -183,7 +186,7 @@ function orchestratorActivities(deps: ActivityDeps) {
     ...createFeatureStatusActivities({ client: deps.temporalClient }),
     ...createWorkflowStateActivities({ client: deps.temporalClient }),
     ...createOutcomeMetricActivities({ metrics: deps.metrics }),
-    ...createDeliveryActivities({ octokitFor: deps.octokitFor, processors: deps.processors, logger: deps.logger, appId: deps.appId }),
+    ...createDeliveryActivities({ octokitFor: deps.octokitFor, processors: deps.processors, runDelivery: deps.runDelivery, logger: deps.logger, appId: deps.appId }),
     ...createReconcileActivities({
       github: deps.reconcileGitHub,
       appId: deps.appId,

@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { userText } from '../github/user-text.js';
-import type { BuildRequest, CiFixRequest, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, CiFixRequest, StartResult } from '../domain/processor-port.js';
 import { noteRefusalOnce } from './github/reconcile-refusal.js';
 import { findFailedAidpPullRequests, findLabelledIssues, type ReconcileGitHub } from './github/reconcile-targets.js';
+import { GITHUB_NOT_CONFIGURED } from '../domain/failure-types.js';
 
 const NOT_CONFIGURED = 'no GitHub App is configured (APP_ID, PRIVATE_KEY)';
 
@@ -25,7 +26,7 @@ export function createReconcileActivities(deps: {
   return {
     async reconcileBuilds(input: { buildLabel: string }): Promise<{ checked: number; started: string[]; refused: number }> {
       const { github, startBuildIfNew, buildExists } = deps;
-      if (!github || !startBuildIfNew || !buildExists) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
+      if (!github || !startBuildIfNew || !buildExists) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, GITHUB_NOT_CONFIGURED);
       const log = Context.current().log;
       const found = await findLabelledIssues(github, input.buildLabel, { isBuilt: buildExists, appId: deps.appId });
       const started: string[] = [];
@@ -54,7 +55,7 @@ export function createReconcileActivities(deps: {
     },
 
     async reconcileCiFailures(): Promise<{ checked: number; started: string[] }> {
-      if (!deps.github || !deps.startCiFix) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
+      if (!deps.github || !deps.startCiFix) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, GITHUB_NOT_CONFIGURED);
       const log = Context.current().log;
       const failures = await findFailedAidpPullRequests(deps.github, {
         skipped: (repository, reason) => log.warn('reconcile leaves a repository alone', { repository, reason }),

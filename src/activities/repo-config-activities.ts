@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConfigError } from '../config/config-error.js';
-import { loadRepoConfigFromGit } from '../config/load-repo-config.js';
+import { loadRepoConfigFromGit } from './git/repo-config-at-ref.js';
 import type { RepoConfig } from '../config/repo-config.js';
 import type { GitRunner } from './git/run-git.js';
+import { CONFIG_INVALID } from '../domain/failure-types.js';
 
 /**
  * `.github/aidp.yml` as committed on a branch of the remote (the default branch for GitHub
@@ -19,7 +20,7 @@ export function createRepoConfigActivities(deps: {
       try {
         return await loadRepoConfigFromGit(mirrorPath, `refs/remotes/origin/${input.branch}`, deps.git);
       } catch (err) {
-        if (err instanceof ConfigError) throw ApplicationFailure.nonRetryable(err.message, 'ConfigInvalid');
+        if (err instanceof ConfigError) throw ApplicationFailure.nonRetryable(err.message, CONFIG_INVALID);
         throw err;
       }
     },

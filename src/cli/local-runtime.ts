@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { connectClient, connectWorker, openEngine, workflowUiUrl, type TemporalEndpoint } from '../temporal/engine.js';
 import { defaultHostId } from '../temporal/host-id.js';
 import { installRuntime } from '../temporal/runtime.js';
-import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../temporal/task-queues.js';
+import { hostQueueName, QUEUE_KINDS, type QueueKind } from '../domain/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../temporal/worker-factory.js';
 import { defaultWorkflowSource, type WorkflowSource } from '../temporal/workflow-source.js';
 import { registerWorker, servedQueues } from '../temporal/worker-registry.js';
@@ -10,6 +10,7 @@ import { ensureSearchAttributes } from '../temporal/search-attribute-registry.js
 import { createMetrics, type AidpMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/metrics-server.js';
 import { temporalMetricsBindAddress, temporalRuntimeTelemetry } from '../metrics/temporal-telemetry.js';
+import { runDeferredDelivery } from '../handlers/deferred.js';
 import { createTemporalProcessors } from '../processors/temporal-processors.js';
 import { codecRoutes } from './codec.js';
 import { requireSandbox, SANDBOX_OFF_WARNING } from '../sandbox/unavailable.js';
@@ -41,7 +42,7 @@ export interface WorkerPlan {
 /** What a reconcile pass or a DeliveryWorkflow starts, through the same processors the webhooks use. */
 function reconcileStarts(client: Client, endpoint: TemporalEndpoint, metrics?: AidpMetrics) {
   const processors = createTemporalProcessors({ client, metrics, uiUrlOf: (id) => workflowUiUrl(endpoint, id) });
-  return { processors, startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
+  return { processors, runDelivery: runDeferredDelivery, startBuildIfNew: processors.startBuildIfNew, buildExists: processors.buildExists, startCiFix: processors.startCiFix };
 }
 
 /** An embedded server another aidp started before the key was set has a Web UI that cannot decode. */

@@ -6,7 +6,7 @@ import { registerExecCommand } from './commands/exec.js';
 import { registerGitCredentialCommand } from './commands/git-credential.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommands } from './commands/serve.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../domain/input-error.js';
 
 export function buildProgram(): Command {
   const program = new Command('aidp')

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { AGENT_PRESETS, type AgentPreset, type AgentProvider } from '../config/repo-config.js';
-import { InputError } from './input-error.js';
+import { InputError } from '../domain/input-error.js';
 
 export function positiveInt(name: string, max = 1000) {
   return (value: string): number => {

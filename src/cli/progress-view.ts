@@ -1,4 +1,5 @@
-import type { FeatureResult, OrchestrationStatus, UnitStatus } from '../workflows/feature-orchestration/messages.js';
+import type { FeatureResult } from '../workflows/feature-orchestration/messages.js';
+import type { OrchestrationStatus, UnitStatus } from '../domain/feature-status.js';
 
 const MARK: Record<UnitStatus, string> = {
   pending: '·',

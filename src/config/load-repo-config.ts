@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createGitRunner, type GitRunner } from '../activities/git/run-git.js';
 import { parseDocument } from 'yaml';
 import { ConfigError, describeZodIssues } from './config-error.js';
 import { repoConfigSchema, type RepoConfig } from './repo-config.js';
@@ -18,24 +17,6 @@ export function parseRepoConfig(yamlText: string, source = REPO_CONFIG_PATH): Re
   const parsed = repoConfigSchema.safeParse(value);
   if (!parsed.success) throw new ConfigError(source, describeZodIssues(parsed.error, value, repoConfigSchema));
   return parsed.data;
-}
-
-/**
- * Reads `.github/aidp.yml` as committed at `ref` (never the working tree, whose edits are
- * not what the feature will be built on). No such file at that ref means defaults; a ref
- * that does not exist is an error. Git runs through aidp's runner (a worker passes its guarded
- * one, for a mirror): no hooks, drivers or secrets.
- */
-export async function loadRepoConfigFromGit(repoDir: string, ref: string, git: GitRunner = createGitRunner()): Promise<RepoConfig> {
-  if (ref.startsWith('-')) throw new ConfigError(`git ref ${JSON.stringify(ref)}`, ['a ref cannot start with "-"']);
-  const cwd = { cwd: repoDir };
-  const found = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { ...cwd, okExitCodes: [1] });
-  const commit = found.exitCode === 0 ? found.stdout.trim() : '';
-  if (!commit) throw new ConfigError(`git ref ${JSON.stringify(ref)}`, [`no such commit in ${repoDir}`]);
-  const entry = (await git(['ls-tree', commit, '--', REPO_CONFIG_PATH], cwd)).stdout;
-  if (!/^\d+ blob /.test(entry)) return parseRepoConfig('');
-  const text = (await git(['cat-file', 'blob', `${commit}:${REPO_CONFIG_PATH}`], cwd)).stdout;
-  return parseRepoConfig(text, `${REPO_CONFIG_PATH} at ${ref}`);
 }
 
 /** Reads a config file given explicitly; unlike a repository, a missing file is an error. */

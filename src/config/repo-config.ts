@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { allowEntryProblem } from '../sandbox/host-names.js';
+import { allowEntryProblem } from '../domain/host-names.js';
+import { DEFAULT_LABELS, PLAN_STATE_LABELS } from '../domain/labels.js';
 
 /** The agent CLIs aidp knows how to drive; `command` runs any other command line. */
 export const AGENT_PRESETS = [
@@ -167,24 +168,17 @@ export const repoConfigSchema = z
       .default({ max_attempts: 3 }),
     labels: z
       .object({
-        plan: z.string().min(1).default('aidp-plan'),
-        build: z.string().min(1).default('aidp-build'),
-        review: z.string().min(1).default('aidp-review'),
-        fix_ci: z.string().min(1).default('aidp-fix-ci'),
-        request_changes: z.string().min(1).default('aidp-request-changes'),
-        needs_input: z.string().min(1).default('aidp-needs-input'),
-        ready: z.string().min(1).default('aidp-ready'),
+        plan: z.string().min(1).default(DEFAULT_LABELS.plan),
+        build: z.string().min(1).default(DEFAULT_LABELS.build),
+        review: z.string().min(1).default(DEFAULT_LABELS.review),
+        fix_ci: z.string().min(1).default(DEFAULT_LABELS.fixCi),
+        request_changes: z.string().min(1).default(DEFAULT_LABELS.requestChanges),
+        needs_input: z.string().min(1).default(PLAN_STATE_LABELS.needsInput),
+        ready: z.string().min(1).default(PLAN_STATE_LABELS.ready),
       })
       .strict()
-      .default({
-        plan: 'aidp-plan',
-        build: 'aidp-build',
-        review: 'aidp-review',
-        fix_ci: 'aidp-fix-ci',
-        request_changes: 'aidp-request-changes',
-        needs_input: 'aidp-needs-input',
-        ready: 'aidp-ready',
-      }),
+      // prefault: an absent `labels` goes through the fields' defaults above.
+      .prefault({}),
     /** Repository conventions handed to every agent prompt. */
     conventions: z.string().default(''),
     /** What the sandbox of every agent and check may reach. */

@@ -1,5 +1,5 @@
 /**
- * Branch names from safe slugs (see activities/git/slug.ts). Pure: workflows import it too.
+ * Branch names from safe slugs (see slug.ts). Pure: workflows import it too.
  * The feature branch is `aidp/<feature>/feature`, not `aidp/<feature>`: git cannot hold a
  * branch and branches below it (`aidp/<feature>/<unit>`) at once. No unit slug is `feature`.
  */

@@ -29,3 +29,49 @@ export const SANDBOX_UNAVAILABLE = 'SandboxUnavailable';
  * charged an iteration; the unit stops at once. Non-retryable.
  */
 export const ENVIRONMENT_FAILURE = 'EnvironmentFailure';
+
+/** The host holding a unit's worktree stopped answering: the unit starts over from a fresh claim. */
+export const HOST_LOST = 'HostLost';
+
+/** No GitHub App is configured (APP_ID, PRIVATE_KEY) on the worker running a GitHub activity. */
+export const GITHUB_NOT_CONFIGURED = 'GitHubNotConfigured';
+
+/** `.github/aidp.yml` does not validate. */
+export const CONFIG_INVALID = 'ConfigInvalid';
+
+/** The feature spec, or a unit list written for it, cannot be used as units. */
+export const SPEC_INVALID = 'SpecInvalid';
+
+/** The agent asked to split the spec gave no usable unit list. */
+export const DECOMPOSE_FAILED = 'DecomposeFailed';
+
+/** An agent run (one that is not a unit's work loop: review, conflict resolution) failed. */
+export const AGENT_FAILED = 'AgentFailed';
+
+/** No agent provider, or a provider whose command line cannot run. */
+export const AGENT_CONFIG_INVALID = 'AgentConfigInvalid';
+
+/** The base branch is not in the remote repository. */
+export const BASE_BRANCH_MISSING = 'BaseBranchMissing';
+
+/** A unit branch to merge is not in the remote repository. */
+export const BRANCH_MISSING = 'BranchMissing';
+
+/** GitHub refused to open or update the feature pull request. */
+export const PULL_REQUEST_REFUSED = 'PullRequestRefused';
+
+/** Guards on what aidp's own git is given: a path, a remote URL, a branch outside aidp's, a bad branch name. */
+export const UNSAFE_PATH = 'UnsafePath';
+export const UNSAFE_REMOTE = 'UnsafeRemote';
+export const UNSAFE_BRANCH = 'UnsafeBranch';
+export const INVALID_BRANCH_NAME = 'InvalidBranchName';
+
+/** A feature or unit slug that is not safe in a branch or path, or a reserved one. */
+export const UNSAFE_NAME = 'UnsafeName';
+
+/** A run key (prompt file, registry entry) that would leave its directory. */
+export const INVALID_PROMPT_KEY = 'InvalidPromptKey';
+
+/** The worktree path belongs to another repository; the worktree a step needs is not there. */
+export const WORKTREE_CONFLICT = 'WorktreeConflict';
+export const WORKTREE_MISSING = 'WorktreeMissing';

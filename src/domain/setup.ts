@@ -1,4 +1,4 @@
-import type { NetworkPolicy } from '../sandbox/network.js';
+import type { NetworkPolicy } from './network-policy.js';
 
 /** `setup` of `.github/aidp.yml`, as workflows carry it. Pure: workflows import it. */
 export interface SetupSettings {

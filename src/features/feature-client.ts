@@ -1,17 +1,13 @@
 import { basename } from 'node:path';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { runStartOptions, type RunStartOptions } from '../domain/search-attributes.js';
-import { explainStartFailure } from '../temporal/search-attribute-registry.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import { explainStartFailure } from '../domain/search-attribute-errors.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { FeatureInput } from '../workflows/feature-orchestration/messages.js';
 import type { FeatureOrchestrationWorkflow } from '../workflows/feature-orchestration/workflow.js';
-import {
-  orchestrationStatusQuery,
-  retryFailedUpdate,
-  type FeatureResult,
-  type OrchestrationStatus,
-} from '../workflows/feature-orchestration/messages.js';
-import { InputError } from '../cli/input-error.js';
+import { orchestrationStatusQuery, type OrchestrationStatus } from '../domain/feature-status.js';
+import { retryFailedUpdate, type FeatureResult } from '../workflows/feature-orchestration/messages.js';
+import { InputError } from '../domain/input-error.js';
 import type { LocalFeature } from './local-feature.js';
 import { localUser } from './local-user.js';
 import { selectRetry } from '../domain/retry-selection.js';

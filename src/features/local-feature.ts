@@ -1,10 +1,10 @@
 import { realpath } from 'node:fs/promises';
 import { createGitRunner } from '../activities/git/run-git.js';
-import { slugify } from '../activities/git/slug.js';
-import { loadRepoConfigFromGit } from '../config/load-repo-config.js';
-import { InputError } from '../cli/input-error.js';
+import { slugify } from '../domain/slug.js';
+import { loadRepoConfigFromGit } from '../activities/git/repo-config-at-ref.js';
+import { InputError } from '../domain/input-error.js';
 import type { FeatureInput } from '../workflows/feature-orchestration/messages.js';
-import { featureSettings, type SettingOverrides } from './feature-settings.js';
+import { featureSettings, type SettingOverrides } from '../workflows/feature-settings.js';
 import { featureTitle } from './feature-title.js';
 import { localFeatureWorkflowId } from './workflow-ids.js';
 

@@ -1,5 +1,6 @@
 import type { WorkflowClient } from '@temporalio/client';
-import type { AgentDetail, OrchestrationStatus } from '../workflows/feature-orchestration/messages.js';
+import type { OrchestrationStatus } from '../domain/feature-status.js';
+import type { AgentDetail } from '../workflows/feature-orchestration/messages.js';
 import { unitProgressQuery, type UnitProgress } from '../workflows/unit/messages.js';
 
 /**

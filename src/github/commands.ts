@@ -1,4 +1,4 @@
-import { sanitizeUserText } from '../activities/decompose/sanitize.js';
+import { sanitizeUserText } from '../domain/sanitize.js';
 
 /** Commands that take no argument. */
 export const SIMPLE_COMMANDS = ['plan', 'build', 'review', 'fix-ci', 'status', 'pause', 'resume', 'cancel', 'help'] as const;

@@ -1,4 +1,4 @@
-import { slugify } from '../activities/git/slug.js';
+import { slugify } from '../domain/slug.js';
 import { featureBranchName } from '../domain/branches.js';
 
 /** The feature slug of an issue's build: its number first, so its branch names the issue. */

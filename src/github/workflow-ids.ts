@@ -76,6 +76,29 @@ export function deliveryWorkflowId(owner: string, repo: string, deliveryId: stri
   return `${githubRepoWorkflowIdPrefix(owner, repo)}delivery/${deliveryId.toLowerCase()}`;
 }
 
+/** The FeatureOrchestration a build (`…/issue-<n>/build`) runs: commands on the issue are sent there. */
+export function featureIdOf(buildWorkflowId: string): string {
+  return `${buildWorkflowId}/feature`;
+}
+
+/** PullClosedWorkflow of a build's feature PR: one per build, so a second `closed` finds it. */
+export function pullClosedWorkflowId(buildWorkflowId: string): string {
+  return `${buildWorkflowId}/pull-closed`;
+}
+
+/** `…/pr-<n>/ci-fix/<head sha, 12 digits>`: one CI fix per head commit, its runs counted by this id. */
+export function ciFixWorkflowId(target: { owner: string; repo: string; prNumber: number; headSha: string }): string {
+  const fix = githubWorkflowId({ owner: target.owner, repo: target.repo, number: target.prNumber, kind: 'ci-fix' });
+  return `${fix}/${target.headSha.slice(0, 12)}`;
+}
+
+/** `aidp/gh/<owner>/<repo>/issue-<n>/refusal/<login>`, lower-cased (issues and pull requests share numbers). */
+export function refusalWorkflowId(claim: { owner: string; repo: string; number: number; login: string }): string {
+  if (!isValidOwner(claim.login)) throw new InvalidWorkflowTargetError(`not a GitHub login: ${JSON.stringify(claim.login)}`);
+  if (!Number.isSafeInteger(claim.number) || claim.number < 1) throw new InvalidWorkflowTargetError(`not an issue or pull request number: ${claim.number}`);
+  return `${githubRepoWorkflowIdPrefix(claim.owner, claim.repo)}issue-${claim.number}/refusal/${claim.login.toLowerCase()}`;
+}
+
 const ID = /^aidp\/gh\/([^/]+)\/([^/]+)\/(issue|pr)-(\d+)\/([a-z-]+)$/;
 
 /** The target an id was built from (owner and repo lower-cased), or undefined for any other id. */

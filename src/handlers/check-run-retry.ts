@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUILD_CHECK_RUN_NAME, RETRY_ACTION } from '../activities/github/build-check-run.js';
+import { BUILD_CHECK_RUN_NAME, RETRY_ACTION } from '../github/check-run-names.js';
 import { issueOfFeatureBranch } from '../github/feature-branch.js';
 import { isBot } from '../github/permissions.js';
 import { inlineCode } from '../github/user-text.js';

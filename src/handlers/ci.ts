@@ -1,7 +1,7 @@
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import { parsePayload, repoTarget, type EventContext, type EventHandler, type HandlerDeps } from './context.js';
 import { checkRunPayload, checkSuitePayload, workflowRunPayload, type LinkedPullRequest, type RepositoryPayload } from './payloads.js';
-import type { CiFailure } from './processor-port.js';
+import type { CiFailure } from '../domain/processor-port.js';
 import { isAidpBranch, isSameRepoPull, pullTarget } from './pull-target.js';
 
 /** Conclusions a CI fix can help with; `cancelled`, `skipped`, `action_required` and the rest cannot. */

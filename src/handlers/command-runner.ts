@@ -3,7 +3,7 @@ import { issueOfFeatureBranch } from '../github/feature-branch.js';
 import { inlineCode, userText } from '../github/user-text.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import type { EventContext, HandlerDeps } from './context.js';
-import type { ItemRef, MessageResult, RepoTarget, StartResult } from './processor-port.js';
+import type { ItemRef, MessageResult, RepoTarget, StartResult } from '../domain/processor-port.js';
 import { isSameRepoPull, pullTarget } from './pull-target.js';
 import { comment, fetchPullRequest, react, type Thread } from './replies.js';
 

@@ -2,8 +2,8 @@ import type { Logger } from 'probot';
 import type { z } from 'zod';
 import type { PermissionChecker, PermissionOctokit } from '../github/permissions.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
-import type { AidpLabels } from './labels.js';
-import type { ProcessorPort, RepoTarget } from './processor-port.js';
+import type { AidpLabels } from '../domain/labels.js';
+import type { ProcessorPort, RepoTarget } from '../domain/processor-port.js';
 import type { RepositoryPayload } from './payloads.js';
 
 /** The parts of Probot's `Context` a handler uses; the payload is validated before use. */

@@ -1,6 +1,7 @@
 import { parseCommand } from '../github/commands.js';
 import { admitCheckRunRetry, admitCheckSuiteRetry, onCheckRunRetry } from './check-run-retry.js';
 import { isBot, type PermissionOctokit } from '../github/permissions.js';
+import type { DeferredDelivery } from '../domain/processor-port.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import { parsePayload, type EventContext, type EventHandler, type HandlerDeps } from './context.js';
 import { onIssueComment } from './issue-comment.js';
@@ -9,24 +10,6 @@ import { issueCommentPayload, issueLabeledPayload, pullRequestPayload, pullReque
 import { onPullRequestReview } from './pull-request-review.js';
 import { onPullRequest } from './pull-request.js';
 import { isAidpBranch, isSameRepoPull } from './pull-target.js';
-
-/**
- * Deliveries whose work needs GitHub (who the sender is, the repository's labels, a reply):
- * the request path only admits them (a payload check, no API call) and hands them to a
- * DeliveryWorkflow, whose activity runs the handler below with the installation's client.
- */
-export interface DeferredDelivery {
-  /** `X-GitHub-Delivery`: the DeliveryWorkflow's id is derived from it, so it acts once. */
-  id: string;
-  /** The route, with its action: `issues.labeled`. */
-  event: string;
-  owner: string;
-  repo: string;
-  installationId: number;
-  defaultBranch: string;
-  /** The payload as the handler's schema parsed it: only the fields aidp reads. */
-  payload: unknown;
-}
 
 /** Whether a delivery is worth a workflow: its parsed payload, or what the request path did instead. */
 type Admission = (ctx: EventContext, appId: number | undefined) => { payload: { repository: RepositoryPayload; installation: { id: number } } } | DeliveryOutcome;

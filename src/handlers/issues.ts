@@ -1,7 +1,7 @@
 import { isBot } from '../github/permissions.js';
 import { userText } from '../github/user-text.js';
 import { parsePayload, repoTarget, type EventHandler } from './context.js';
-import { labelRole } from './labels.js';
+import { labelRole } from '../domain/labels.js';
 import { issueLabeledPayload } from './payloads.js';
 import { refuse } from './replies.js';
 

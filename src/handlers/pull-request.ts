@@ -1,7 +1,7 @@
 import { isBot } from '../github/permissions.js';
 import { parsePayload, repoTarget, type EventHandler } from './context.js';
 import { onFeaturePullClosed } from './feature-pull-closed.js';
-import { labelRole } from './labels.js';
+import { labelRole } from '../domain/labels.js';
 import { pullRequestPayload } from './payloads.js';
 import { isSameRepoPull, pullTarget } from './pull-target.js';
 import { comment, refuse } from './replies.js';

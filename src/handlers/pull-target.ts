@@ -1,5 +1,5 @@
 import type { LinkedPullRequest } from './payloads.js';
-import type { PullRequestTarget, RepoTarget } from './processor-port.js';
+import type { PullRequestTarget, RepoTarget } from '../domain/processor-port.js';
 
 /** Every branch aidp creates starts with this (see `src/domain/branches.ts`). */
 export const AIDP_BRANCH_PREFIX = 'aidp/';

@@ -1,11 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
-import { explainStartFailure } from '../temporal/search-attribute-registry.js';
+import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { selectRetry } from '../domain/retry-selection.js';
-import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { ItemRef, MessageResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
+import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
+import type { ItemRef, MessageResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { BuildInput, BuildResult } from '../workflows/build-processor/messages.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import type { FeatureResult } from '../workflows/feature-orchestration/messages.js';

@@ -2,8 +2,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
 import { issueFeatureSlug } from '../github/feature-branch.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { BuildRequest, StartResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { BuildRequest, StartResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
 

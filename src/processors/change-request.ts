@@ -1,5 +1,5 @@
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { ChangeRequestRequest, StartResult } from '../handlers/processor-port.js';
+import type { ChangeRequestRequest, StartResult } from '../domain/processor-port.js';
 import { startOnce, type ProcessorContext } from './context.js';
 import { startPullRequestWork } from './pull-request-work.js';
 

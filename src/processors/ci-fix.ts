@@ -1,5 +1,5 @@
-import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { CiFixRequest, StartResult } from '../handlers/processor-port.js';
+import { ciFixWorkflowId } from '../github/workflow-ids.js';
+import type { CiFixRequest, StartResult } from '../domain/processor-port.js';
 import { startOnce, type ProcessorContext } from './context.js';
 import { startPullRequestWork } from './pull-request-work.js';
 
@@ -9,7 +9,7 @@ import { startPullRequestWork } from './pull-request-work.js';
  * the runs of one commit can be counted.
  */
 export async function startCiFix(ctx: ProcessorContext, request: CiFixRequest): Promise<StartResult> {
-  const workflowId = `${githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.prNumber, kind: 'ci-fix' })}/${request.headSha.slice(0, 12)}`;
+  const workflowId = ciFixWorkflowId(request);
   let attempts = 0;
   for await (const _run of ctx.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) attempts++;
   if (attempts >= ctx.ciFixAttempts) return { workflowId, started: false };

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { parseGithubWorkflowId } from '../github/workflow-ids.js';
-import type { StartResult } from '../handlers/processor-port.js';
+import type { StartResult } from '../domain/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
-import { explainStartFailure } from '../temporal/search-attribute-registry.js';
+import { explainStartFailure } from '../domain/search-attribute-errors.js';
 
 /** What every processor needs: Temporal, and the knobs of the process that runs them. */
 export interface ProcessorContext {

@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
-import { explainStartFailure } from '../temporal/search-attribute-registry.js';
+import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { deliveryWorkflowId } from '../github/workflow-ids.js';
-import type { DeferredDelivery } from '../handlers/deferred.js';
-import type { StartResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { DeferredDelivery } from '../domain/processor-port.js';
+import type { StartResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { DeliveryWorkflow } from '../workflows/delivery/workflow.js';
 import type { ProcessorContext } from './context.js';
 

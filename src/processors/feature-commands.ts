@@ -1,12 +1,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { FeatureSignal, ItemRef, MessageResult } from '../handlers/processor-port.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
-import { statusMarkdown } from '../workflows/build-processor/status-comment.js';
+import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
+import type { FeatureSignal, ItemRef, MessageResult } from '../domain/processor-port.js';
+import { orchestrationStatusQuery } from '../domain/feature-status.js';
+import { statusMarkdown } from '../domain/summary/status-markdown.js';
 import {
   adjustConcurrencyUpdate,
   cancelSignal,
-  orchestrationStatusQuery,
   pauseSignal,
   resumeSignal,
   retryFailedUpdate,

@@ -1,9 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
-import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { FeaturePullClosedRequest, StartResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
-import { featureIdOf } from '../workflows/build-processor/feature-id.js';
+import { featureIdOf, githubWorkflowId, pullClosedWorkflowId } from '../github/workflow-ids.js';
+import type { FeaturePullClosedRequest, StartResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import { cancelSignal } from '../workflows/feature-orchestration/messages.js';
 import type { PullClosedWorkflow } from '../workflows/pull-closed/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
@@ -20,7 +19,7 @@ export async function featurePullClosed(ctx: ProcessorContext, request: FeatureP
     // No feature ran, or it has finished: nothing to cancel.
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
-  const workflowId = `${buildId}/pull-closed`;
+  const workflowId = pullClosedWorkflowId(buildId);
   return startOnce(ctx, workflowId, () =>
     ctx.client.workflow.start<typeof PullClosedWorkflow>('PullClosedWorkflow', {
       workflowId,

@@ -1,6 +1,6 @@
 import { runStartOptions } from '../domain/search-attributes.js';
-import type { PullRequestTarget } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { PullRequestTarget } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
 import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
 import type { ProcessorContext } from './context.js';

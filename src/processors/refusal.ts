@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
-import { explainStartFailure } from '../temporal/search-attribute-registry.js';
-import { githubRepoWorkflowIdPrefix, InvalidWorkflowTargetError, isValidOwner } from '../github/workflow-ids.js';
-import type { RefusalReplyClaim } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import { explainStartFailure } from '../domain/search-attribute-errors.js';
+import { refusalWorkflowId } from '../github/workflow-ids.js';
+import type { RefusalReplyClaim } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
 import type { ProcessorContext } from './context.js';
 
@@ -11,13 +11,6 @@ import type { ProcessorContext } from './context.js';
 export const REFUSAL_WINDOW_MS = 10 * 60_000;
 /** Closes the window even when no worker ever runs the workflow. */
 const NO_WORKER_SLACK_MS = 60_000;
-
-/** `aidp/gh/<owner>/<repo>/issue-<n>/refusal/<login>`, lower-cased (issues and pull requests share numbers). */
-export function refusalWorkflowId(claim: RefusalReplyClaim): string {
-  if (!isValidOwner(claim.login)) throw new InvalidWorkflowTargetError(`not a GitHub login: ${JSON.stringify(claim.login)}`);
-  if (!Number.isSafeInteger(claim.number) || claim.number < 1) throw new InvalidWorkflowTargetError(`not an issue or pull request number: ${claim.number}`);
-  return `${githubRepoWorkflowIdPrefix(claim.owner, claim.repo)}issue-${claim.number}/refusal/${claim.login.toLowerCase()}`;
-}
 
 /**
  * True when no refusal went to this person on this issue in the last window: the window's

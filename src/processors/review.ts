@@ -1,7 +1,7 @@
 import { runStartOptions } from '../domain/search-attributes.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
-import type { ReviewRequest, StartResult } from '../handlers/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../temporal/task-queues.js';
+import type { ReviewRequest, StartResult } from '../domain/processor-port.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { ReviewWorkflow } from '../workflows/review/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
 

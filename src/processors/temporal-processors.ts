@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { BuildRequest, DeliveryQueue, ProcessorPort, StartResult } from '../handlers/processor-port.js';
+import type { BuildRequest, DeliveryQueue, ProcessorPort, StartResult } from '../domain/processor-port.js';
 import type { AidpMetrics } from '../metrics/metrics.js';
 import { buildExists, startBuild, startBuildIfNew } from './build.js';
 import { acceptDelivery } from './delivery.js';

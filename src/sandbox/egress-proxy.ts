@@ -4,7 +4,7 @@ import { connect, isIP, type Socket } from 'node:net';
 import { chmod, rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { isPublicAddress } from './address-ranges.js';
-import { hostAllowed, normalizeHost } from './host-names.js';
+import { hostAllowed, normalizeHost } from '../domain/host-names.js';
 
 /** Where the proxy reports its decisions: host and verdict only, never a URL path or a body. */
 export interface NetworkLog {

@@ -1,5 +1,5 @@
 import type { AgentPreset } from '../config/repo-config.js';
-import type { NetworkPolicy } from './network.js';
+import type { NetworkPolicy } from '../domain/network-policy.js';
 import { presetNetworkDefaults } from './network-defaults.js';
 
 /** What the sandboxes of one repository may reach: agents, and the checks that run their code. */

@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asyncLocalStorage } from '@temporalio/activity';
+import type { NetworkPolicy } from '../domain/network-policy.js';
 import { startEgressProxy, type NetworkLog } from './egress-proxy.js';
 
 export type { NetworkLog } from './egress-proxy.js';
-
-/** `[]`: no network; `['*']`: any public host; otherwise host names and `*.example.com` wildcards. */
-export interface NetworkPolicy {
-  allow: string[];
-}
 
 export interface SandboxNetwork {
   /** Extra bwrap arguments (the binds of the proxy socket and the forwarder). */

@@ -1,4 +1,4 @@
-import { buildAgentEnv } from '../activities/agent/agent-env.js';
+import { buildAgentEnv } from './agent-env.js';
 
 /** The run variables an agent may see; nothing else from aidp crosses into a sandbox. */
 export const RUN_VARIABLES = ['AIDP_PROMPT_FILE', 'AIDP_UNIT_ID', 'AIDP_ITERATION', 'AIDP_WORKTREE'] as const;

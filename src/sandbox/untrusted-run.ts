@@ -1,14 +1,16 @@
 import { existsSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { buildAgentEnv } from '../activities/agent/agent-env.js';
+import { buildAgentEnv } from './agent-env.js';
 import { buildBwrapArgs, type DroppedPath } from './bwrap-args.js';
 import { hostSystemRoots, mountsFor, nodePrefix, pathDirectories, resolvedProtectedPaths } from './host-mounts.js';
-import { openSandboxNetwork, type NetworkPolicy } from './network.js';
+import type { NetworkPolicy } from '../domain/network-policy.js';
+import { openSandboxNetwork } from './network.js';
 import { isWithin } from './protected-paths.js';
 import { buildSandboxEnv } from './sandbox-env.js';
 import type { SandboxSettings } from './settings.js';
 import { requireSandboxInActivity } from './unavailable.js';
+import { INVALID_PROMPT_KEY } from '../domain/failure-types.js';
 
 export interface UntrustedRunSpec {
   kind: 'agent' | 'check';
@@ -148,11 +150,11 @@ function runDir(parent: string, key: string, worktree: string): string {
   const dir = resolve(parent, key);
   const inParent = relative(resolve(parent), dir);
   if (inParent === '' || inParent.startsWith('..') || isAbsolute(inParent) || inParent.includes('/')) {
-    throw ApplicationFailure.nonRetryable(`run key ${JSON.stringify(key)} leaves ${parent}`, 'InvalidPromptKey');
+    throw ApplicationFailure.nonRetryable(`run key ${JSON.stringify(key)} leaves ${parent}`, INVALID_PROMPT_KEY);
   }
   const fromWorktree = relative(resolve(worktree), dir);
   if (!fromWorktree.startsWith('..') && !isAbsolute(fromWorktree)) {
-    throw ApplicationFailure.nonRetryable(`the run directory ${dir} is inside the worktree ${worktree}`, 'InvalidPromptKey');
+    throw ApplicationFailure.nonRetryable(`the run directory ${dir} is inside the worktree ${worktree}`, INVALID_PROMPT_KEY);
   }
   return dir;
 }

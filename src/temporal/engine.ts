@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { aidpDataConverter } from './data-converter.js';
 import { startEmbeddedServer, type EmbeddedServer } from './dev-server.js';
 import type { PayloadKeys } from './payload-codec.js';
-import { temporalAnswers } from './server-health.js';
+import { describeTemporalProblem, temporalHealth } from './server-health.js';
 
 export interface EngineConfig {
   engine: 'embedded' | 'temporal';
@@ -90,11 +90,8 @@ export async function openEngine(cfg: EngineConfig): Promise<TemporalEndpoint> {
   }
   if (!cfg.address) throw new Error('AIDP_ENGINE=temporal needs TEMPORAL_ADDRESS (host:port of the Temporal frontend)');
   const tls = tlsFrom(cfg);
-  if (!(await temporalAnswers({ address: cfg.address, tls, apiKey: cfg.apiKey }, CONNECT_CHECK_MS))) {
-    throw new Error(
-      `Temporal at ${cfg.address} did not answer within ${CONNECT_CHECK_MS / 1000} s; check TEMPORAL_ADDRESS, TLS and the API key`,
-    );
-  }
+  const health = await temporalHealth({ address: cfg.address, tls, apiKey: cfg.apiKey }, CONNECT_CHECK_MS);
+  if (!health.ok) throw new Error(describeTemporalProblem(cfg.address, health, CONNECT_CHECK_MS));
   return {
     address: cfg.address,
     namespace: cfg.namespace,

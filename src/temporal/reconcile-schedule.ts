@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { runStartOptions } from '../domain/search-attributes.js';
 import type { ReconcileWorkflow } from '../workflows/reconcile/workflow.js';
-import { ORCHESTRATOR_QUEUE } from './task-queues.js';
+import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 
 export const RECONCILE_SCHEDULE_ID = 'aidp-reconcile';
 

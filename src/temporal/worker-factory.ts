@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { failInterruptedActivities, inflightDir as inflightDirOf, recordInflightActivities } from './interrupted-activities.js';
-import { hostQueueName, ORCHESTRATOR_QUEUE, AGENT_QUEUE, type QueueKind } from './task-queues.js';
+import { hostQueueName, ORCHESTRATOR_QUEUE, AGENT_QUEUE, type QueueKind } from '../domain/task-queues.js';
 import type { WorkflowSource } from './workflow-source.js';
 
 export interface WorkerFactoryOptions {

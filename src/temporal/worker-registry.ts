@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { QueueKind } from './task-queues.js';
+import type { QueueKind } from '../domain/task-queues.js';
 
 interface WorkerEntry {
   pid: number;

@@ -6,10 +6,7 @@ import {
   ChildWorkflowFailure,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import { WORKER_GONE_TYPES } from '../domain/failure-types.js';
-
-/** Failure type for "the host holding the worktree stopped answering": the unit starts over. */
-export const HOST_LOST = 'HostLost';
+import { HOST_LOST, WORKER_GONE_TYPES } from '../domain/failure-types.js';
 
 /**
  * An activity on a host queue timed out (its worker died, or nobody serves that host any more),

@@ -5,12 +5,13 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { pino } from 'pino';
 import { startFeature, type FeatureHandle } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
-import type { SettingOverrides } from '../../src/features/feature-settings.js';
+import type { SettingOverrides } from '../../src/workflows/feature-settings.js';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import type { FeatureInput } from '../../src/workflows/feature-orchestration/messages.js';
+import { runDeferredDelivery } from '../../src/handlers/deferred.js';
 import { createTemporalProcessors } from '../../src/processors/temporal-processors.js';
 import { installRuntime } from '../../src/temporal/runtime.js';
-import type { QueueKind } from '../../src/temporal/task-queues.js';
+import type { QueueKind } from '../../src/domain/task-queues.js';
 import { createAidpWorkers, type AidpWorkers } from '../../src/temporal/worker-factory.js';
 import { terminateRunningWorkflows } from './cleanup.js';
 import { tempDir } from './repos.js';
@@ -83,6 +84,7 @@ export async function startHarness(opts: {
       startCiFix: createTemporalProcessors({ client: temporal.client }).startCiFix,
       temporalClient: temporal.client,
       processors: opts.processors ?? createTemporalProcessors({ client: temporal.client }),
+      runDelivery: runDeferredDelivery,
       metrics: opts.metrics,
     },
     logger,

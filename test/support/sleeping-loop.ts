@@ -1,5 +1,5 @@
 import { simpleGit } from 'simple-git';
-import { hostQueueName } from '../../src/temporal/task-queues.js';
+import { hostQueueName } from '../../src/domain/task-queues.js';
 import type { WorkLoopInput } from '../../src/workflows/work-loop/messages.js';
 import { SCRIPTED_AGENT } from './cli.js';
 

@@ -6,7 +6,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { ProbotOctokit } from 'probot';
 import { createApp, type AppDeps } from '../../src/handlers/app.js';
-import type { ProcessorPort, StartResult, MessageResult } from '../../src/handlers/processor-port.js';
+import type { ProcessorPort, StartResult, MessageResult } from '../../src/domain/processor-port.js';
 import { createPermissionChecker } from '../../src/github/permissions.js';
 import { startWebhookServer } from '../../src/server/webhook-server.js';
 import { githubWorkflowId, type GithubWorkflowKind } from '../../src/github/workflow-ids.js';

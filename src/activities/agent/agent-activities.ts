@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import { providerEnvNames } from '../../sandbox/provider-env.js';
 import type { SandboxSettings } from '../../sandbox/settings.js';
 import { openUntrustedRun } from '../../sandbox/untrusted-run.js';
 import { tailOf } from './output-tail.js';
 import { runAgentWithFallback, type AgentRunResult } from './run-agent.js';
+import { AGENT_FAILED } from '../../domain/failure-types.js';
 
 export type { AgentAttempt, AgentRunResult } from './run-agent.js';
 
@@ -139,7 +140,7 @@ export function createAgentActivities(deps: AgentActivityDeps) {
         network: input.network,
       });
       if (!result.ok) {
-        throw ApplicationFailure.nonRetryable(`${result.reason ?? 'the agent failed'}\nOutput (tail):\n${tailOf(result.outputTail, 2000)}`, 'AgentFailed');
+        throw ApplicationFailure.nonRetryable(`${result.reason ?? 'the agent failed'}\nOutput (tail):\n${tailOf(result.outputTail, 2000)}`, AGENT_FAILED);
       }
       return result.stdout;
     },

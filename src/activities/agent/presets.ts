@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import { CommandLineError, splitCommandLine } from './command-line.js';
+import { AGENT_CONFIG_INVALID } from '../../domain/failure-types.js';
 
 /** How a provider is started: its argv, and what goes to its stdin (nothing when undefined). */
 export interface AgentInvocation {
@@ -57,7 +58,7 @@ const PRESETS: Record<Preset, (promptFile: string) => { argv: string[]; prompt: 
 export function buildAgentInvocation(provider: AgentProvider, promptFile: string, prompt: string): AgentInvocation {
   if (provider.preset === 'command') {
     const words = splitProviderCommand(provider.command ?? '');
-    if (words.length === 0) throw ApplicationFailure.nonRetryable('agent preset "command" has an empty command line', 'AgentConfigInvalid');
+    if (words.length === 0) throw ApplicationFailure.nonRetryable('agent preset "command" has an empty command line', AGENT_CONFIG_INVALID);
     return { argv: [...words, ...provider.args] };
   }
   const preset = PRESETS[provider.preset](promptFile);
@@ -74,7 +75,7 @@ function splitProviderCommand(line: string): string[] {
   try {
     return splitCommandLine(line);
   } catch (err) {
-    if (err instanceof CommandLineError) throw ApplicationFailure.nonRetryable(err.message, 'AgentConfigInvalid');
+    if (err instanceof CommandLineError) throw ApplicationFailure.nonRetryable(err.message, AGENT_CONFIG_INVALID);
     throw err;
   }
 }

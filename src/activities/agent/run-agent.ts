@@ -5,6 +5,7 @@ import type { AgentProvider } from '../../config/repo-config.js';
 import { sandboxExecFailure, type UntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runInProcessGroup, type ProcessRunResult } from './process-group.js';
 import { buildAgentInvocation, providerName } from './presets.js';
+import { AGENT_CONFIG_INVALID } from '../../domain/failure-types.js';
 
 const RATE_LIMITED = /rate.?limit|\b429\b|quota exceeded|overloaded/i;
 /** A successful exit counts as rate limited only when the output is this short (a bare error line). */
@@ -62,7 +63,7 @@ export interface AgentRunResult {
  * times out, cannot start, or prints what looks like a rate limit. A cancel stops at once.
  */
 export async function runAgentWithFallback(input: RunAgentInput): Promise<AgentRunResult> {
-  if (input.providers.length === 0) throw ApplicationFailure.nonRetryable('no agent providers are configured', 'AgentConfigInvalid');
+  if (input.providers.length === 0) throw ApplicationFailure.nonRetryable('no agent providers are configured', AGENT_CONFIG_INVALID);
   const { sandbox } = input;
   // Built before anything runs, so a bad command line fails the run instead of one attempt.
   const invocations = input.providers.map((p) => buildAgentInvocation(p, sandbox.promptFile, input.prompt));

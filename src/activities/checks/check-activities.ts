@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { SandboxSettings } from '../../sandbox/settings.js';
 import { openUntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runCheckList, type CheckResult, type NamedCheckConfig } from './run-checks.js';

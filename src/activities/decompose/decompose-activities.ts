@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { UnitSpec } from '../../domain/unit.js';
 import { decomposePrompt, readAgentUnits, repairPrompt } from './agent-units.js';
-import { sanitizeUserText } from './sanitize.js';
+import { sanitizeUserText } from '../../domain/sanitize.js';
 import { parseTaskList } from './task-list.js';
 import { parseUnitsBlock } from './units-block.js';
 import { validateUnits } from './validate-units.js';
+import { DECOMPOSE_FAILED } from '../../domain/failure-types.js';
 
 export interface AskAgentInput {
   prompt: string;
@@ -43,7 +44,7 @@ export function createDecomposeActivities(deps: { askAgent: AskAgent }) {
     if (second.ok) return second.units;
     throw ApplicationFailure.nonRetryable(
       `the agent gave no usable unit list in 2 attempts; last answer: ${second.problems.join('; ')}`,
-      'DecomposeFailed',
+      DECOMPOSE_FAILED,
     );
   }
 

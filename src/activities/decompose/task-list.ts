@@ -1,5 +1,5 @@
 import type { UnitSpec } from '../../domain/unit.js';
-import { uniqueSlugs } from '../git/slug.js';
+import { uniqueSlugs } from '../../domain/slug.js';
 import { findFences } from './fences.js';
 
 const TASK = /^(\s*)[-*+]\s+\[[ xX]\]\s+(.*\S)\s*$/;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { UnitSpec } from '../../domain/unit.js';
-import { uniqueSlugs } from '../git/slug.js';
+import { uniqueSlugs } from '../../domain/slug.js';
 
 const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });

@@ -3,11 +3,12 @@ import { parse } from 'yaml';
 import type { UnitSpec } from '../../domain/unit.js';
 import { findFences } from './fences.js';
 import { describeIssues, toUnitSpecs, userUnitsSchema } from './unit-schema.js';
+import { SPEC_INVALID } from '../../domain/failure-types.js';
 
 const INFO = 'aidp-units';
 
 function invalid(problem: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`the ${INFO} block is invalid: ${problem}`, 'SpecInvalid');
+  return ApplicationFailure.nonRetryable(`the ${INFO} block is invalid: ${problem}`, SPEC_INVALID);
 }
 
 /**

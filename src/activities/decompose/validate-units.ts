@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { UnitSpec } from '../../domain/unit.js';
+import { SPEC_INVALID } from '../../domain/failure-types.js';
 
 /** Every dependency cycle once, written `a → b → a`. */
 function findCycles(units: UnitSpec[]): string[] {
@@ -51,5 +52,5 @@ export function unitProblems(units: UnitSpec[]): string[] {
 /** Throws non-retryable SpecInvalid naming every problem: duplicates, unknown dependencies, cycles, no units. */
 export function validateUnits(units: UnitSpec[]): void {
   const problems = unitProblems(units);
-  if (problems.length > 0) throw ApplicationFailure.nonRetryable(`the unit list is invalid: ${problems.join('; ')}`, 'SpecInvalid');
+  if (problems.length > 0) throw ApplicationFailure.nonRetryable(`the unit list is invalid: ${problems.join('; ')}`, SPEC_INVALID);
 }

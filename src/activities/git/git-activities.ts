@@ -9,6 +9,7 @@ import { commitOf, splitZ } from './queries.js';
 import { stageAll } from './stage.js';
 import { getWorktreeConfig } from './worktree-config.js';
 import { addWorktree, removeWorktreeAt } from './worktrees.js';
+import { BASE_BRANCH_MISSING } from '../../domain/failure-types.js';
 
 /** `workDir` holds everything: `mirrors/`, `worktrees/` and git's HOME, `git-home/`. */
 export type GitActivityDeps = ActivityGitDeps;
@@ -58,7 +59,7 @@ export function createGitActivities(deps: GitActivityDeps) {
         assertPath: (path) => paths.assertWorktreePath(path),
         start: async () => {
           const sha = await commitOf(git, mirrorPath, `refs/remotes/origin/${baseBranch}`);
-          if (!sha) throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, 'BaseBranchMissing');
+          if (!sha) throw ApplicationFailure.nonRetryable(`base branch "${baseBranch}" does not exist in the remote repository`, BASE_BRANCH_MISSING);
           return { sha };
         },
         config: ({ sha }) => ({ 'aidp.baseSha': sha }),

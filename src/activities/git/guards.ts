@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { isSafeSlug } from './slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
+import { INVALID_BRANCH_NAME, UNSAFE_BRANCH, UNSAFE_PATH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
 /** Non-retryable: the input itself is wrong, another attempt cannot help. */
 function refuse(type: string, message: string): ApplicationFailure {
@@ -7,7 +8,7 @@ function refuse(type: string, message: string): ApplicationFailure {
 }
 
 export function unsafePath(message: string): ApplicationFailure {
-  return refuse('UnsafePath', message);
+  return refuse(UNSAFE_PATH, message);
 }
 
 /**
@@ -16,16 +17,16 @@ export function unsafePath(message: string): ApplicationFailure {
  */
 export function assertRemoteUrl(remoteUrl: string): void {
   if (remoteUrl.trim() === '' || remoteUrl.startsWith('-') || /[\0\r\n]/.test(remoteUrl)) {
-    throw refuse('UnsafeRemote', 'the remote URL is empty, starts with "-" or holds control characters');
+    throw refuse(UNSAFE_REMOTE, 'the remote URL is empty, starts with "-" or holds control characters');
   }
   if (/^[a-z][a-z0-9+.-]*::/i.test(remoteUrl)) {
-    throw refuse('UnsafeRemote', 'remote helper URLs (transport::address) are not accepted');
+    throw refuse(UNSAFE_REMOTE, 'remote helper URLs (transport::address) are not accepted');
   }
   if (!URL.canParse(remoteUrl)) return; // a local path or scp-like user@host:path
   const url = new URL(remoteUrl);
   const web = url.protocol === 'http:' || url.protocol === 'https:';
   if (url.password !== '' || (web && url.username !== '')) {
-    throw refuse('UnsafeRemote', 'the remote URL carries credentials; pass them through the git environment instead');
+    throw refuse(UNSAFE_REMOTE, 'the remote URL carries credentials; pass them through the git environment instead');
   }
 }
 
@@ -33,7 +34,7 @@ export function assertRemoteUrl(remoteUrl: string): void {
 export function assertAidpBranch(branch: string): void {
   const [prefix, ...rest] = branch.split('/');
   if (prefix !== 'aidp' || rest.length < 1 || rest.length > 2 || !rest.every(isSafeSlug)) {
-    throw refuse('UnsafeBranch', `${JSON.stringify(branch)} is not an aidp branch (aidp/<feature>/<unit> or aidp/<feature>/feature)`);
+    throw refuse(UNSAFE_BRANCH, `${JSON.stringify(branch)} is not an aidp branch (aidp/<feature>/<unit> or aidp/<feature>/feature)`);
   }
 }
 
@@ -49,7 +50,7 @@ export function assertBranchName(branch: string): void {
     branch.includes('@{') ||
     [...branch].some((ch) => ch <= ' ' || ch === '\x7f' || '~^:?*[\\'.includes(ch)) ||
     parts.some((p) => p === '' || p.startsWith('.') || p.endsWith('.lock'));
-  if (bad) throw refuse('InvalidBranchName', `${JSON.stringify(branch)} is not a valid branch name`);
+  if (bad) throw refuse(INVALID_BRANCH_NAME, `${JSON.stringify(branch)} is not a valid branch name`);
 }
 
 /** A commit id as git prints it; anything else could be read as an option or a revision expression. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { unsafePath } from './guards.js';
-import { isSafeSlug } from './slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
 
 /** `candidate` resolved, when it lies strictly inside `root`; else non-retryable UnsafePath. */
 export function assertInside(root: string, candidate: string): string {

@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ConfigChecker, type ConfigEntries, mirrorConfigRule, mirrorWorktreeConfigRule, tampered, worktreeConfigRule } from './config-check.js';
 import type { WorkDirLayout } from './layout.js';
 import type { GitRunner } from './run-git.js';
+import { WORKTREE_MISSING } from '../../domain/failure-types.js';
 
 export interface TrustedWorktree {
   /** `<mirror>/worktrees/<name>`: where git keeps this worktree's HEAD, index and config.worktree. */
@@ -64,7 +65,7 @@ export class RepoTrust {
   async worktree(worktreePath: string): Promise<TrustedWorktree> {
     const worktreeKind = await kind(worktreePath);
     if (worktreeKind === 'missing') {
-      throw ApplicationFailure.nonRetryable(`${worktreePath} does not exist (prepare the worktree first)`, 'WorktreeMissing');
+      throw ApplicationFailure.nonRetryable(`${worktreePath} does not exist (prepare the worktree first)`, WORKTREE_MISSING);
     }
     if (worktreeKind !== 'dir') throw tampered(`${worktreePath} is not a directory`);
     const dotGit = join(worktreePath, '.git');

@@ -1,7 +1,7 @@
 import { featureBranchName } from '../../domain/branches.js';
 import { assertAidpBranch, assertRemoteUrl } from './guards.js';
 import type { GitRunner } from './run-git.js';
-import { isSafeSlug } from './slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
 
 /** A unit branch of `featureSlug` (`aidp/<feature>/<unit>`): never the feature branch, never anyone else's. */
 function isUnitBranchOf(branch: string, featureSlug: string): boolean {

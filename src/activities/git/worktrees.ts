@@ -16,6 +16,7 @@ export interface WorktreeDeps {
   trust: RepoTrust;
   logger?: Logger;
 }
+import { WORKTREE_CONFLICT } from '../../domain/failure-types.js';
 
 interface WorktreeEntry {
   path: string;
@@ -88,7 +89,7 @@ async function discardEarlierAttempt(
   const owner = (await deps.trust.locate(worktreePath))?.mirrorPath;
   if (owner !== undefined && owner !== mirrorPath) {
     // Same feature and unit slugs on another repository: never destroy that one's live work.
-    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, 'WorktreeConflict');
+    throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, WORKTREE_CONFLICT);
   }
   const listed = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: mirrorPath });
   const stale = parseWorktreeList(listed.stdout)

@@ -1,9 +1,5 @@
+import { BUILD_CHECK_RUN_NAME, RETRY_ACTION } from '../../github/check-run-names.js';
 import type { CheckRunClient } from './check-runs.js';
-
-/** The check run a build keeps on its feature PR's head; `check_run.rerequested` is matched by it. */
-export const BUILD_CHECK_RUN_NAME = 'aidp';
-/** The requested action on a finished build's check run that retries its failed units. */
-export const RETRY_ACTION = { label: 'Retry failed units', description: 'Run the failed units again', identifier: 'retry_failed' } as const;
 
 /** GitHub takes at most 65535 characters of summary. */
 const SUMMARY_LIMIT = 60_000;

@@ -1,11 +1,25 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { DEFAULT_LABELS, type AidpLabels } from '../../domain/labels.js';
+import type { DeferredDelivery, ProcessorPort } from '../../domain/processor-port.js';
 import { createPermissionChecker, type PermissionChecker, type PermissionOctokit } from '../../github/permissions.js';
-import { repoTriggerLabels } from '../../github/repo-labels.js';
-import { runDeferredDelivery, type DeferredDelivery } from '../../handlers/deferred.js';
-import { DEFAULT_LABELS, type AidpLabels } from '../../handlers/labels.js';
-import type { ProcessorPort } from '../../handlers/processor-port.js';
 import type { DeliveryOutcome } from '../../metrics/metrics.js';
+import { repoTriggerLabels } from './repo-labels.js';
+import { GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
+
+/**
+ * The handler a deferred delivery runs: `runDeferredDelivery` of handlers/deferred.ts, passed
+ * in by whoever builds the activities (handlers sit above activities; this is their port).
+ */
+export type DeliveryHandler = (
+  delivery: DeferredDelivery,
+  env: {
+    octokit: PermissionOctokit;
+    log: Logger;
+    deps: { processors: ProcessorPort; permissions: PermissionChecker; labels: AidpLabels; appId?: number };
+    repoLabels: () => Promise<AidpLabels>;
+  },
+) => Promise<DeliveryOutcome>;
 
 const NOT_CONFIGURED = 'no GitHub App is configured (APP_ID, PRIVATE_KEY)';
 
@@ -17,6 +31,7 @@ const NOT_CONFIGURED = 'no GitHub App is configured (APP_ID, PRIVATE_KEY)';
 export function createDeliveryActivities(deps: {
   octokitFor?: (installationId: number) => Promise<PermissionOctokit>;
   processors?: ProcessorPort;
+  runDelivery?: DeliveryHandler;
   logger: Logger;
   labels?: Partial<AidpLabels>;
   appId?: number;
@@ -26,12 +41,12 @@ export function createDeliveryActivities(deps: {
   const appLabels: AidpLabels = { ...DEFAULT_LABELS, ...deps.labels };
   return {
     async handleDelivery(delivery: DeferredDelivery): Promise<DeliveryOutcome> {
-      const { octokitFor, processors } = deps;
-      if (!octokitFor || !processors) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, 'GitHubNotConfigured');
+      const { octokitFor, processors, runDelivery } = deps;
+      if (!octokitFor || !processors || !runDelivery) throw ApplicationFailure.nonRetryable(NOT_CONFIGURED, GITHUB_NOT_CONFIGURED);
       const octokit = await octokitFor(delivery.installationId);
       const log = deps.logger.child({ delivery: delivery.id, event: delivery.event });
       const repo = { owner: delivery.owner, repo: delivery.repo, ref: delivery.defaultBranch };
-      const outcome = await runDeferredDelivery(delivery, {
+      const outcome = await runDelivery(delivery, {
         octokit,
         log,
         deps: { processors, permissions, labels: appLabels, appId: deps.appId },

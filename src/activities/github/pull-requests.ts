@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ProbotOctokit } from 'probot';
+import { PULL_REQUEST_REFUSED } from '../../domain/failure-types.js';
 
 /** The part of an installation's Octokit these activities use; a ProbotOctokit is one. */
 export interface PullRequestClient {
@@ -82,7 +83,7 @@ export function createGitHubActivities(deps: GitHubActivityDeps) {
       return { number: created.number, url: created.html_url, created: true };
     } catch (err) {
       if (isHttpError(err) && err.status === 422) {
-        throw ApplicationFailure.create({ message: githubMessage(err), type: 'PullRequestRefused', nonRetryable: true });
+        throw ApplicationFailure.create({ message: githubMessage(err), type: PULL_REQUEST_REFUSED, nonRetryable: true });
       }
       throw err;
     }

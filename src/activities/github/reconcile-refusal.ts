@@ -1,4 +1,4 @@
-import type { BuildRequest } from '../../handlers/processor-port.js';
+import type { BuildRequest } from '../../domain/processor-port.js';
 import type { ReconcileClient } from './reconcile-targets.js';
 
 export interface ReconcileRefusal {

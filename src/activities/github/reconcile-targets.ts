@@ -1,9 +1,9 @@
 import { BUILD_MARKER } from '../../github/build-marker.js';
 import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/github-host.js';
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
-import { repoTriggerLabels } from '../../github/repo-labels.js';
-import { DEFAULT_LABELS } from '../../handlers/labels.js';
-import type { BuildRequest, CiFixRequest } from '../../handlers/processor-port.js';
+import { repoTriggerLabels } from './repo-labels.js';
+import { DEFAULT_LABELS } from '../../domain/labels.js';
+import type { BuildRequest, CiFixRequest } from '../../domain/processor-port.js';
 import { issueSince, type GraphqlClient } from './issue-edits.js';
 
 /** The GitHub calls a reconcile pass makes; Probot's Octokit satisfies it. */

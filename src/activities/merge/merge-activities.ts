@@ -13,6 +13,7 @@ import { renderConflictHunks } from './conflict-text.js';
 import { assertMergeWorktreePath, mergeWorktreePath } from './merge-worktree-path.js';
 import { parseNumstat } from './numstat.js';
 import { filesWithMarkers, readConflictFile } from './worktree-files.js';
+import { BASE_BRANCH_MISSING, BRANCH_MISSING } from '../../domain/failure-types.js';
 
 /** The same work dir as the git activities: mirrors are shared, the merge worktree is `worktrees/<feature>/_merge`. */
 export type MergeActivityDeps = ActivityGitDeps;
@@ -75,7 +76,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
         // Origin's feature branch when there is one, else its base branch.
         start: async () => {
           const base = await commitOf(mirrorPath, `refs/remotes/origin/${baseBranch}`);
-          if (!base) throw missing('BaseBranchMissing', `base branch "${baseBranch}" does not exist in the remote repository`);
+          if (!base) throw missing(BASE_BRANCH_MISSING, `base branch "${baseBranch}" does not exist in the remote repository`);
           const feature = await commitOf(mirrorPath, featureRef);
           return { sha: feature ?? base, baseSha: base, featureSha: feature };
         },
@@ -123,7 +124,7 @@ export function createMergeActivities(deps: MergeActivityDeps) {
     if (await mergeInProgress(worktreePath)) await git(['merge', '--abort'], cwd);
     const ref = `refs/remotes/origin/${input.branch}`;
     if (!(await commitOf(worktreePath, ref))) {
-      throw missing('BranchMissing', `branch "${input.branch}" is not in the remote repository`);
+      throw missing(BRANCH_MISSING, `branch "${input.branch}" is not in the remote repository`);
     }
     const message = input.message.trim() === '' ? `Merge ${input.branch}` : input.message;
     const args = [...COMMITTER_CONFIG, '-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-stat', '--no-edit', '--no-verify', '-m', message, ref];

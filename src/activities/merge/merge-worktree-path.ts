@@ -1,7 +1,7 @@
 import { join, relative, sep } from 'node:path';
 import { unsafePath } from '../git/guards.js';
 import { assertInside, type WorkDirLayout } from '../git/layout.js';
-import { isSafeSlug } from '../git/slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
 
 /** Not a safe slug (no unit can have it): a feature's merge worktree sits beside its units' worktrees. */
 export const MERGE_WORKTREE_NAME = '_merge';

@@ -1,5 +1,5 @@
 import type { SetupSettings } from '../../domain/setup.js';
-import type { NetworkPolicy } from '../../sandbox/network.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { CheckResult, NamedCheckConfig } from '../checks/run-checks.js';
 import { runSetup, type SetupResult } from './run-setup.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSafeSlug } from '../git/slug.js';
+import { isSafeSlug } from '../../domain/slug.js';
 
 /**
  * What a unit's steps finished on this host, one small JSON file per step under

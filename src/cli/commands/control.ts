@@ -10,7 +10,7 @@ import {
 } from '../../workflows/feature-orchestration/messages.js';
 import type { FeatureOrchestrationWorkflow } from '../../workflows/feature-orchestration/workflow.js';
 import { engineConfig, loadCliContext } from '../context.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { renderStatus } from '../progress-view.js';
 import { positiveInt } from '../options.js';
 import { RUN_KINDS } from '../../domain/search-attributes.js';

@@ -1,19 +1,19 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { slugify } from '../../activities/git/slug.js';
-import { loadRepoConfigFromGit } from '../../config/load-repo-config.js';
-import { featureSettings } from '../../features/feature-settings.js';
+import { slugify } from '../../domain/slug.js';
+import { loadRepoConfigFromGit } from '../../activities/git/repo-config-at-ref.js';
+import { featureSettings } from '../../workflows/feature-settings.js';
 import { featureTitle } from '../../features/feature-title.js';
 import { resolveLocalRepo } from '../../features/local-feature.js';
 import { localExecWorkflowId } from '../../features/workflow-ids.js';
 import { localUser } from '../../features/local-user.js';
 import { runStartOptions } from '../../domain/search-attributes.js';
 import { workflowUiUrl } from '../../temporal/engine.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { unitBranchName } from '../../domain/branches.js';
 import type { UnitWorkflow } from '../../workflows/unit/workflow.js';
 import { loadCliContext } from '../context.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
 

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { RunKind } from '../../domain/search-attributes.js';
 import { workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
 import { listRuns, type RunStatus } from '../../temporal/run-list.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { renderRunTable, runJson } from '../run-table.js';
 
 export const DEFAULT_RUN_LIMIT = 20;

@@ -4,13 +4,13 @@ import { startFeature, type FeatureHandle } from '../../features/feature-client.
 import { prepareLocalFeature, resolveLocalRepo } from '../../features/local-feature.js';
 import { workflowUiUrl } from '../../temporal/engine.js';
 import type { FeatureResult } from '../../workflows/feature-orchestration/messages.js';
-import { orchestrationStatusQuery } from '../../workflows/feature-orchestration/messages.js';
+import { orchestrationStatusQuery } from '../../domain/feature-status.js';
 import { withUnitProgress } from '../../features/unit-progress.js';
-import { QUEUE_KINDS } from '../../temporal/task-queues.js';
+import { QUEUE_KINDS } from '../../domain/task-queues.js';
 import { servedQueues } from '../../temporal/worker-registry.js';
 import { SANDBOX_OFF_WARNING } from '../../sandbox/unavailable.js';
 import { loadCliContext } from '../context.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
 import { ProgressView, renderMergeOutcome, renderStatus } from '../progress-view.js';

@@ -11,9 +11,10 @@ import type { AidpMetrics } from '../../metrics/metrics.js';
 import { createTemporalProcessors } from '../../processors/temporal-processors.js';
 import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../temporal/reconcile-schedule.js';
-import { QUEUE_KINDS, type QueueKind } from '../../temporal/task-queues.js';
+import { DEFAULT_LABELS } from '../../domain/labels.js';
+import { QUEUE_KINDS, type QueueKind } from '../../domain/task-queues.js';
 import { engineConfig, loadCliContext, type CliContext } from '../context.js';
-import { InputError } from '../input-error.js';
+import { InputError } from '../../domain/input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { ensureSearchAttributes } from '../../temporal/search-attribute-registry.js';
 import { codecRoutes } from '../codec.js';
@@ -53,7 +54,7 @@ function webhookServer(ctx: CliContext, client: Client, endpoint: TemporalEndpoi
 /** With an app configured: the `aidp-reconcile` schedule, created or updated. */
 async function scheduleReconcile(ctx: CliContext, client: Client): Promise<void> {
   if (!appIsConfigured(ctx.env)) return;
-  await ensureReconcileSchedule(client, { intervalMinutes: ctx.env.reconcileIntervalMinutes, buildLabel: 'aidp-build' });
+  await ensureReconcileSchedule(client, { intervalMinutes: ctx.env.reconcileIntervalMinutes, buildLabel: DEFAULT_LABELS.build });
   announce(`schedule ${RECONCILE_SCHEDULE_ID}: every ${ctx.env.reconcileIntervalMinutes} min, starts builds whose webhook was missed`);
 }
 

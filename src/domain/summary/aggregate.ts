@@ -1,5 +1,5 @@
 /** What a feature run produced, unit by unit and in total. Pure: workflows import it. */
-import type { UnitState, UnitStatus } from '../../workflows/feature-orchestration/messages.js';
+import type { UnitState, UnitStatus } from '../../domain/feature-status.js';
 
 export type MergeStatus = 'merged' | 'conflict' | 'reverted' | 'skipped' | 'not_merged';
 

@@ -11,7 +11,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
-import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { setupKeepOut, setupSeconds, type SetupSettings } from '../../domain/setup.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
@@ -25,6 +25,7 @@ import {
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import { unitPhaseQuery, type AtomicUnitInput, type AtomicUnitResult, type UnitPhase } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
+import { BASE_BRANCH_MISSING, HOST_LOST, UNSAFE_PATH } from '../../domain/failure-types.js';
 
 /** Fresh starts (claim → worktree → loop) allowed when the host holding the worktree is lost. */
 const MAX_HOST_ATTEMPTS = 3;
@@ -43,7 +44,7 @@ function hostGit(hostQueue: string) {
     heartbeatTimeout: '10s',
     // A first mirror clone of a large repository can take this long.
     startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [UNSAFE_PATH, BASE_BRANCH_MISSING] },
   });
 }
 
@@ -54,7 +55,7 @@ function prepareWithSetup(hostQueue: string, setup: SetupSettings) {
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: 30 * 60_000 + setupSeconds(setup) * 1000,
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [UNSAFE_PATH, BASE_BRANCH_MISSING] },
   });
 }
 
@@ -212,6 +213,6 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
   }
   throw ApplicationFailure.nonRetryable(
     `unit ${input.unit.id}: the host holding its worktree was lost ${MAX_HOST_ATTEMPTS} times`,
-    'HostLost',
+    HOST_LOST,
   );
 }

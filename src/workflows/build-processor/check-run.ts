@@ -5,10 +5,11 @@ import { retryableUnits } from '../../domain/retry-selection.js';
 import type { FeatureResult } from '../feature-orchestration/messages.js';
 import { finalComment } from './final-comment.js';
 import type { BuildInput } from './messages.js';
+import { GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '30s',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 function conclusionOf(result: FeatureResult): 'success' | 'failure' | 'neutral' {

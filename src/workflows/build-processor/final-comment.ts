@@ -1,7 +1,7 @@
 import { retryableUnits } from '../../domain/retry-selection.js';
 import { duration, escapeInline, inlineCode, percent } from '../../domain/summary/markdown.js';
 import type { FeatureResult } from '../feature-orchestration/messages.js';
-import { statusMarkdown } from './status-comment.js';
+import { statusMarkdown } from '../../domain/summary/status-markdown.js';
 
 export interface FinalCommentLinks {
   uiUrl?: string;

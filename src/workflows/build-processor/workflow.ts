@@ -1,13 +1,14 @@
 import { condition, patched, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { childRunOptions } from '../../domain/search-attributes.js';
-import { featureSettings } from '../../features/feature-settings.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../temporal/task-queues.js';
+import { featureSettings } from '../feature-settings.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../domain/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
 import { BuildCheckRun } from './check-run.js';
-import { featureIdOf } from './feature-id.js';
+import { featureIdOf } from '../../github/workflow-ids.js';
 import type { BuildInput, BuildResult, BuildRetry } from './messages.js';
 import { finalComment } from './final-comment.js';
+import { CONFIG_INVALID, GITHUB_NOT_CONFIGURED, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
 /** patched() id: the build keeps an `aidp` check run on its feature PR. */
 const CHECK_RUN_PATCH = 'build-check-run';
@@ -15,7 +16,7 @@ const CHECK_RUN_PATCH = 'build-check-run';
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '30s',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 /**
@@ -68,7 +69,7 @@ async function startBuild(input: BuildInput, featureWorkflowId: string): Promise
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeRemote'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE] },
   });
 
   let config;

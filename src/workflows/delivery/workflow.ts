@@ -1,12 +1,13 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
-import type { DeferredDelivery } from '../../handlers/deferred.js';
+import type { DeferredDelivery } from '../../domain/processor-port.js';
 import type { DeliveryOutcome } from '../../metrics/metrics.js';
+import { GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
 const { handleDelivery } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '2 minutes',
   // About ten minutes of a GitHub that fails or does not answer before the delivery gives up (reconcile is the fallback).
-  retry: { maximumAttempts: 10, initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 10, initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 /**

@@ -2,9 +2,10 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
 import { setupSeconds } from '../../domain/setup.js';
 import { checkNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { workerOf } from '../environment-failure.js';
 import type { FeatureInput } from './messages.js';
+import { BASE_BRANCH_MISSING, UNSAFE_PATH } from '../../domain/failure-types.js';
 
 /** patched() id of the baseline run before a feature's first agent. */
 export const BASELINE_PATCH = 'aidp-baseline-checks';
@@ -32,7 +33,7 @@ export async function baselineProblem(input: FeatureInput): Promise<string | und
     heartbeatTimeout: '10s',
     // The first clone of the repository happens here too.
     startToCloseTimeout: (1800 + checksSeconds + (input.settings.setup ? setupSeconds(input.settings.setup) : 0)) * 1000,
-    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing'] },
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [UNSAFE_PATH, BASE_BRANCH_MISSING] },
   };
   const request = {
     remoteUrl: input.repo.remoteUrl,

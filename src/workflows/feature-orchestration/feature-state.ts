@@ -1,13 +1,7 @@
 import type { UnitSpec } from '../../domain/unit.js';
-import type {
-  AgentDetail,
-  CarriedState,
-  FeatureStatus,
-  OrchestrationStatus,
-  Progress,
-  UnitState,
-  UnitStatus,
-} from './messages.js';
+import type { FeatureStatus, OrchestrationStatus, UnitState, UnitStatus } from '../../domain/feature-status.js';
+import type { AgentDetail, CarriedState, Progress } from './messages.js';
+import { unitRunWorkflowId } from '../../domain/child-workflow-ids.js';
 
 /** The feature's units and knobs: plain data, so it survives continue-as-new unchanged. */
 export class FeatureState {
@@ -137,7 +131,7 @@ export class FeatureState {
         branch: u.branch,
         iterations: u.iterations,
         currentIteration: u.status === 'running' ? u.currentIteration : undefined,
-        ...(u.status === 'running' && featureId ? { workflowId: unitWorkflowId(featureId, u.spec.slug, u.runs) } : {}),
+        ...(u.status === 'running' && featureId ? { workflowId: unitRunWorkflowId(featureId, u.spec.slug, u.runs) } : {}),
         error: u.error,
         ...(u.unsandboxed ? { unsandboxed: true } : {}),
       })),
@@ -155,7 +149,3 @@ export class FeatureState {
   }
 }
 
-/** The id of a unit's `run`-th workflow under its feature. */
-export function unitWorkflowId(featureId: string, unitSlug: string, run: number): string {
-  return `${featureId}/unit/${unitSlug}/run-${run}`;
-}

@@ -7,13 +7,13 @@ import {
   pauseSignal as loopPause,
   resumeSignal as loopResume,
 } from '../work-loop/messages.js';
+import { orchestrationStatusQuery } from '../../domain/feature-status.js';
 import type { FeatureState } from './feature-state.js';
 import {
   adjustConcurrencyUpdate,
   agentDetailsQuery,
   cancelSignal,
   injectInstructionUpdate,
-  orchestrationStatusQuery,
   pauseSignal,
   progressQuery,
   resumeSignal,

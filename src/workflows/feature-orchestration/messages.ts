@@ -1,37 +1,11 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { OrchestrationStatus, UnitState } from '../../domain/feature-status.js';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { SetupSettings } from '../../domain/setup.js';
-import type { UnitSpec } from '../../domain/unit.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
 import type { GitHubTarget, MergeResult } from '../merge-orchestration/messages.js';
-import type { IterationRecord, NamedCheck } from '../work-loop/messages.js';
-
-export type UnitStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface UnitState {
-  spec: UnitSpec;
-  status: UnitStatus;
-  branch: string;
-  iterations: number;
-  /** How many times a unit workflow was started for it (1 + retries). */
-  runs: number;
-  currentIteration?: number;
-  provider?: string;
-  phase?: 'agent' | 'checks' | 'done';
-  commitSha?: string;
-  filesChanged: string[];
-  agentMs: number;
-  /** The checks of its last iteration, as the unit reported them. */
-  checks?: IterationRecord['checks'];
-  /** Runs on top of the feature branch (a unit whose merge conflicted, run again). */
-  onFeatureBranch?: boolean;
-  error?: string;
-  /** Some agent of this unit ran without a sandbox (AIDP_SANDBOX=off). */
-  unsandboxed?: boolean;
-  /** Its last setup: from the host's cache or not, and how long it took. */
-  setup?: { cache: 'hit' | 'miss' | 'off'; durationMs: number };
-}
+import type { NamedCheck } from '../work-loop/messages.js';
 
 export interface FeatureSettings {
   providers: AgentProvider[];
@@ -75,48 +49,6 @@ export interface CarriedState {
   retry?: string[];
 }
 
-export type FeatureStatus =
-  | 'decomposing'
-  | 'running'
-  | 'paused'
-  | 'merging'
-  | 'completed'
-  | 'partial'
-  | 'insufficient_merges'
-  | 'failed'
-  | 'cancelled';
-
-export interface UnitDetail {
-  id: string;
-  title: string;
-  status: UnitStatus;
-  branch: string;
-  iterations: number;
-  currentIteration?: number;
-  /** While it runs: its unit workflow, whose `unit_progress` query says which step and iteration it is on. */
-  workflowId?: string;
-  /** While it runs: the step it is on (from its unit workflow, filled in by the client). */
-  step?: string;
-  error?: string;
-  /** Its agents ran without a sandbox (AIDP_SANDBOX=off on their worker). */
-  unsandboxed?: boolean;
-}
-
-export interface OrchestrationStatus {
-  status: FeatureStatus;
-  title: string;
-  total_units: number;
-  completed: number;
-  in_progress: number;
-  failed: number;
-  pending: number;
-  cancelled: number;
-  progress_percent: number;
-  concurrency: number;
-  paused: boolean;
-  unit_details: UnitDetail[];
-}
-
 export interface Progress {
   completed: number;
   total: number;
@@ -130,6 +62,7 @@ export interface AgentDetail {
   phase?: string;
 }
 
+/** The status model (OrchestrationStatus, UnitState, its query) is in src/domain/feature-status.ts. */
 export interface FeatureResult extends OrchestrationStatus {
   featureSlug: string;
   units: UnitState[];
@@ -156,6 +89,5 @@ export const adjustConcurrencyUpdate = defineUpdate<number, [number]>('adjust_co
 /** Returns the ids queued again; an empty list means every failed unit. */
 export const retryFailedUpdate = defineUpdate<string[], [string[]]>('retry_failed');
 export const injectInstructionUpdate = defineUpdate<number, [InjectInstructionInput]>('inject_instruction');
-export const orchestrationStatusQuery = defineQuery<OrchestrationStatus>('orchestration_status');
 export const progressQuery = defineQuery<Progress>('progress');
 export const agentDetailsQuery = defineQuery<AgentDetail[]>('agent_details');

@@ -16,7 +16,7 @@ import type { OrchestratorActivities } from '../../activities/index.js';
 import { featureBranchName, unitBranchName } from '../../domain/branches.js';
 import { childRunOptions } from '../../domain/search-attributes.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE, ORCHESTRATOR_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { cancelRequested } from '../activity-errors.js';
 import { AtomicUnitWorkflow } from '../atomic-unit/workflow.js';
 import { UnitWorkflow } from '../unit/workflow.js';
@@ -24,9 +24,12 @@ import type { MergeResult } from '../merge-orchestration/messages.js';
 import { MergeOrchestrationWorkflow } from '../merge-orchestration/workflow.js';
 import { pauseSignal as loopPause } from '../work-loop/messages.js';
 import { baselineProblem } from './baseline.js';
-import { FeatureState, unitWorkflowId } from './feature-state.js';
+import { FeatureState } from './feature-state.js';
 import { installFeatureHandlers } from './handlers.js';
-import type { FeatureInput, FeatureResult, UnitState } from './messages.js';
+import type { FeatureInput, FeatureResult } from './messages.js';
+import { mergeWorkflowId, unitRunWorkflowId } from '../../domain/child-workflow-ids.js';
+import type { UnitState } from '../../domain/feature-status.js';
+import { DECOMPOSE_FAILED, SPEC_INVALID } from '../../domain/failure-types.js';
 
 const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',
@@ -69,7 +72,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       // Units started before UnitWorkflow existed keep AtomicUnit → WorkLoop (twice the hops).
       const unitWorkflow = patched(UNIT_WORKFLOW_PATCH) ? UnitWorkflow : AtomicUnitWorkflow;
       const handle = await startChild(unitWorkflow, {
-        workflowId: unitWorkflowId(info.workflowId, unit.spec.slug, unit.runs),
+        workflowId: unitRunWorkflowId(info.workflowId, unit.spec.slug, unit.runs),
         taskQueue: AGENT_QUEUE,
         workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -128,7 +131,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     state.decomposing = true;
     const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
       startToCloseTimeout: input.settings.agentTimeoutMs * 2 + 60_000,
-      retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed'] },
+      retry: { maximumAttempts: 2, nonRetryableErrorTypes: [SPEC_INVALID, DECOMPOSE_FAILED] },
     });
     try {
       const specs = await decomposeFeature({
@@ -171,7 +174,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     try {
       merge = await work.run(() =>
         executeChild(MergeOrchestrationWorkflow, {
-          workflowId: `${info.workflowId}/merge-${info.runId.slice(0, 8)}`,
+          workflowId: mergeWorkflowId(info.workflowId, info.runId),
           taskQueue: ORCHESTRATOR_QUEUE,
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           ...childRunOptions(info.typedSearchAttributes, 'merge', `Merge: ${input.title}`),

@@ -1,6 +1,6 @@
 import { untrustedBlock, untrustedNote } from '../../domain/untrusted-block.js';
 import { stripHiddenMarkdown, stripInvisible } from '../../domain/untrusted-text.js';
-import type { UnitState } from '../feature-orchestration/messages.js';
+import type { UnitState } from '../../domain/feature-status.js';
 
 /**
  * The resolver agent's task: both units' intent and the conflicting hunks. Unit texts (from an

@@ -2,7 +2,7 @@ import type { AgentProvider } from '../../config/repo-config.js';
 import type { SetupSettings } from '../../domain/setup.js';
 import type { NetworkSettings } from '../../sandbox/network-settings.js';
 import type { RepoTarget } from '../atomic-unit/messages.js';
-import type { UnitState } from '../feature-orchestration/messages.js';
+import type { UnitState } from '../../domain/feature-status.js';
 import type { NamedCheck } from '../work-loop/messages.js';
 
 export interface GitHubTarget {

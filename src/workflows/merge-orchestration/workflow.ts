@@ -5,12 +5,13 @@ import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
 import { aggregateResults } from '../../domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../../domain/summary/render-summary.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
-import type { UnitState } from '../feature-orchestration/messages.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import type { UnitState } from '../../domain/feature-status.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { conflictPrompt } from './conflict-prompt.js';
 import type { MergeConflict, MergeInput, MergeResult, MergeRevert } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
+import { GITHUB_NOT_CONFIGURED, PULL_REQUEST_REFUSED } from '../../domain/failure-types.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({
   taskQueue: AGENT_QUEUE,
@@ -20,7 +21,7 @@ const { claimHost } = proxyActivities<AgentQueueActivities>({
 
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['PullRequestRefused', 'GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [PULL_REQUEST_REFUSED, GITHUB_NOT_CONFIGURED] },
 });
 
 function hostActivities(hostQueue: string, input: MergeInput) {

@@ -1,9 +1,10 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { featureSettings } from '../../features/feature-settings.js';
+import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
+import { AGENT_FAILED, CONFIG_INVALID, DECOMPOSE_FAILED, GITHUB_NOT_CONFIGURED, SPEC_INVALID } from '../../domain/failure-types.js';
 
 export interface PlanInput {
   owner: string;
@@ -19,7 +20,7 @@ export interface PlanInput {
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 /** `aidp-plan`, `/aidp plan`: units proposed in one plan comment (edited on re-plan) and a state label. */
@@ -30,13 +31,13 @@ export async function PlanWorkflow(input: PlanInput): Promise<{ status: 'ready' 
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID] },
   });
   const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
   const settings = featureSettings(config);
   const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
     startToCloseTimeout: settings.agentTimeoutMs * 2 + 60_000,
-    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['SpecInvalid', 'DecomposeFailed', 'AgentFailed'] },
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [SPEC_INVALID, DECOMPOSE_FAILED, AGENT_FAILED] },
   });
   try {
     const units = await decomposeFeature({

@@ -1,18 +1,20 @@
 import { CancellationScope, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { childRunOptions } from '../../domain/search-attributes.js';
+import { workLoopWorkflowId } from '../../domain/child-workflow-ids.js';
 import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
-import { featureSettings } from '../../features/feature-settings.js';
-import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../temporal/task-queues.js';
+import { featureSettings } from '../feature-settings.js';
+import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
+import { BASE_BRANCH_MISSING, BRANCH_MOVED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 const TITLES = { 'ci-fix': 'aidp CI fix', 'change-request': 'aidp change request' } as const;
@@ -37,7 +39,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeBranch', 'UnsafeRemote', 'BaseBranchMissing', 'BranchMoved'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_BRANCH, UNSAFE_REMOTE, BASE_BRANCH_MISSING, BRANCH_MOVED] },
   });
   let config;
   try {
@@ -97,7 +99,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
       keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
     }
     const loop = await executeChild(WorkLoopWorkflow, {
-      workflowId: `${info.workflowId}/loop`,
+      workflowId: workLoopWorkflowId(info.workflowId),
       taskQueue: AGENT_QUEUE,
       workflowTaskTimeout: UNIT_WORKFLOW_TASK_TIMEOUT,
       ...childRunOptions(info.typedSearchAttributes, 'work-loop', `${name} for pull request #${input.prNumber}`),

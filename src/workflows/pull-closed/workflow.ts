@@ -1,7 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import type { PullClosedInput, PullClosedResult } from './messages.js';
+import { CONFIG_INVALID, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const { workflowRunning } = proxyActivities<OrchestratorActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
@@ -24,13 +25,13 @@ export async function PullClosedWorkflow(input: PullClosedInput): Promise<PullCl
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '10m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ConfigInvalid', 'UnsafeRemote', 'UnsafeBranch'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE, UNSAFE_BRANCH] },
   });
   let policy: PullClosedResult['policy'];
   try {
     policy = (await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch })).cleanup.delete_unit_branches;
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ConfigInvalid') return { deleted: [], policy: 'unreadable_config' };
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CONFIG_INVALID) return { deleted: [], policy: 'unreadable_config' };
     throw err;
   }
   if (policy === 'never' || (policy === 'on_merge' && !input.merged)) return { deleted: [], policy };

@@ -1,10 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { OrchestratorActivities } from '../../activities/index.js';
+import { GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
 const { reconcileBuilds, reconcileCiFailures } = proxyActivities<OrchestratorActivities>({
   // Paging through every installed repository takes a while on a big installation.
   startToCloseTimeout: '10m',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 export interface ReconcileInput {

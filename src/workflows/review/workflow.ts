@@ -1,9 +1,10 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { featureSettings } from '../../features/feature-settings.js';
+import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { reviewPrompt } from './review-prompt.js';
+import { AGENT_CONFIG_INVALID, AGENT_FAILED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
 export interface ReviewInput {
   owner: string;
@@ -19,7 +20,7 @@ export interface ReviewInput {
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['GitHubNotConfigured'] },
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
 /** `aidp-review`, `/aidp review`: an agent reads the diff and aidp posts its one review (never an approval). */
@@ -30,7 +31,7 @@ export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: nu
     scheduleToStartTimeout: '60s',
     heartbeatTimeout: '10s',
     startToCloseTimeout: '1h',
-    retry: { maximumAttempts: 2, nonRetryableErrorTypes: ['ConfigInvalid', 'AgentFailed', 'AgentConfigInvalid'] },
+    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [CONFIG_INVALID, AGENT_FAILED, AGENT_CONFIG_INVALID] },
   });
   const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
   const settings = featureSettings(config);

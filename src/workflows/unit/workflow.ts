@@ -9,8 +9,9 @@ import {
 import type { AgentQueueActivities } from '../../activities/index.js';
 import { setupKeepOut } from '../../domain/setup.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../temporal/task-queues.js';
-import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
+import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import { HOST_LOST } from '../../domain/failure-types.js';
+import { cancelRequested, isHostLost } from '../activity-errors.js';
 import { checksThatCouldNotStart, environmentFailure, workerOf } from '../environment-failure.js';
 import { unitPhaseQuery, type UnitPhase } from '../atomic-unit/messages.js';
 import { injectInstructionSignal, pauseSignal, resumeSignal, type IterationRecord } from '../work-loop/messages.js';

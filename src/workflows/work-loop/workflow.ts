@@ -10,7 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities/index.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
-import { cancelRequested, HOST_LOST, isHostLost } from '../activity-errors.js';
+import { cancelRequested, isHostLost } from '../activity-errors.js';
+import { HOST_LOST } from '../../domain/failure-types.js';
 import { checksThatCouldNotStart, environmentFailure, ENVIRONMENT_FAILURES_PATCH, workerOf } from '../environment-failure.js';
 import {
   historyQuery,

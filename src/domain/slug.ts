@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { featureBranchName, unitBranchName } from '../../domain/branches.js';
+import { featureBranchName, unitBranchName } from './branches.js';
+import { UNSAFE_NAME } from './failure-types.js';
 
 /** Letters NFKD does not decompose into ASCII. */
 const TRANSLITERATIONS: Record<string, string> = {
@@ -91,7 +92,7 @@ export function uniqueSlugs(ids: string[], maxLength = 40): string[] {
 
 function assertSlug(kind: string, slug: string): void {
   if (!isSafeSlug(slug)) {
-    throw ApplicationFailure.nonRetryable(`${kind} ${JSON.stringify(slug)} is not a safe slug (use slugify)`, 'UnsafeName');
+    throw ApplicationFailure.nonRetryable(`${kind} ${JSON.stringify(slug)} is not a safe slug (use slugify)`, UNSAFE_NAME);
   }
 }
 
@@ -106,7 +107,7 @@ export function unitBranch(featureSlug: string, unitSlug: string): string {
   assertSlug('feature slug', featureSlug);
   assertSlug('unit slug', unitSlug);
   if (RESERVED_UNIT_SLUGS.includes(unitSlug)) {
-    throw ApplicationFailure.nonRetryable(`unit slug ${JSON.stringify(unitSlug)} is reserved (it names the feature branch)`, 'UnsafeName');
+    throw ApplicationFailure.nonRetryable(`unit slug ${JSON.stringify(unitSlug)} is reserved (it names the feature branch)`, UNSAFE_NAME);
   }
   return unitBranchName(featureSlug, unitSlug);
 }

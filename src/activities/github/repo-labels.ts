@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { REPO_CONFIG_PATH, parseRepoConfig } from '../config/load-repo-config.js';
-import type { AidpLabels } from '../handlers/labels.js';
-import type { PermissionOctokit } from './permissions.js';
+import { REPO_CONFIG_PATH, parseRepoConfig } from '../../config/load-repo-config.js';
+import type { AidpLabels } from '../../domain/labels.js';
+import type { PermissionOctokit } from '../../github/permissions.js';
 
 /** The label names `.github/aidp.yml` sets explicitly; unset ones keep the app-wide name. */
 const explicitLabels = z.object({ labels: z.record(z.string(), z.unknown()).optional() });

@@ -1,8 +1,8 @@
 import type { AgentProvider, RepoConfig } from '../config/repo-config.js';
 import type { SetupSettings } from '../domain/setup.js';
 import { networkSettings } from '../sandbox/network-settings.js';
-import type { FeatureSettings } from '../workflows/feature-orchestration/messages.js';
-import type { NamedCheck } from '../workflows/work-loop/messages.js';
+import type { FeatureSettings } from './feature-orchestration/messages.js';
+import type { NamedCheck } from './work-loop/messages.js';
 
 export interface SettingOverrides {
   providers?: AgentProvider[];

@@ -1,5 +1,3 @@
-import type { DeferredDelivery } from './deferred.js';
-
 /**
  * What the webhook handlers ask of the processors: start a workflow, or message a running one.
  * Handlers decide; an implementation (Temporal, in production) derives workflow ids with
@@ -135,4 +133,23 @@ export interface ProcessorPort {
 export interface DeliveryQueue {
   /** `started` false: this delivery id was seen before (a redelivery), and nothing new starts. */
   acceptDelivery(delivery: DeferredDelivery): Promise<StartResult>;
+}
+
+/**
+ * Deliveries whose work needs GitHub (who the sender is, the repository's labels, a reply):
+ * the request path only admits them (a payload check, no API call) and hands them to a
+ * DeliveryWorkflow, whose activity runs `runDeferredDelivery` (handlers/deferred.ts) with the
+ * installation's client.
+ */
+export interface DeferredDelivery {
+  /** `X-GitHub-Delivery`: the DeliveryWorkflow's id is derived from it, so it acts once. */
+  id: string;
+  /** The route, with its action: `issues.labeled`. */
+  event: string;
+  owner: string;
+  repo: string;
+  installationId: number;
+  defaultBranch: string;
+  /** The payload as the handler's schema parsed it: only the fields aidp reads. */
+  payload: unknown;
 }

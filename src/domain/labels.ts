@@ -7,6 +7,7 @@ export interface AidpLabels {
   requestChanges: string;
 }
 
+/** The app-wide trigger labels, and each repository's unless its `.github/aidp.yml` renames one. */
 export const DEFAULT_LABELS: AidpLabels = {
   plan: 'aidp-plan',
   build: 'aidp-build',
@@ -14,6 +15,9 @@ export const DEFAULT_LABELS: AidpLabels = {
   fixCi: 'aidp-fix-ci',
   requestChanges: 'aidp-request-changes',
 };
+
+/** The labels a plan sets on its issue: more input wanted, or ready to build. */
+export const PLAN_STATE_LABELS = { needsInput: 'aidp-needs-input', ready: 'aidp-ready' } as const;
 
 /** Which label `name` is (GitHub compares label names case-insensitively), or undefined. */
 export function labelRole(labels: AidpLabels, name: string): keyof AidpLabels | undefined {

@@ -1,4 +1,4 @@
-import { stripHiddenMarkdown } from '../../domain/untrusted-text.js';
+import { stripHiddenMarkdown } from './untrusted-text.js';
 
 /**
  * Text from an issue before it is parsed: what a reviewer saw when GitHub rendered it, with

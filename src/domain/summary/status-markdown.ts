@@ -1,4 +1,4 @@
-import type { OrchestrationStatus } from '../feature-orchestration/messages.js';
+import type { OrchestrationStatus } from '../feature-status.js';
 
 const bar = (percent: number, width = 20): string => {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
