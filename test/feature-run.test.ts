@@ -33,7 +33,8 @@ describe('a feature built by parallel agents', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Twelve units', twelve), {
-      providers: agent(`--write --sleep 400 --log ${logDir}`),
+      // Long enough that agents of units prepared one after another still overlap on a loaded machine.
+      providers: agent(`--write --sleep 1500 --log ${logDir}`),
       concurrency: 4,
     });
     const result = await handle.result();
