@@ -2,6 +2,7 @@ import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyAct
 import type { HostActivities } from '../../activities/index.js';
 import { WORKER_GONE_TYPES } from '../../domain/failure-types.js';
 import { setupSeconds, type SetupSettings } from '../../domain/setup.js';
+import { hostActivityOptions } from '../host-options.js';
 import type { NamedCheck } from '../work-loop/messages.js';
 
 /**
@@ -12,21 +13,21 @@ import type { NamedCheck } from '../work-loop/messages.js';
  */
 export function unitStepOptions(hostQueue: string, limits: { agentTimeoutMs: number; providers: number; checks: NamedCheck[] }) {
   const checksSeconds = limits.checks.reduce((sum, c) => sum + c.timeout_seconds, 0);
-  const common = {
-    taskQueue: hostQueue,
-    // Nobody polls a dead host's queue: a step that waits this long to start means the host is gone.
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    retry: { maximumAttempts: 1 },
-    // A cancel is done only when the agent's (or check's) process group is dead.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  } as const;
+  const step = (startToClose: number | string, scheduleToStart?: string) =>
+    hostActivityOptions(hostQueue, {
+      startToClose,
+      // Nobody polls a dead host's queue: a step that waits long to start means the host is gone.
+      ...(scheduleToStart ? { scheduleToStart } : {}),
+      retry: { maximumAttempts: 1 },
+      // A cancel is done only when the agent's (or check's) process group is dead.
+      cancellation: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
   return {
-    agent: { ...common, startToCloseTimeout: limits.agentTimeoutMs * limits.providers + 60_000 },
-    checks: { ...common, startToCloseTimeout: (checksSeconds + 60) * 1000 },
-    finish: { ...common, startToCloseTimeout: '10m' },
+    agent: step(limits.agentTimeoutMs * limits.providers + 60_000),
+    checks: step((checksSeconds + 60) * 1000),
+    finish: step('10m'),
     /** Cleanup after a failure: best effort, and never waits long on a host that is gone. */
-    discard: { ...common, scheduleToStartTimeout: '20s', startToCloseTimeout: '2m' },
+    discard: step('2m', '20s'),
   };
 }
 
