@@ -75,6 +75,7 @@ describe('a host-bound workflow whose host is lost', () => {
 
     const result = await handle.result();
     expect(result.status).toBe('completed');
+    expect(result.error).toBeUndefined();
     expect(result.merge?.merged).toHaveLength(2);
     expect(result.merge?.resolved).toHaveLength(1);
     const agentQueues = await queuesOf(temporal, mergeId, 'executeAgent');
