@@ -9,10 +9,21 @@ import { unitProgressQuery } from '../src/workflows/unit/messages.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
-import { hostWorkerEnv } from './support/host-workers.js';
+import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
-import { connectToTestServer, type TestTemporal } from './support/temporal.js';
+import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+
+async function workerEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: testServerAddress(),
+    AIDP_WORKDIR: tempDir('work'),
+    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_HOST_ID: `resume-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+    ...extra,
+  };
+}
 
 function agentCommand(logDir: string, flags = ''): Array<{ preset: 'command'; command: string; args: string[] }> {
   return [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --log ${logDir} ${flags}`.trim(), args: [] }];
@@ -33,7 +44,7 @@ describe('no finished agent runs twice', () => {
   it('a worker killed after its agent exited, before the activity reported, is restarted and goes on without running that agent again', async () => {
     const marker = join(tempDir('fault'), 'fired');
     // The worker SIGKILLs itself once: after the first agent's outcome is journalled, before its activity completes.
-    const env = await hostWorkerEnv({ AIDP_FAULT_POINT: `after-agent-exit:${marker}` });
+    const env = await workerEnv({ AIDP_FAULT_POINT: `after-agent-exit:${marker}` });
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const feature = await prepareLocalFeature({
@@ -68,8 +79,8 @@ describe('no finished agent runs twice', () => {
       // Long enough on the first host to be killed there; at once on the second.
       overrides: { providers: agentCommand(logDir, '--sleep-first 120000'), concurrency: 1, maxIterations: 1 },
     });
-    const envA = await hostWorkerEnv();
-    const envB = await hostWorkerEnv();
+    const envA = await workerEnv();
+    const envB = await workerEnv();
     const hostA = await startWorkerProcess(envA);
     const hostB = await startWorkerProcess(envB);
     workers.push(hostA.process, hostB.process);
