@@ -8,6 +8,7 @@ import { starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { hostWorkerEnv } from './support/host-workers.js';
+import { historiesOf, isRecorded, recordHistories, RECORDING } from './support/recorded-histories.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { connectToTestServer, type TestTemporal } from './support/temporal.js';
@@ -74,6 +75,10 @@ describe('a host-bound workflow whose host is lost', () => {
     await doomed.process.catch(() => undefined);
 
     const result = await handle.result();
+    // Recorded once (merge-host-lost-*.binpb): the fresh-claim path must keep replaying.
+    if (RECORDING && !isRecorded('merge-host-lost')) {
+      recordHistories('merge-host-lost', 'merge whose host is SIGKILLed while its resolver agent runs; merged again on another host', await historiesOf(temporal.client, mergeId));
+    }
     expect(result.status).toBe('completed');
     expect(result.error).toBeUndefined();
     expect(result.merge?.merged).toHaveLength(2);
