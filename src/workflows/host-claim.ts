@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, TimeoutFailure } from '@temporalio/workflow';
 import { cancelRequested, HOST_LOST, isHostLost } from './activity-errors.js';
 import { workerOf } from './environment-failure.js';
 
@@ -22,8 +22,8 @@ export interface HostClaim {
 }
 
 /**
- * Runs `work` on a claimed host. When that host is lost (an activity on it timed out or its
- * worker went away: isHostLost), whatever it held is out of reach: claim another host and run
+ * Runs `work` on a claimed host. When that host is lost (an activity on it stopped heartbeating,
+ * never started, or its worker went away: hostGone), whatever it held is out of reach: claim another host and run
  * `work` again from the start, up to MAX_HOST_ATTEMPTS hosts, then fail with HostLost. Any
  * other failure, and a cancel, goes up unchanged.
  */
@@ -33,7 +33,7 @@ export async function onClaimedHost<T>(claim: HostClaim, work: (hostQueue: strin
     try {
       return await work(hostQueue, attempt);
     } catch (err) {
-      if (cancelRequested() || !isHostLost(err) || !patched(claim.patchId)) throw err;
+      if (cancelRequested() || !hostGone(err) || !patched(claim.patchId)) throw err;
       claim.onLost?.(hostQueue);
       if (attempt >= MAX_HOST_ATTEMPTS) {
         throw ApplicationFailure.nonRetryable(`${claim.what}: the host it ran on was lost ${MAX_HOST_ATTEMPTS} times`, HOST_LOST);
@@ -46,5 +46,15 @@ export async function onClaimedHost<T>(claim: HostClaim, work: (hostQueue: strin
 
 /** True when a failure ends this host's attempt and onClaimedHost will claim again: skip cleanups on that host. */
 export function hostGivenUp(err: unknown, patchId: string): boolean {
-  return !cancelRequested() && isHostLost(err) && patched(patchId);
+  return !cancelRequested() && hostGone(err) && patched(patchId);
+}
+
+/**
+ * isHostLost, less an activity that ran out of its own time: every host activity heartbeats, so
+ * a dead host shows as a heartbeat or schedule-to-start timeout (or its worker's own report). A
+ * start-to-close timeout is the work's (a GitHub call between host steps that never answered).
+ */
+function hostGone(err: unknown): boolean {
+  const timedOut = err instanceof ActivityFailure && err.cause instanceof TimeoutFailure ? err.cause : undefined;
+  return isHostLost(err) && timedOut?.timeoutType !== 'START_TO_CLOSE';
 }
