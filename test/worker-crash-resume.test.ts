@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
@@ -34,6 +34,11 @@ describe('no finished agent runs twice', () => {
   const workers: ResultPromise[] = [];
   beforeAll(async () => {
     temporal = await connectToTestServer();
+  });
+  // A worker left from one test would take the next test's work (its host is not one the test watches).
+  afterEach(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.catch(() => undefined)));
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
