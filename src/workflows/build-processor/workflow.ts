@@ -4,6 +4,8 @@ import { childRunOptions } from '../../domain/search-attributes.js';
 import { featureSettings } from '../feature-settings.js';
 import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../domain/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
+import { onClaimedHost } from '../host-claim.js';
+import { hostActivityOptions } from '../host-options.js';
 import { BuildCheckRun } from './check-run.js';
 import { featureIdOf } from '../../github/workflow-ids.js';
 import type { BuildInput, BuildResult, BuildRetry } from './messages.js';
@@ -12,6 +14,8 @@ import { CONFIG_INVALID, GITHUB_NOT_CONFIGURED, UNSAFE_REMOTE } from '../../doma
 
 /** patched() id: the build keeps an `aidp` check run on its feature PR. */
 const CHECK_RUN_PATCH = 'build-check-run';
+/** patched() id: a build whose host is lost while reading the repo config claims another host. */
+export const BUILD_HOST_CLAIM_PATCH = 'aidp-build-fresh-host';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
@@ -64,17 +68,15 @@ type Started = { feature: ChildWorkflowHandle<typeof FeatureOrchestrationWorkflo
 /** A first build: the repo config from the default branch, the plan or issue body, a new status comment. */
 async function startBuild(input: BuildInput, featureWorkflowId: string): Promise<Started> {
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
-  const host = proxyActivities<HostActivities>({
-    taskQueue: await claimHost(),
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE] },
-  });
+  const claimed = await claimHost();
 
   let config;
   try {
-    config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+    config = await onClaimedHost({ what: `config read of build for issue #${input.issueNumber}`, claim: claimHost, patchId: BUILD_HOST_CLAIM_PATCH, claimed }, (hostQueue) =>
+      proxyActivities<HostActivities>(
+        hostActivityOptions(hostQueue, { startToClose: '30m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE] } }),
+      ).loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch }),
+    );
   } catch (err) {
     const why = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
     await github.postComment({

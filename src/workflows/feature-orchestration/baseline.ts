@@ -4,6 +4,7 @@ import { setupSeconds } from '../../domain/setup.js';
 import { checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { workerOf } from '../environment-failure.js';
+import { hostActivityOptions } from '../host-options.js';
 import type { FeatureInput } from './messages.js';
 import { BASE_BRANCH_MISSING, UNSAFE_PATH } from '../../domain/failure-types.js';
 
@@ -50,7 +51,7 @@ export async function baselineProblem(input: FeatureInput): Promise<string | und
     ({ hostQueue, ...base } = await proxyActivities<AgentQueueActivities>({ ...options, taskQueue: AGENT_QUEUE }).checkBaselineOnAnyHost(request));
   } else {
     hostQueue = await claimHost();
-    base = await proxyActivities<HostActivities>({ ...options, taskQueue: hostQueue, scheduleToStartTimeout: '60s' }).checkBaseline(request);
+    base = await proxyActivities<HostActivities>(hostActivityOptions(hostQueue, { startToClose: options.startToCloseTimeout, retry: options.retry })).checkBaseline(request);
   }
   const where = `${input.repo.baseBranch}@${base.baseSha.slice(0, 12)}`;
   if (base.setup && !base.setup.ok) {

@@ -8,6 +8,8 @@ import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import type { UnitState } from '../../domain/feature-status.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
+import { hostGivenUp, onClaimedHost } from '../host-claim.js';
+import { hostActivityOptions } from '../host-options.js';
 import { conflictPrompt } from './conflict-prompt.js';
 import type { MergeConflict, MergeInput, MergeResult, MergeRevert } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
@@ -24,23 +26,16 @@ const github = proxyActivities<OrchestratorActivities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [PULL_REQUEST_REFUSED, GITHUB_NOT_CONFIGURED] },
 });
 
+/** patched() id: a merge whose host is lost claims another host and merges again from the start. */
+export const MERGE_HOST_CLAIM_PATCH = 'aidp-merge-fresh-host';
+
 function hostActivities(hostQueue: string, input: MergeInput) {
   const checksSeconds = input.checks.reduce((sum, c) => sum + c.timeout_seconds, 0);
-  const common = { taskQueue: hostQueue, scheduleToStartTimeout: '60s', heartbeatTimeout: '10s' } as const;
+  const once = { retry: { maximumAttempts: 1 }, cancellation: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED };
   return {
-    git: proxyActivities<HostActivities>({ ...common, startToCloseTimeout: '30m', retry: { maximumAttempts: 3 } }),
-    agent: proxyActivities<HostActivities>({
-      ...common,
-      startToCloseTimeout: input.agentTimeoutMs * input.providers.length + 60_000,
-      retry: { maximumAttempts: 1 },
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    }),
-    checks: proxyActivities<HostActivities>({
-      ...common,
-      startToCloseTimeout: (checksSeconds + 60) * 1000,
-      retry: { maximumAttempts: 1 },
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    }),
+    git: proxyActivities<HostActivities>(hostActivityOptions(hostQueue, { startToClose: '30m', retry: { maximumAttempts: 3 } })),
+    agent: proxyActivities<HostActivities>(hostActivityOptions(hostQueue, { ...once, startToClose: input.agentTimeoutMs * input.providers.length + 60_000 })),
+    checks: proxyActivities<HostActivities>(hostActivityOptions(hostQueue, { ...once, startToClose: (checksSeconds + 60) * 1000 })),
   };
 }
 
@@ -52,10 +47,16 @@ function conflictingWith(files: string[], merged: string[], units: UnitState[]):
 /**
  * Completed units into one feature branch, one at a time in dependency order: a conflict goes to
  * a resolver agent (accepted only with no markers left and the checks passing), a merge that
- * breaks the checks is rolled back; then one PR (or, without GitHub, a summary file).
+ * breaks the checks is rolled back; then one PR (or, without GitHub, a summary file). Nothing
+ * reaches origin before the final push, so a merge whose host is lost starts over on another.
  */
 export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<MergeResult> {
-  const hostQueue = await claimHost();
+  return onClaimedHost({ what: `merge of feature ${input.featureSlug}`, claim: claimHost, patchId: MERGE_HOST_CLAIM_PATCH }, (hostQueue) =>
+    mergeOnHost(input, hostQueue),
+  );
+}
+
+async function mergeOnHost(input: MergeInput, hostQueue: string): Promise<MergeResult> {
   const { git, agent, checks } = hostActivities(hostQueue, input);
   const merged = [...input.alreadyMerged];
   const resolved: string[] = [];
@@ -71,16 +72,13 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
     featureBranch: input.featureBranch,
   });
   const worktreePath = worktree.worktreePath;
+  let lost = false;
   let keepOut: { keepOut?: string[] } = setupKeepOut(input.setup).length ? { keepOut: setupKeepOut(input.setup) } : {};
   try {
     if (input.setup && patched('aidp-merge-setup')) {
-      const setup = await proxyActivities<HostActivities>({
-        taskQueue: hostQueue,
-        scheduleToStartTimeout: '60s',
-        heartbeatTimeout: '10s',
-        startToCloseTimeout: setupSeconds(input.setup) * 1000,
-        retry: { maximumAttempts: 1 },
-      }).runSetup({ worktreePath, remoteUrl: input.repo.remoteUrl, setup: input.setup });
+      const setup = await proxyActivities<HostActivities>(
+        hostActivityOptions(hostQueue, { startToClose: setupSeconds(input.setup) * 1000, retry: { maximumAttempts: 1 } }),
+      ).runSetup({ worktreePath, remoteUrl: input.repo.remoteUrl, setup: input.setup });
       if (!setup.ok) throw environmentFailure(`setup failed in the merge worktree on worker ${workerOf(hostQueue)}. ${setup.failure ?? ''}`);
       const paths = [...new Set([...setupKeepOut(input.setup), ...(setup.produced ?? [])])];
       if (paths.length > 0) keepOut = { keepOut: paths };
@@ -190,7 +188,11 @@ export async function MergeOrchestrationWorkflow(input: MergeInput): Promise<Mer
       result.summaryPath = (await git.writeFeatureSummary({ featureSlug: input.featureSlug, markdown: summary })).path;
     }
     return result;
+  } catch (err) {
+    // A lost host answers nobody: its worktree is left for the next merge there to discard.
+    if (hostGivenUp(err, MERGE_HOST_CLAIM_PATCH)) lost = true;
+    throw err;
   } finally {
-    await CancellationScope.nonCancellable(() => git.removeMergeWorktree({ worktreePath }).catch(logSwallowed('remove the merge worktree', { worktreePath })));
+    if (!lost) await CancellationScope.nonCancellable(() => git.removeMergeWorktree({ worktreePath }).catch(logSwallowed('remove the merge worktree', { worktreePath })));
   }
 }

@@ -3,6 +3,8 @@ import type { AgentQueueActivities, HostActivities, OrchestratorActivities } fro
 import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import { onClaimedHost } from '../host-claim.js';
+import { hostActivityOptions } from '../host-options.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
 import { AGENT_FAILED, CONFIG_INVALID, DECOMPOSE_FAILED, GITHUB_NOT_CONFIGURED, SPEC_INVALID } from '../../domain/failure-types.js';
 
@@ -23,17 +25,17 @@ const github = proxyActivities<OrchestratorActivities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
+/** patched() id: a plan whose host is lost while reading the repo config claims another host. */
+export const PLAN_HOST_CLAIM_PATCH = 'aidp-plan-fresh-host';
+
 /** `aidp-plan`, `/aidp plan`: units proposed in one plan comment (edited on re-plan) and a state label. */
 export async function PlanWorkflow(input: PlanInput): Promise<{ status: 'ready' | 'needs_input'; units: number }> {
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo, issueNumber: input.issueNumber };
-  const host = proxyActivities<HostActivities>({
-    taskQueue: await claimHost(),
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    startToCloseTimeout: '30m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID] },
-  });
-  const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+  const config = await onClaimedHost({ what: `plan of issue #${input.issueNumber}`, claim: claimHost, patchId: PLAN_HOST_CLAIM_PATCH }, (hostQueue) =>
+    proxyActivities<HostActivities>(
+      hostActivityOptions(hostQueue, { startToClose: '30m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID] } }),
+    ).loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch }),
+  );
   const settings = featureSettings(config);
   const { decomposeFeature } = proxyActivities<OrchestratorActivities>({
     startToCloseTimeout: settings.agentTimeoutMs * 2 + 60_000,

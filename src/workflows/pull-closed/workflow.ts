@@ -1,6 +1,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import { onClaimedHost } from '../host-claim.js';
+import { hostActivityOptions } from '../host-options.js';
 import type { PullClosedInput, PullClosedResult } from './messages.js';
 import { CONFIG_INVALID, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
@@ -10,6 +12,8 @@ const { workflowRunning } = proxyActivities<OrchestratorActivities>({ startToClo
 /** How long the cleanup waits for a cancelled build to stop before it deletes branches anyway. */
 const BUILD_STOP_CHECKS = 200;
 const BUILD_STOP_EVERY = '3s';
+/** patched() id: a cleanup whose host is lost claims another host and starts over. */
+export const PULL_CLOSED_HOST_CLAIM_PATCH = 'aidp-pull-closed-fresh-host';
 
 /**
  * A feature PR was closed or merged (its build was cancelled already if it ran): once the build
@@ -20,21 +24,19 @@ const BUILD_STOP_EVERY = '3s';
 export async function PullClosedWorkflow(input: PullClosedInput): Promise<PullClosedResult> {
   for (let i = 0; i < BUILD_STOP_CHECKS && (await workflowRunning({ workflowId: input.buildWorkflowId })); i++) await sleep(BUILD_STOP_EVERY);
 
-  const host = proxyActivities<HostActivities>({
-    taskQueue: await claimHost(),
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    startToCloseTimeout: '10m',
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE, UNSAFE_BRANCH] },
+  return onClaimedHost({ what: `branch cleanup of feature ${input.featureSlug}`, claim: claimHost, patchId: PULL_CLOSED_HOST_CLAIM_PATCH }, async (hostQueue) => {
+    const host = proxyActivities<HostActivities>(
+      hostActivityOptions(hostQueue, { startToClose: '10m', retry: { maximumAttempts: 3, nonRetryableErrorTypes: [CONFIG_INVALID, UNSAFE_REMOTE, UNSAFE_BRANCH] } }),
+    );
+    let policy: PullClosedResult['policy'];
+    try {
+      policy = (await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch })).cleanup.delete_unit_branches;
+    } catch (err) {
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CONFIG_INVALID) return { deleted: [], policy: 'unreadable_config' };
+      throw err;
+    }
+    if (policy === 'never' || (policy === 'on_merge' && !input.merged)) return { deleted: [], policy };
+    const { deleted } = await host.deleteUnitBranches({ remoteUrl: input.cloneUrl, featureSlug: input.featureSlug });
+    return { deleted, policy };
   });
-  let policy: PullClosedResult['policy'];
-  try {
-    policy = (await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch })).cleanup.delete_unit_branches;
-  } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CONFIG_INVALID) return { deleted: [], policy: 'unreadable_config' };
-    throw err;
-  }
-  if (policy === 'never' || (policy === 'on_merge' && !input.merged)) return { deleted: [], policy };
-  const { deleted } = await host.deleteUnitBranches({ remoteUrl: input.cloneUrl, featureSlug: input.featureSlug });
-  return { deleted, policy };
 }

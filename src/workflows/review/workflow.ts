@@ -3,6 +3,8 @@ import type { AgentQueueActivities, HostActivities, OrchestratorActivities } fro
 import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import { onClaimedHost } from '../host-claim.js';
+import { hostActivityOptions } from '../host-options.js';
 import { reviewPrompt } from './review-prompt.js';
 import { AGENT_CONFIG_INVALID, AGENT_FAILED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
 
@@ -23,25 +25,27 @@ const github = proxyActivities<OrchestratorActivities>({
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
 });
 
+/** patched() id: a review whose host is lost claims another host and starts over. */
+export const REVIEW_HOST_CLAIM_PATCH = 'aidp-review-fresh-host';
+
 /** `aidp-review`, `/aidp review`: an agent reads the diff and aidp posts its one review (never an approval). */
 export async function ReviewWorkflow(input: ReviewInput): Promise<{ reviewId: number }> {
   const target = { installationId: input.installationId, owner: input.owner, repo: input.repo };
-  const host = proxyActivities<HostActivities>({
-    taskQueue: await claimHost(),
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    startToCloseTimeout: '1h',
-    retry: { maximumAttempts: 2, nonRetryableErrorTypes: [CONFIG_INVALID, AGENT_FAILED, AGENT_CONFIG_INVALID] },
-  });
-  const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
-  const settings = featureSettings(config);
-  const pr = await github.pullRequestForReview({ ...target, prNumber: input.prNumber });
-  const review = await host.askAgentForText({
-    prompt: reviewPrompt(pr, settings.conventions, workflowInfo().runId),
-    cwd: input.agentCwd,
-    providers: settings.providers,
-    timeoutMs: settings.agentTimeoutMs,
-    network: agentNetwork(settings.network, settings.providers),
+  // The config, the pull request and the agent's review, all again on a new host if this one is lost.
+  const review = await onClaimedHost({ what: `review of pull request #${input.prNumber}`, claim: claimHost, patchId: REVIEW_HOST_CLAIM_PATCH }, async (hostQueue) => {
+    const host = proxyActivities<HostActivities>(
+      hostActivityOptions(hostQueue, { startToClose: '1h', retry: { maximumAttempts: 2, nonRetryableErrorTypes: [CONFIG_INVALID, AGENT_FAILED, AGENT_CONFIG_INVALID] } }),
+    );
+    const config = await host.loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
+    const settings = featureSettings(config);
+    const pr = await github.pullRequestForReview({ ...target, prNumber: input.prNumber });
+    return host.askAgentForText({
+      prompt: reviewPrompt(pr, settings.conventions, workflowInfo().runId),
+      cwd: input.agentCwd,
+      providers: settings.providers,
+      timeoutMs: settings.agentTimeoutMs,
+      network: agentNetwork(settings.network, settings.providers),
+    });
   });
   const posted = await github.postReview({ ...target, prNumber: input.prNumber, body: `${review.trim()}\n\n— reviewed by aidp` });
   return { reviewId: posted.id };

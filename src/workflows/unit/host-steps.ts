@@ -1,7 +1,8 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { HostActivities } from '../../activities/index.js';
-import { WORKER_GONE_TYPES } from '../../domain/failure-types.js';
+import { BASE_BRANCH_MISSING, UNSAFE_PATH, WORKER_GONE_TYPES, WORKTREE_TAMPERED } from '../../domain/failure-types.js';
 import { setupSeconds, type SetupSettings } from '../../domain/setup.js';
+import { hostActivityOptions } from '../host-options.js';
 import type { NamedCheck } from '../work-loop/messages.js';
 
 /**
@@ -12,21 +13,21 @@ import type { NamedCheck } from '../work-loop/messages.js';
  */
 export function unitStepOptions(hostQueue: string, limits: { agentTimeoutMs: number; providers: number; checks: NamedCheck[] }) {
   const checksSeconds = limits.checks.reduce((sum, c) => sum + c.timeout_seconds, 0);
-  const common = {
-    taskQueue: hostQueue,
-    // Nobody polls a dead host's queue: a step that waits this long to start means the host is gone.
-    scheduleToStartTimeout: '60s',
-    heartbeatTimeout: '10s',
-    retry: { maximumAttempts: 1 },
-    // A cancel is done only when the agent's (or check's) process group is dead.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  } as const;
+  const step = (startToClose: number | string, scheduleToStart?: string) =>
+    hostActivityOptions(hostQueue, {
+      startToClose,
+      // Nobody polls a dead host's queue: a step that waits long to start means the host is gone.
+      ...(scheduleToStart ? { scheduleToStart } : {}),
+      retry: { maximumAttempts: 1 },
+      // A cancel is done only when the agent's (or check's) process group is dead.
+      cancellation: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
   return {
-    agent: { ...common, startToCloseTimeout: limits.agentTimeoutMs * limits.providers + 60_000 },
-    checks: { ...common, startToCloseTimeout: (checksSeconds + 60) * 1000 },
-    finish: { ...common, startToCloseTimeout: '10m' },
+    agent: step(limits.agentTimeoutMs * limits.providers + 60_000),
+    checks: step((checksSeconds + 60) * 1000),
+    finish: step('10m'),
     /** Cleanup after a failure: best effort, and never waits long on a host that is gone. */
-    discard: { ...common, scheduleToStartTimeout: '20s', startToCloseTimeout: '2m' },
+    discard: step('2m', '20s'),
   };
 }
 
@@ -52,7 +53,7 @@ export function prepareOptions(agentQueue: string, setup: SetupSettings | undefi
     heartbeatTimeout: '10s',
     // A first mirror clone of a large repository can take long; setup adds its own timeout.
     startToCloseTimeout: 30 * 60_000 + (setup ? setupSeconds(setup) * 1000 : 0),
-    retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UnsafePath', 'BaseBranchMissing', 'WorktreeTampered'] },
+    retry: { maximumAttempts: 3, nonRetryableErrorTypes: [UNSAFE_PATH, BASE_BRANCH_MISSING, WORKTREE_TAMPERED] },
   };
 }
 
