@@ -11,6 +11,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const github = { installationId: 4242, owner: 'octo-org', repo: 'widgets', issueNumber: 42 };
 const titles = Array.from({ length: 10 }, (_, i) => `Widget part ${i + 1}`);
@@ -54,7 +55,7 @@ describe('the feature pull request', () => {
     const handle = await harness.startFeature(
       repo,
       taskListSpec('Widgets below threshold', titles),
-      { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --fail-units ${failing.join(',')}`, args: [] }], maxIterations: 1, mergeThreshold: 0.8, concurrency: 5 },
+      { providers: scriptedProviders(`--write --fail-units ${failing.join(',')}`), maxIterations: 1, mergeThreshold: 0.8, concurrency: 5 },
       { github },
     );
     const result: FeatureResult = await handle.result();

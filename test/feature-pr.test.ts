@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApplicationFailure } from '@temporalio/common';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { createGitHubActivities } from '../src/activities/github/pull-requests.js';
+import { failureOf } from './support/failures.js';
 
 const API = 'https://api.github.com';
 const HEAD = 'aidp/login/feature';
@@ -27,16 +27,6 @@ function activities(seen: number[] = []) {
 
 function listOpen(scope: nock.Scope, prs: unknown[]): nock.Scope {
   return scope.get('/repos/octo/app/pulls').query({ head: `octo:${HEAD}`, state: 'open', per_page: '100' }).reply(200, prs);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
 }
 
 describe('createOrUpdateFeaturePR', () => {

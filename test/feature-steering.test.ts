@@ -14,16 +14,13 @@ import {
   pauseSignal,
   resumeSignal,
 } from '../src/workflows/feature-orchestration/messages.js';
-import { agentEvents, maxConcurrentAgents, starts, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
+import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
-
-function agent(flags: string) {
-  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
-}
+import { waitFor } from './support/wait-for.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,7 +40,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6)), {
-      providers: agent(`--write --sleep 1000 --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep 1000 --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
@@ -73,7 +70,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Cancel me', units(6)), {
-      providers: agent(`--write --sleep 60000 --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep 60000 --log ${logDir}`),
       concurrency: 3,
     });
     const running = await waitFor(() => starts(logDir).length === 3 && starts(logDir), 30_000, 'three agents');
@@ -92,7 +89,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(12)), {
-      providers: agent(`--write --sleep 2500 --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep 2500 --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
@@ -113,7 +110,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Instruct me', ['Needs a hint']), {
-      providers: agent(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
+      providers: scriptedProviders(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
       maxIterations: 3,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'the first iteration');
@@ -127,7 +124,7 @@ describe('steering a running feature', () => {
   it('rejects a concurrency of 0 with a message that says what is allowed', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Reject me', units(2)), {
-      providers: agent('--write --sleep 2000'),
+      providers: scriptedProviders('--write --sleep 2000'),
       concurrency: 1,
     });
     const refusal = await handle.executeUpdate(adjustConcurrencyUpdate, { args: [0] }).catch((err: unknown) => err);

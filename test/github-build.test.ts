@@ -6,7 +6,7 @@ import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
-import { agentEvents, waitFor } from './support/agent-log.js';
+import { agentEvents } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';
@@ -14,6 +14,7 @@ import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
 
 const INSTALLATION = 4242;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */

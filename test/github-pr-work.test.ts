@@ -9,11 +9,12 @@ import { simpleGit } from 'simple-git';
 import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { starts, waitFor } from './support/agent-log.js';
+import { starts } from './support/agent-log.js';
 import { createTestRepo } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, GITHUB_API } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
 
 const CLONE_BASE = 'https://github.com/local-test/';
 const HEAD = 'aidp/widgets/feature';
