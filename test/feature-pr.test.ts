@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { createGitHubActivities } from '../src/activities/github/pull-requests.js';
 import { failureOf } from './support/failures.js';
+import { testOctokit } from './support/octokit.js';
 
 const API = 'https://api.github.com';
 const HEAD = 'aidp/login/feature';
@@ -20,7 +20,7 @@ function activities(seen: number[] = []) {
   return createGitHubActivities({
     octokitFor: async (installationId) => {
       seen.push(installationId);
-      return new ProbotOctokit({ auth: { token: 'test' }, retry: { enabled: false }, throttle: { enabled: false } });
+      return testOctokit();
     },
   });
 }

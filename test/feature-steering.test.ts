@@ -23,7 +23,6 @@ import { waitFor } from './support/wait-for.js';
 import { scriptedProviders } from './support/scripted-agent.js';
 
 const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('steering a running feature', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -52,13 +51,17 @@ describe('steering a running feature', () => {
     expect(agents.every((a) => a.unitId.startsWith('steered-unit-'))).toBe(true);
     expect((await handle.query(progressQuery)).total).toBe(6);
     await handle.signal(pauseSignal);
-    // Agents already running finish their iteration; then nothing new may start.
-    await waitFor(async () => (await handle.query(orchestrationStatusQuery)).paused, 10_000, 'the pause');
-    await waitFor(() => agentEvents(logDir).filter((e) => e.event === 'end').length >= starts(logDir).length, 30_000, 'running agents to end');
-    const startedWhilePausing = starts(logDir).length;
-    await sleep(3000);
-    expect(starts(logDir)).toHaveLength(startedWhilePausing);
-    expect((await handle.query(orchestrationStatusQuery)).status).toBe('paused');
+    // Units already running finish their iteration. The workflow starts the next unit in the same
+    // task that records a unit's end, so a state with none running and some pending shows that it
+    // started none in their place: no window to sleep through.
+    const paused = await waitFor(async () => {
+      const status = await handle.query(orchestrationStatusQuery);
+      return status.paused && status.in_progress === 0 && status;
+    }, 30_000, 'the running units to finish while paused');
+    expect(paused.status).toBe('paused');
+    expect(paused.pending).toBeGreaterThan(0);
+    const ended = agentEvents(logDir).filter((e) => e.event === 'end');
+    expect(starts(logDir)).toHaveLength(ended.length);
 
     await handle.signal(resumeSignal);
     const result = await handle.result();
@@ -88,14 +91,15 @@ describe('steering a running feature', () => {
   it('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(12)), {
+    // Eight units: two running and six pending when widened, so a cap of six can be overshot.
+    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(8)), {
       providers: scriptedProviders(`--write --sleep 2500 --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
-    await sleep(500);
-    const before = agentEvents(logDir);
-    expect(maxConcurrentAgents(before)).toBeLessThanOrEqual(2);
+    const before = await handle.query(orchestrationStatusQuery);
+    expect(before).toMatchObject({ concurrency: 2, in_progress: 2 });
+    expect(maxConcurrentAgents(agentEvents(logDir))).toBeLessThanOrEqual(2);
 
     expect(await handle.executeUpdate(adjustConcurrencyUpdate, { args: [6] })).toBe(6);
     const result = await handle.result();

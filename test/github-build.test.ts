@@ -97,7 +97,9 @@ describe('a build started from GitHub', () => {
     for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${buildId}"` })) runs.push(run);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.type).toBe('BuildProcessorWorkflow');
+    await waitFor(() => api.isDone(), 30_000, 'the build to post its status comment');
     await harness.client.workflow.getHandle(buildId).terminate('test done');
+    api.done();
     api.persist(false);
   });
 
@@ -108,7 +110,7 @@ describe('a build started from GitHub', () => {
     const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two', 'Part three']), issue: 102 });
     const owner = payload.repository.owner.login as string;
     const name = payload.repository.name as string;
-    nock(GITHUB_API)
+    const api = nock(GITHUB_API)
       .persist()
       .post(`/app/installations/${INSTALLATION}/access_tokens`)
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
@@ -137,6 +139,8 @@ describe('a build started from GitHub', () => {
     const feature = harness.client.workflow.getHandle(featureIdOf(buildId));
     expect((await feature.query(orchestrationStatusQuery)).paused).toBe(true);
     await harness.client.workflow.getHandle(buildId).terminate('test done');
+    api.done();
+    api.persist(false);
   });
 
   it('goes from label to feature PR with one status comment, edited at the end, and one PR', async () => {
@@ -210,6 +214,7 @@ describe('a build started from GitHub', () => {
     await app.deliver('issues', payload);
     const buildId = githubWorkflowId({ owner, repo: name, number: 104, kind: 'build' });
     await harness.client.workflow.getHandle(buildId).result();
+    api.done();
     api.persist(false);
 
     expect(edits.length).toBeGreaterThanOrEqual(2);
@@ -253,6 +258,7 @@ describe('a build started from GitHub', () => {
     const buildId = githubWorkflowId({ owner, repo: name, number: 105, kind: 'build' });
     await harness.client.workflow.getHandle(buildId).result();
     const feature = await harness.client.workflow.getHandle(featureIdOf(buildId)).result();
+    api.done();
     api.persist(false);
 
     expect(feature.units.map((u: { spec: { title: string } }) => u.spec.title)).toEqual(['Edited by a person']);

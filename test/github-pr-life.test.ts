@@ -18,6 +18,7 @@ import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
 
 const INSTALLATION = 4545;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
@@ -203,11 +204,7 @@ describe("the feature PR's check run and life on GitHub", () => {
 
     await app.deliver('issues', payload);
     const feature = harness.client.workflow.getHandle(featureIdOf(buildId));
-    for (;;) {
-      const status = await feature.query(orchestrationStatusQuery).catch(() => undefined);
-      if (status && status.in_progress > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(async () => ((await feature.query(orchestrationStatusQuery).catch(() => undefined))?.in_progress ?? 0) > 0, 60_000, 'a unit to run');
     expect((await app.deliver('pull_request', prClosed(payload, { prNumber: 42, issue: 402, merged: false }))).status).toBe(200);
 
     expect(await harness.client.workflow.getHandle(buildId).result()).toMatchObject({ status: 'cancelled' });

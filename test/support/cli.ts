@@ -2,13 +2,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { sandboxEnv } from './sandbox.js';
+import { testNamespace } from './test-namespace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The installed CLI entry (built by `npm run build`, which `npm test` runs first). */
 export const AIDP_BIN = join(here, '..', '..', 'bin', 'aidp.js');
 export const SCRIPTED_AGENT = join(here, '..', 'fixtures', 'agents', 'scripted-agent.mjs');
 
-/** An environment without the developer's own aidp or Temporal settings, with the test sandbox's paths. */
+/** An environment without the developer's own aidp or Temporal settings, with the test sandbox's paths and this file's namespace. */
 export function cleanEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
@@ -16,7 +17,7 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string |
       delete env[key];
     }
   }
-  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), ...extra };
+  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), TEMPORAL_NAMESPACE: testNamespace(), ...extra };
 }
 
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000) {

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { ProbotOctokit } from 'probot';
 import { startHarness, type Harness } from './harness.js';
+import { testOctokit } from './octokit.js';
 import { APP_ID } from './webhooks.js';
 
 /** Git config that makes `<cloneBase><name>` clone the test repo `<tmpdir>/<name>`: GitHub's git, served locally. */
@@ -16,7 +16,7 @@ export function localCloneEnv(cloneBase: string): Record<string, string> {
 export function startGitHubHarness(bundle: WorkflowBundleWithSourceMap, cloneBase: string): Promise<Harness> {
   return startHarness({
     bundle,
-    octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } }),
+    octokitFor: async () => testOctokit({ token: 'ghs_worker' }),
     appId: APP_ID,
     gitEnv: localCloneEnv(cloneBase),
   });
