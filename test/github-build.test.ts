@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { basename } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
@@ -7,10 +6,9 @@ import { createTemporalProcessors } from '../src/processors/temporal-processors.
 import { featureIdOf } from '../src/workflows/build-processor/feature-id.js';
 import { orchestrationStatusQuery } from '../src/workflows/feature-orchestration/messages.js';
 import { agentEvents } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
-import { startGitHubHarness } from './support/github-harness.js';
+import { buildLabelled, repoWithScriptedAgent, startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec } from './support/repos.js';
+import { taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
@@ -21,35 +19,10 @@ const INSTALLATION = 4242;
 const CLONE_BASE = 'https://github.com/local-test/';
 
 /** A repo whose agent is the scripted one (the GitHub path reads agents from .github/aidp.yml). */
-async function repoWithAgent(flags: string): Promise<string> {
-  return createTestRepo({
-    aidpYml: [
-      'concurrency: 2',
-      'max_iterations: 1',
-      'agents:',
-      '  providers:',
-      '    - preset: command',
-      `      command: node ${SCRIPTED_AGENT} ${flags}`,
-      'checks:',
-      '  test:',
-      '    command: node scripts/check-units.mjs',
-      '',
-    ].join('\n'),
-  });
-}
+const repoWithAgent = (flags: string) => repoWithScriptedAgent(flags);
 
 function labeled(repo: string, opts: { login: string; spec: string; issue: number }) {
-  const payload = fixture('issues.labeled');
-  payload.issue.number = opts.issue;
-  payload.label.name = 'aidp-build';
-  payload.sender.login = opts.login;
-  payload.sender.type = 'User';
-  payload.issue.title = 'Widgets';
-  payload.issue.body = opts.spec;
-  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: INSTALLATION };
-  return payload;
+  return buildLabelled({ repo, cloneBase: CLONE_BASE, installation: INSTALLATION, ...opts });
 }
 
 describe('a build started from GitHub', () => {
