@@ -20,6 +20,7 @@ import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { waitFor } from './support/wait-for.js';
+import { workflowTreeIsIdle } from './support/idle.js';
 import { scriptedProviders } from './support/scripted-agent.js';
 
 const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
@@ -51,17 +52,18 @@ describe('steering a running feature', () => {
     expect(agents.every((a) => a.unitId.startsWith('steered-unit-'))).toBe(true);
     expect((await handle.query(progressQuery)).total).toBe(6);
     await handle.signal(pauseSignal);
-    // Units already running finish their iteration. The workflow starts the next unit in the same
-    // task that records a unit's end, so a state with none running and some pending shows that it
-    // started none in their place: no window to sleep through.
-    const paused = await waitFor(async () => {
-      const status = await handle.query(orchestrationStatusQuery);
-      return status.paused && status.in_progress === 0 && status;
-    }, 30_000, 'the running units to finish while paused');
+    // Agents already running finish their iteration; then the paused feature waits for a resume
+    // with nothing in flight anywhere (no agent, no activity, no workflow task): from there nothing
+    // can start an agent but the resume, so no window to sleep through.
+    await waitFor(
+      async () => (await handle.query(orchestrationStatusQuery)).paused && (await workflowTreeIsIdle(harness.client, handle.workflowId)),
+      30_000,
+      'the paused feature to go idle',
+    );
+    const paused = await handle.query(orchestrationStatusQuery);
     expect(paused.status).toBe('paused');
-    expect(paused.pending).toBeGreaterThan(0);
-    const ended = agentEvents(logDir).filter((e) => e.event === 'end');
-    expect(starts(logDir)).toHaveLength(ended.length);
+    expect(paused.completed).toBeLessThan(6);
+    expect(agentEvents(logDir).filter((e) => e.event === 'end')).toHaveLength(starts(logDir).length);
 
     await handle.signal(resumeSignal);
     const result = await handle.result();
