@@ -1,7 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { freePort } from './free-port.js';
+import { tempDir } from './repos.js';
 import { sandboxEnv } from './sandbox.js';
+import { testServerAddress } from './temporal.js';
 import { testNamespace } from './test-namespace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,6 +21,18 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string |
     }
   }
   return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), TEMPORAL_NAMESPACE: testNamespace(), ...extra };
+}
+
+/** The aidp CLI on the run's dev server: a fresh work dir, host id `<hostPrefix>-<now>` and metrics port; `extra` on top. */
+export async function temporalCliEnv(hostPrefix: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: testServerAddress(),
+    AIDP_WORKDIR: tempDir('cli-work'),
+    AIDP_HOST_ID: `${hostPrefix}-${Date.now()}`,
+    AIDP_METRICS_PORT: String(await freePort()),
+    ...extra,
+  };
 }
 
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
