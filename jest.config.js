@@ -10,7 +10,7 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.mjs',
-  setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts', '<rootDir>/test/support/temporal-namespace-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 60_000,
   modulePathIgnorePatterns: ['<rootDir>/dist/'],

@@ -5,7 +5,7 @@ import { freePort } from './free-port.js';
 import { tempDir } from './repos.js';
 import { sandboxEnv } from './sandbox.js';
 import { testServerAddress } from './temporal.js';
-import { testNamespace } from './test-namespace.js';
+import { testNamespaceEnv } from './test-namespace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The installed CLI entry (built by `npm run build`, which `npm test` runs first). */
@@ -20,7 +20,7 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string |
       delete env[key];
     }
   }
-  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), TEMPORAL_NAMESPACE: testNamespace(), ...extra };
+  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), ...testNamespaceEnv(), ...extra };
 }
 
 /** The aidp CLI on the run's dev server: a fresh work dir, host id `<hostPrefix>-<now>` and metrics port; `extra` on top. */

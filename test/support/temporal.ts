@@ -4,18 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { tmpdir } from 'node:os';
 import { testNamespace } from './test-namespace.js';
-
-/** Written by jest's globalSetup: the dev server's address (and the run's workflow bundle). */
-export const TEST_SERVER_FILE = join(tmpdir(), 'aidp-jest-temporal.json');
+import { readTestServerFile } from './test-server-file.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The dev server started by jest's globalSetup for the whole run. */
 export function testServerAddress(): string {
   if (process.env.AIDP_TEST_TEMPORAL_ADDRESS) return process.env.AIDP_TEST_TEMPORAL_ADDRESS;
-  return (JSON.parse(readFileSync(TEST_SERVER_FILE, 'utf8')) as { address: string }).address;
+  return readTestServerFile().address;
 }
 
 export interface TestTemporal {
@@ -45,7 +42,7 @@ export async function connectToTestServer(opts: { dataConverter?: DataConverter 
 
 /** The run's workflow bundle, made once by jest's globalSetup from src/workflows (read per file). */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  const { bundlePath } = JSON.parse(readFileSync(TEST_SERVER_FILE, 'utf8')) as { bundlePath?: string };
+  const { bundlePath } = readTestServerFile();
   if (bundlePath) return { code: readFileSync(bundlePath, 'utf8'), sourceMap: '' };
   return bundleWorkflowCode({
     workflowsPath: join(here, '..', '..', 'src', 'workflows', 'index.ts'),
