@@ -2,9 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
+import { CancelledFailure } from '@temporalio/common';
 import { createAgentActivities } from '../src/activities/agent/agent-activities.js';
 import { reapOrphanedProcessGroups, runInProcessGroup } from '../src/activities/agent/process-group.js';
 import { processIsRunning } from '../src/activities/agent/process-liveness.js';
@@ -12,14 +10,14 @@ import { runAgentWithFallback, type AgentRunResult, type RunAgentInput } from '.
 import type { AgentProvider } from '../src/config/repo-config.js';
 import type { SandboxSettings } from '../src/sandbox/settings.js';
 import { openUntrustedRun, type UntrustedRunSpec } from '../src/sandbox/untrusted-run.js';
-import { starts, waitFor } from './support/agent-log.js';
+import { mockActivity, runIn } from './support/activity-env.js';
+import { starts } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
+import { failureOf, rejectionOf } from './support/failures.js';
 import { tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning, testSandbox } from './support/sandbox.js';
-
-function agent(flags: string): AgentProvider {
-  return { preset: 'command', command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] };
-}
+import { waitFor } from './support/wait-for.js';
+import { scriptedProvider } from './support/scripted-agent.js';
 
 function scripted(...flags: string[]): string[] {
   return [process.execPath, SCRIPTED_AGENT, ...flags];
@@ -66,15 +64,6 @@ async function runAgents(input: AgentRun): Promise<AgentRunResult & { promptFile
 }
 
 /** An activity context without a server; failures the tests expect are not logged. */
-function mockActivity(): MockActivityEnvironment {
-  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-}
-
-/** Runs an activity in the mock context, keeping its result type. */
-function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return env.run(fn, ...args) as Promise<R>;
-}
-
 /** The pid of a process that has exited and been reaped: no process has it. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);
@@ -204,7 +193,7 @@ describe('reaping orphaned process groups', () => {
 
 describe('running agents with fallback', () => {
   it('runs the second provider after the first is rate limited', async () => {
-    const input = agentInput([agent('--rate-limited'), agent('--write')]);
+    const input = agentInput([scriptedProvider('--rate-limited'), scriptedProvider('--write')]);
     const result = await runAgents(input);
 
     expect(result.ok).toBe(true);
@@ -216,7 +205,7 @@ describe('running agents with fallback', () => {
   });
 
   it('runs the second provider after the first fails', async () => {
-    const input = agentInput([agent('--fail-units unit-a'), agent('--write')]);
+    const input = agentInput([scriptedProvider('--fail-units unit-a'), scriptedProvider('--write')]);
     const result = await runAgents(input);
 
     expect(result.ok).toBe(true);
@@ -228,7 +217,7 @@ describe('running agents with fallback', () => {
   });
 
   it('says why, attempt by attempt, when every provider fails', async () => {
-    const result = await runAgents(agentInput([agent('--rate-limited'), agent('--fail-units unit-a')]));
+    const result = await runAgents(agentInput([scriptedProvider('--rate-limited'), scriptedProvider('--fail-units unit-a')]));
 
     expect(result.ok).toBe(false);
     expect(result.reason).toBe('agent "command" was rate limited (it exited with code 1); then agent "command" exited with code 1');
@@ -236,7 +225,7 @@ describe('running agents with fallback', () => {
   });
 
   it('names the timeout and the process-group kill when an agent hangs', async () => {
-    const result = await runAgents(agentInput([agent('--hang')], { timeoutMs: 1500 }));
+    const result = await runAgents(agentInput([scriptedProvider('--hang')], { timeoutMs: 1500 }));
 
     expect(result.ok).toBe(false);
     expect(result.timedOut).toBe(true);
@@ -246,7 +235,7 @@ describe('running agents with fallback', () => {
   it('stops at a cancel without trying the next provider', async () => {
     const log = agentIoDir('log');
     const controller = new AbortController();
-    const input = agentInput([agent(`--sleep 30000 --log ${log}`), agent(`--write --log ${log}`)], { signal: controller.signal });
+    const input = agentInput([scriptedProvider(`--sleep 30000 --log ${log}`), scriptedProvider(`--write --log ${log}`)], { signal: controller.signal });
     const running = runAgents(input);
     await waitFor(() => starts(log).length > 0, 10_000, 'the first agent');
     controller.abort();
@@ -261,7 +250,7 @@ describe('running agents with fallback', () => {
   it('does not take a successful agent that talks about rate limiting for a rate-limited one', async () => {
     const summary = join(agentIoDir('summary'), 'summary.txt');
     writeFileSync(summary, `I added rate limiting to the API: it now answers 429 when a client sends too much. ${'Details. '.repeat(60)}`);
-    const result = await runAgents(agentInput([agent(`--json ${summary}`), agent('--write')]));
+    const result = await runAgents(agentInput([scriptedProvider(`--json ${summary}`), scriptedProvider('--write')]));
 
     expect(result.ok).toBe(true);
     expect(result.rateLimited).toBe(false);
@@ -270,7 +259,7 @@ describe('running agents with fallback', () => {
 
   it('gives the agent an environment without secrets that still holds ANTHROPIC_API_KEY', async () => {
     const base = { ...process.env, GITHUB_TOKEN: 'ghs_x', PRIVATE_KEY: 'pem', MY_SECRET: 'named', SNEAKY: 'a-sentinel-value-b', ANTHROPIC_API_KEY: 'sk-ant' };
-    const checker = agent('--assert-no-secrets GITHUB_TOKEN,PRIVATE_KEY,MY_SECRET --assert-no-value sentinel-value --require-env ANTHROPIC_API_KEY');
+    const checker = scriptedProvider('--assert-no-secrets GITHUB_TOKEN,PRIVATE_KEY,MY_SECRET --assert-no-value sentinel-value --require-env ANTHROPIC_API_KEY');
     const spec = { base, secretEnvNames: ['MY_SECRET'], secretValues: ['sentinel-value'], providerNames: ['ANTHROPIC_API_KEY'] };
 
     const sandboxed = await runAgents(agentInput([checker], { sandboxSpec: spec }));
@@ -281,7 +270,7 @@ describe('running agents with fallback', () => {
   });
 
   it('writes the prompt to a file outside the worktree and removes it afterwards', async () => {
-    const input = agentInput([agent('--noop')], { prompt: 'Make it so ✓' });
+    const input = agentInput([scriptedProvider('--noop')], { prompt: 'Make it so ✓' });
     const result = await runAgents(input);
     const [, promptFile, bytes] = /prompt (\S+) \((\d+) bytes\)/.exec(result.outputTail) ?? [];
 
@@ -292,7 +281,7 @@ describe('running agents with fallback', () => {
   });
 
   it('refuses a prompt key that would leave the prompt directory', async () => {
-    await expect(runAgents(agentInput([agent('--noop')], { promptKey: '../escape' }))).rejects.toMatchObject({
+    await expect(runAgents(agentInput([scriptedProvider('--noop')], { promptKey: '../escape' }))).rejects.toMatchObject({
       type: 'InvalidPromptKey',
       nonRetryable: true,
     });
@@ -311,7 +300,7 @@ describe('the agent activities', () => {
     const result = await runIn(env, activities(workDir()).executeAgent, {
       worktreePath,
       prompt: 'Write the unit file',
-      providers: [agent('--write --sleep 1500')],
+      providers: [scriptedProvider('--write --sleep 1500')],
       timeoutMs: 20_000,
       unitId: 'unit-7',
       iteration: 3,
@@ -330,7 +319,7 @@ describe('the agent activities', () => {
     const running = runIn(mockActivity(), activities(dir).executeAgent, {
       worktreePath: tempDir('worktree'),
       prompt: 'Take a second',
-      providers: [agent(`--sleep 1000 --log ${log}`)],
+      providers: [scriptedProvider(`--sleep 1000 --log ${log}`)],
       timeoutMs: 20_000,
       unitId: 'unit-reg',
       iteration: 1,
@@ -353,7 +342,7 @@ describe('the agent activities', () => {
     const result = await runIn(mockActivity(), activities(workDir()).executeAgent, {
       worktreePath: tempDir('worktree'),
       prompt: 'Print a lot',
-      providers: [agent(`--json ${big}`)],
+      providers: [scriptedProvider(`--json ${big}`)],
       timeoutMs: 20_000,
       unitId: 'unit-big',
       iteration: 1,
@@ -371,7 +360,7 @@ describe('the agent activities', () => {
     const running = runIn(env, activities(workDir()).executeAgent, {
       worktreePath: tempDir('worktree'),
       prompt: 'Hang',
-      providers: [agent(`--hang --log ${log}`)],
+      providers: [scriptedProvider(`--hang --log ${log}`)],
       timeoutMs: 60_000,
       unitId: 'unit-hang',
       iteration: 1,
@@ -380,10 +369,7 @@ describe('the agent activities', () => {
     await waitFor(() => grandchildPids(log).length > 0, 10_000, 'the grandchild');
     env.cancel();
 
-    const failure = await running.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const failure = await rejectionOf(running);
     expect(failure).toBeInstanceOf(CancelledFailure);
     expect(livePidsMentioning(log)).toEqual([]);
   });
@@ -394,7 +380,7 @@ describe('the agent activities', () => {
     const text = await runIn(mockActivity(), activities(workDir()).askAgentForText, {
       prompt: 'Split this feature',
       cwd: tempDir('checkout'),
-      providers: [agent('--rate-limited'), agent(`--json ${json}`)],
+      providers: [scriptedProvider('--rate-limited'), scriptedProvider(`--json ${json}`)],
       timeoutMs: 20_000,
     });
 
@@ -402,15 +388,12 @@ describe('the agent activities', () => {
   });
 
   it('askAgentForText throws a non-retryable AgentFailed naming the reason when no provider succeeds', async () => {
-    const failure = await runIn(mockActivity(), activities(workDir()).askAgentForText, { prompt: 'Split', cwd: tempDir('checkout'), providers: [agent('--rate-limited')], timeoutMs: 20_000 })
-      .then(
-        () => undefined,
-        (err: unknown) => err,
-      );
+    const failure = await failureOf(
+      runIn(mockActivity(), activities(workDir()).askAgentForText, { prompt: 'Split', cwd: tempDir('checkout'), providers: [scriptedProvider('--rate-limited')], timeoutMs: 20_000 }),
+    );
 
-    expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect((failure as ApplicationFailure).type).toBe('AgentFailed');
-    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
-    expect((failure as ApplicationFailure).message).toMatch(/rate limited/);
+    expect(failure.type).toBe('AgentFailed');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/rate limited/);
   });
 });

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, TEST_SECRETS, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
-
-function agent(flags: string) {
-  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
-}
+import { scriptedProviders } from './support/scripted-agent.js';
 
 describe('agents run contained', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -33,7 +29,7 @@ describe('agents run contained', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Hang', ['Never finishes']), {
-      providers: agent(`--hang --log ${logDir}`),
+      providers: scriptedProviders(`--hang --log ${logDir}`),
       agentTimeoutMs: 3000,
       maxIterations: 1,
     });
@@ -52,7 +48,7 @@ describe('agents run contained', () => {
     const names = Object.keys(TEST_SECRETS).join(',');
     const handle = await harness.startFeature(repo, taskListSpec('Secrets', ['Look around']), {
       // Exit 3 (a failed unit) if any secret is visible by name or by value.
-      providers: agent(
+      providers: scriptedProviders(
         `--write --assert-no-secrets ${names} --assert-no-value ${TEST_SECRETS.WEBHOOK_SECRET} --require-env AIDP_PROMPT_FILE,AIDP_UNIT_ID,AIDP_ITERATION,AIDP_WORKTREE`,
       ),
       maxIterations: 1,
@@ -65,7 +61,7 @@ describe('agents run contained', () => {
   it('fails a unit whose agent changes nothing, saying so instead of reporting it complete', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Lazy', ['Do nothing']), {
-      providers: agent('--noop'),
+      providers: scriptedProviders('--noop'),
       maxIterations: 2,
     });
     const result = await handle.result();

@@ -2,14 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { createCheckActivities, summarizeFailures } from '../src/activities/checks/check-activities.js';
 import { runCheckList, type NamedCheckConfig } from '../src/activities/checks/run-checks.js';
 import { openUntrustedRun } from '../src/sandbox/untrusted-run.js';
-import { waitFor } from './support/agent-log.js';
+import { mockActivity, runIn } from './support/activity-env.js';
+import { rejectionOf } from './support/failures.js';
 import { tempDir } from './support/repos.js';
 import { livePidsMentioning, testSandbox } from './support/sandbox.js';
+import { waitFor } from './support/wait-for.js';
 
 function check(name: string, command: string, extra: Partial<NamedCheckConfig> = {}): NamedCheckConfig {
   return { name, command, timeout_seconds: 20, required: true, ...extra };
@@ -27,15 +27,6 @@ async function runChecksIn(worktreePath: string, checks: NamedCheckConfig[]) {
 function checkActivities(baseEnv?: NodeJS.ProcessEnv, secretEnvNames: string[] = []) {
   const workDir = tempDir('work');
   return createCheckActivities({ workDir, sandbox: testSandbox(workDir), baseEnv, secretEnvNames });
-}
-
-function mockActivity(): MockActivityEnvironment {
-  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-}
-
-/** Runs an activity in the mock context, keeping its result type. */
-function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return env.run(fn, ...args) as Promise<R>;
 }
 
 describe('running checks', () => {
@@ -127,10 +118,7 @@ describe('the runChecks activity', () => {
     await waitFor(() => existsSync(join(worktree, 'sh.txt')), 10_000, 'the check to start');
     env.cancel();
 
-    const failure = await running.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const failure = await rejectionOf(running);
     expect(failure).toBeInstanceOf(CancelledFailure);
     expect(livePidsMentioning(token)).toEqual([]);
     expect(() => readFileSync(join(worktree, 'never-ran'))).toThrow();

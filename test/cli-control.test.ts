@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
-import { starts, waitFor } from './support/agent-log.js';
-import { runCli, SCRIPTED_AGENT } from './support/cli.js';
+import { starts } from './support/agent-log.js';
+import { runCli } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows, testServerAddress } from './support/temporal.js';
+import { waitFor } from './support/wait-for.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const env = () => ({ AIDP_ENGINE: 'temporal', TEMPORAL_ADDRESS: testServerAddress(), AIDP_WORKDIR: tempDir('cli-control') });
 
@@ -25,7 +27,7 @@ describe('aidp commands on a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Steer from the CLI', ['One', 'Two', 'Three']), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 1500 --log ${logDir}`, args: [] }],
+      providers: scriptedProviders(`--write --sleep 1500 --log ${logDir}`),
       concurrency: 1,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');

@@ -1,21 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { simpleGit } from 'simple-git';
-import { runCli, SCRIPTED_AGENT } from './support/cli.js';
-import { freePort } from './support/free-port.js';
+import { runCli, SCRIPTED_AGENT, temporalCliEnv } from './support/cli.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
-import { testServerAddress } from './support/temporal.js';
 
 /** `aidp run` against the run's dev server, with a worker in its own process (none serves this work dir). */
-async function cliEnv(): Promise<Record<string, string>> {
-  return {
-    AIDP_ENGINE: 'temporal',
-    TEMPORAL_ADDRESS: testServerAddress(),
-    AIDP_WORKDIR: tempDir('cli-work'),
-    AIDP_HOST_ID: `cli-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
-  };
-}
+const cliEnv = () => temporalCliEnv('cli');
 
 describe('aidp run', () => {
   it('builds a feature and prints one JSON object with the units, the feature branch and the summary', async () => {

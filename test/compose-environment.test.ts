@@ -17,6 +17,7 @@ import { startGitHubStandIn, type GitHubStandIn } from './support/github-standin
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { testServerAddress } from './support/temporal.js';
 import { fixture, sign } from './support/webhooks.js';
+import { testNamespace } from './support/test-namespace.js';
 
 const COMPOSE_FILE = join(import.meta.dirname, '..', 'docker-compose.yml');
 const APP_ID = 424242;
@@ -30,7 +31,7 @@ const ISSUE = 7;
  * dev server, its volume and secret paths are temp files, its ports free ones. Nothing else changes.
  */
 async function onThisMachine(env: Record<string, string>, secrets: Record<string, string>): Promise<Record<string, string>> {
-  const local: Record<string, string> = { ...env, TEMPORAL_ADDRESS: testServerAddress(), AIDP_WORKDIR: tempDir('compose-workdir') };
+  const local: Record<string, string> = { ...env, TEMPORAL_ADDRESS: testServerAddress(), TEMPORAL_NAMESPACE: testNamespace(), AIDP_WORKDIR: tempDir('compose-workdir') };
   if (env.PRIVATE_KEY_PATH) local.PRIVATE_KEY_PATH = secrets[env.PRIVATE_KEY_PATH] ?? `no secret file for ${env.PRIVATE_KEY_PATH}`;
   if (env.PORT) local.PORT = String(await freePort());
   if (env.HOST) local.HOST = '127.0.0.1';
@@ -90,7 +91,7 @@ describe('the compose deployment (docker-compose.yml environment, run as process
     for (const child of [server, worker]) child?.kill('SIGTERM');
     await Promise.all([server, worker].map((child) => child?.catch(() => undefined)));
     if (connection) {
-      const client = new Client({ connection });
+      const client = new Client({ connection, namespace: testNamespace() });
       // `aidp server` created the reconcile schedule in the shared dev server: other tests must not see it fire.
       await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).delete().catch(() => undefined);
       await terminateRunningWorkflows(client);
@@ -125,7 +126,7 @@ describe('the compose deployment (docker-compose.yml environment, run as process
     expect(response.status).toBe(200);
 
     // The server acknowledged after starting the delivery's workflow; the worker checks permission and starts the build.
-    const client = new Client({ connection });
+    const client = new Client({ connection, namespace: testNamespace() });
     expect(await client.workflow.getHandle(deliveryWorkflowId(OWNER, REPO, deliveryId)).result()).toBe('started');
     const buildId = githubWorkflowId({ owner: OWNER, repo: REPO, number: ISSUE, kind: 'build' });
     const result = await client.workflow.getHandle(buildId).result();

@@ -1,35 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { createDecomposeActivities, type AskAgentInput } from '../src/activities/decompose/decompose-activities.js';
 import { sanitizeUserText } from '../src/domain/sanitize.js';
 import { parseTaskList } from '../src/activities/decompose/task-list.js';
 import { parseUnitsBlock } from '../src/activities/decompose/units-block.js';
 import { validateUnits } from '../src/activities/decompose/validate-units.js';
 import type { UnitSpec } from '../src/domain/unit.js';
+import { failureOf, failureThrownBy } from './support/failures.js';
 
 const spec = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'specs', name), 'utf8');
-
-function failureOf(fn: () => unknown): ApplicationFailure {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
-}
-
-async function asyncFailureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
-}
 
 function unit(id: string, dependsOn: string[] = []): UnitSpec {
   return { id, slug: id, title: id.toUpperCase(), description: '', dependsOn };
@@ -122,7 +102,7 @@ describe('parseUnitsBlock', () => {
   });
 
   it('names the missing field of the unit that lacks it', () => {
-    const failure = failureOf(() => parseUnitsBlock(spec('units-missing-title.md')));
+    const failure = failureThrownBy(() => parseUnitsBlock(spec('units-missing-title.md')));
 
     expect(failure.type).toBe('SpecInvalid');
     expect(failure.nonRetryable).toBe(true);
@@ -130,13 +110,13 @@ describe('parseUnitsBlock', () => {
   });
 
   it('names a misspelt field instead of ignoring it', () => {
-    const failure = failureOf(() => parseUnitsBlock('```aidp-units\n- id: a\n  title: A\n  dependsOn: [b]\n```\n'));
+    const failure = failureThrownBy(() => parseUnitsBlock('```aidp-units\n- id: a\n  title: A\n  dependsOn: [b]\n```\n'));
 
     expect(failure.message).toContain('units[0] has unknown field(s) "dependsOn"');
   });
 
   it('refuses a block that is not YAML', () => {
-    const failure = failureOf(() => parseUnitsBlock('```aidp-units\n- id: [unclosed\n```\n'));
+    const failure = failureThrownBy(() => parseUnitsBlock('```aidp-units\n- id: [unclosed\n```\n'));
 
     expect(failure.type).toBe('SpecInvalid');
   });
@@ -152,31 +132,31 @@ describe('validateUnits', () => {
   });
 
   it('names a dependency cycle as a path', () => {
-    const failure = failureOf(() => validateUnits(parseUnitsBlock(spec('units-cycle.md')) ?? []));
+    const failure = failureThrownBy(() => validateUnits(parseUnitsBlock(spec('units-cycle.md')) ?? []));
 
     expect(failure.type).toBe('SpecInvalid');
     expect(failure.message).toContain('a → b → a');
   });
 
   it('names a unit that depends on itself', () => {
-    expect(failureOf(() => validateUnits([unit('a', ['a'])])).message).toContain('a → a');
+    expect(failureThrownBy(() => validateUnits([unit('a', ['a'])])).message).toContain('a → a');
   });
 
   it('names a duplicate id', () => {
-    const failure = failureOf(() => validateUnits([unit('api'), unit('ui'), unit('api')]));
+    const failure = failureThrownBy(() => validateUnits([unit('api'), unit('ui'), unit('api')]));
 
     expect(failure.type).toBe('SpecInvalid');
     expect(failure.message).toContain('"api" is used more than once');
   });
 
   it('names an unknown dependency and the unit that has it', () => {
-    const failure = failureOf(() => validateUnits([unit('ui', ['apii'])]));
+    const failure = failureThrownBy(() => validateUnits([unit('ui', ['apii'])]));
 
     expect(failure.message).toContain('unit "ui" depends on "apii", which is not a unit');
   });
 
   it('refuses an empty unit list', () => {
-    expect(failureOf(() => validateUnits([])).type).toBe('SpecInvalid');
+    expect(failureThrownBy(() => validateUnits([])).type).toBe('SpecInvalid');
   });
 });
 
@@ -215,7 +195,7 @@ describe('decomposeFeature', () => {
     const agent = scriptedAgent([VALID_ANSWER]);
     const { decomposeFeature } = createDecomposeActivities(agent);
 
-    const failure = await asyncFailureOf(decomposeFeature(decomposeInput(spec('units-cycle.md'))));
+    const failure = await failureOf(decomposeFeature(decomposeInput(spec('units-cycle.md'))));
 
     expect(failure.type).toBe('SpecInvalid');
     expect(agent.asks).toHaveLength(0);
@@ -278,7 +258,7 @@ describe('decomposeFeature', () => {
     const agent = scriptedAgent(['{"units":[{"id":"a"}]}']);
     const { decomposeFeature } = createDecomposeActivities(agent);
 
-    const failure = await asyncFailureOf(decomposeFeature(decomposeInput(spec('prose.md'))));
+    const failure = await failureOf(decomposeFeature(decomposeInput(spec('prose.md'))));
 
     expect(failure.type).toBe('DecomposeFailed');
     expect(failure.nonRetryable).toBe(true);

@@ -5,14 +5,10 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { execa } from 'execa';
 import { simpleGit } from 'simple-git';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
-
-function agent(flags: string) {
-  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
-}
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const titles = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
 const id = (prefix: string, i: number) => `${prefix.toLowerCase().replace(/ /g, '-')}-${i}`;
@@ -45,7 +41,7 @@ describe('merging units into one feature branch', () => {
   it('merges 10 units touching different files into a feature branch that holds all 10 and passes its checks', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Ten parts', titles('Part', 10)), {
-      providers: agent('--write'),
+      providers: scriptedProviders('--write'),
       concurrency: 5,
     });
     const result: FeatureResult = await handle.result();
@@ -63,7 +59,7 @@ describe('merging units into one feature branch', () => {
   it('hands a conflict on the same lines to the resolver agent and merges its resolution', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Same lines', titles('Clash', 3)), {
-      providers: agent(`--write --resolve --shared-units ${id('Clash', 1)},${id('Clash', 2)}`),
+      providers: scriptedProviders(`--write --resolve --shared-units ${id('Clash', 1)},${id('Clash', 2)}`),
     });
     const result: FeatureResult = await handle.result();
 
@@ -78,7 +74,7 @@ describe('merging units into one feature branch', () => {
   it('records a conflict the resolver cannot fix, leaves no marker in the feature branch and merges the others', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Unresolved', titles('Knot', 4)), {
-      providers: agent(`--write --shared-units ${id('Knot', 1)},${id('Knot', 2)}`),
+      providers: scriptedProviders(`--write --shared-units ${id('Knot', 1)},${id('Knot', 2)}`),
     });
     const result: FeatureResult = await handle.result();
 
@@ -93,7 +89,7 @@ describe('merging units into one feature branch', () => {
   it('reverts a unit whose merge breaks the checks, and the feature branch still passes them', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Breaker', titles('Piece', 3)), {
-      providers: agent(`--write --exclusive-units ${id('Piece', 1)},${id('Piece', 2)}`),
+      providers: scriptedProviders(`--write --exclusive-units ${id('Piece', 1)},${id('Piece', 2)}`),
     });
     const result: FeatureResult = await handle.result();
 
@@ -107,20 +103,20 @@ describe('merging units into one feature branch', () => {
 
   it('reports insufficient_merges when fewer units merged than the threshold asks', async () => {
     const repo = await createTestRepo();
-    const failing = [8, 9, 10].map((i) => id('Share', i)).join(',');
-    const handle = await harness.startFeature(repo, taskListSpec('Seven of ten', titles('Share', 10)), {
-      providers: agent(`--write --fail-units ${failing}`),
+    const failing = [4, 5].map((i) => id('Share', i)).join(',');
+    const handle = await harness.startFeature(repo, taskListSpec('Three of five', titles('Share', 5)), {
+      providers: scriptedProviders(`--write --fail-units ${failing}`),
       maxIterations: 1,
       mergeThreshold: 0.8,
       concurrency: 5,
     });
     const result: FeatureResult = await handle.result();
 
-    expect(result.merge?.merged).toHaveLength(7);
+    expect(result.merge?.merged).toHaveLength(3);
     expect(result.merge?.status).toBe('insufficient_merges');
     expect(result.status).toBe('insufficient_merges');
     const summary = readFileSync(result.merge!.summaryPath!, 'utf8');
-    expect(summary).toMatch(/7 of 10/);
+    expect(summary).toMatch(/3 of 5/);
   });
 
   it('merges a dependency first, and does not merge a unit whose dependency failed, saying why', async () => {
@@ -135,7 +131,7 @@ describe('merging units into one feature branch', () => {
       '```',
     ].join('\n');
     const handle = await harness.startFeature(repo, spec, {
-      providers: agent('--write --fail-units broken'),
+      providers: scriptedProviders('--write --fail-units broken'),
       maxIterations: 1,
       mergeThreshold: 0.5,
     });

@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { retryUnits } from '../src/features/feature-client.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
@@ -11,6 +10,8 @@ import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
+import { testOctokit } from './support/octokit.js';
 
 const github = { installationId: 4242, owner: 'octo-org', repo: 'widgets', issueNumber: 42 };
 const titles = Array.from({ length: 10 }, (_, i) => `Widget part ${i + 1}`);
@@ -37,7 +38,7 @@ describe('the feature pull request', () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({
       bundle,
-      octokitFor: async () => new ProbotOctokit({ auth: { token: 'ghs_installation' }, retry: { enabled: false }, throttle: { enabled: false } }),
+      octokitFor: async () => testOctokit({ token: 'ghs_installation' }),
     });
   });
   afterEach(() => {
@@ -54,7 +55,7 @@ describe('the feature pull request', () => {
     const handle = await harness.startFeature(
       repo,
       taskListSpec('Widgets below threshold', titles),
-      { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --fail-units ${failing.join(',')}`, args: [] }], maxIterations: 1, mergeThreshold: 0.8, concurrency: 5 },
+      { providers: scriptedProviders(`--write --fail-units ${failing.join(',')}`), maxIterations: 1, mergeThreshold: 0.8, concurrency: 5 },
       { github },
     );
     const result: FeatureResult = await handle.result();

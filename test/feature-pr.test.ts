@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApplicationFailure } from '@temporalio/common';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { createGitHubActivities } from '../src/activities/github/pull-requests.js';
+import { failureOf } from './support/failures.js';
+import { testOctokit } from './support/octokit.js';
 
 const API = 'https://api.github.com';
 const HEAD = 'aidp/login/feature';
@@ -20,23 +20,13 @@ function activities(seen: number[] = []) {
   return createGitHubActivities({
     octokitFor: async (installationId) => {
       seen.push(installationId);
-      return new ProbotOctokit({ auth: { token: 'test' }, retry: { enabled: false }, throttle: { enabled: false } });
+      return testOctokit();
     },
   });
 }
 
 function listOpen(scope: nock.Scope, prs: unknown[]): nock.Scope {
   return scope.get('/repos/octo/app/pulls').query({ head: `octo:${HEAD}`, state: 'open', per_page: '100' }).reply(200, prs);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
 }
 
 describe('createOrUpdateFeaturePR', () => {

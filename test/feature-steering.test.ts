@@ -14,19 +14,16 @@ import {
 } from '../src/workflows/feature-orchestration/messages.js';
 import { runningAgents } from '../src/features/unit-progress.js';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
-import { agentEvents, maxConcurrentAgents, starts, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
+import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
-
-function agent(flags: string) {
-  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
-}
+import { waitFor } from './support/wait-for.js';
+import { workflowTreeIsIdle } from './support/idle.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('steering a running feature', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -43,7 +40,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6)), {
-      providers: agent(`--write --sleep 1000 --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep 1000 --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
@@ -56,13 +53,18 @@ describe('steering a running feature', () => {
     expect(agents.every((a) => a.unitId.startsWith('steered-unit-'))).toBe(true);
     expect((await handle.query(progressQuery)).total).toBe(6);
     await handle.signal(pauseSignal);
-    // Agents already running finish their iteration; then nothing new may start.
-    await waitFor(async () => (await handle.query(orchestrationStatusQuery)).paused, 10_000, 'the pause');
-    await waitFor(() => agentEvents(logDir).filter((e) => e.event === 'end').length >= starts(logDir).length, 30_000, 'running agents to end');
-    const startedWhilePausing = starts(logDir).length;
-    await sleep(3000);
-    expect(starts(logDir)).toHaveLength(startedWhilePausing);
-    expect((await handle.query(orchestrationStatusQuery)).status).toBe('paused');
+    // Agents already running finish their iteration; then the paused feature waits for a resume
+    // with nothing in flight anywhere (no agent, no activity, no workflow task): from there nothing
+    // can start an agent but the resume, so no window to sleep through.
+    await waitFor(
+      async () => (await handle.query(orchestrationStatusQuery)).paused && (await workflowTreeIsIdle(harness.client, handle.workflowId)),
+      30_000,
+      'the paused feature to go idle',
+    );
+    const paused = await handle.query(orchestrationStatusQuery);
+    expect(paused.status).toBe('paused');
+    expect(paused.completed).toBeLessThan(6);
+    expect(agentEvents(logDir).filter((e) => e.event === 'end')).toHaveLength(starts(logDir).length);
 
     await handle.signal(resumeSignal);
     const result = await handle.result();
@@ -74,7 +76,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Cancel me', units(6)), {
-      providers: agent(`--write --sleep 60000 --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep 60000 --log ${logDir}`),
       concurrency: 3,
     });
     const running = await waitFor(() => starts(logDir).length === 3 && starts(logDir), 30_000, 'three agents');
@@ -92,14 +94,15 @@ describe('steering a running feature', () => {
   it('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(12)), {
-      providers: agent(`--write --sleep 2500 --log ${logDir}`),
+    // Eight units: two running and six pending when widened, so a cap of six can be overshot.
+    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(8)), {
+      providers: scriptedProviders(`--write --sleep 2500 --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
-    await sleep(500);
-    const before = agentEvents(logDir);
-    expect(maxConcurrentAgents(before)).toBeLessThanOrEqual(2);
+    const before = await handle.query(orchestrationStatusQuery);
+    expect(before).toMatchObject({ concurrency: 2, in_progress: 2 });
+    expect(maxConcurrentAgents(agentEvents(logDir))).toBeLessThanOrEqual(2);
 
     expect(await handle.executeUpdate(adjustConcurrencyUpdate, { args: [6] })).toBe(6);
     const result = await handle.result();
@@ -114,7 +117,7 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Instruct me', ['Needs a hint']), {
-      providers: agent(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
+      providers: scriptedProviders(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
       maxIterations: 3,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'the first iteration');
@@ -128,7 +131,7 @@ describe('steering a running feature', () => {
   it('rejects a concurrency of 0 with a message that says what is allowed', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Reject me', units(2)), {
-      providers: agent('--write --sleep 2000'),
+      providers: scriptedProviders('--write --sleep 2000'),
       concurrency: 1,
     });
     const refusal = await handle.executeUpdate(adjustConcurrencyUpdate, { args: [0] }).catch((err: unknown) => err);

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { createGitActivities } from '../src/activities/git/git-activities.js';
 import { openActivityGit } from '../src/activities/git/guarded-git.js';
 import { getWorktreeConfig } from '../src/activities/git/worktree-config.js';
 import { tempDir } from './support/repos.js';
+import { failureOf } from './support/failures.js';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await execa('git', args, { cwd })).stdout.trim();
@@ -25,16 +25,6 @@ async function createRemote(): Promise<string> {
   await git(dir, 'add', '.');
   await git(dir, 'commit', '--quiet', '-m', 'initial');
   return dir;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
 }
 
 describe('git activities', () => {

@@ -1,54 +1,28 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { basename } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { featureIdOf } from '../src/github/workflow-ids.js';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
-import { agentEvents, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
-import { startGitHubHarness } from './support/github-harness.js';
+import { agentEvents } from './support/agent-log.js';
+import { buildLabelled, repoWithScriptedAgent, startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec } from './support/repos.js';
+import { taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
 
 const INSTALLATION = 4242;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
 const CLONE_BASE = 'https://github.com/local-test/';
 
 /** A repo whose agent is the scripted one (the GitHub path reads agents from .github/aidp.yml). */
-async function repoWithAgent(flags: string): Promise<string> {
-  return createTestRepo({
-    aidpYml: [
-      'concurrency: 2',
-      'max_iterations: 1',
-      'agents:',
-      '  providers:',
-      '    - preset: command',
-      `      command: node ${SCRIPTED_AGENT} ${flags}`,
-      'checks:',
-      '  test:',
-      '    command: node scripts/check-units.mjs',
-      '',
-    ].join('\n'),
-  });
-}
+const repoWithAgent = (flags: string) => repoWithScriptedAgent(flags);
 
 function labeled(repo: string, opts: { login: string; spec: string; issue: number }) {
-  const payload = fixture('issues.labeled');
-  payload.issue.number = opts.issue;
-  payload.label.name = 'aidp-build';
-  payload.sender.login = opts.login;
-  payload.sender.type = 'User';
-  payload.issue.title = 'Widgets';
-  payload.issue.body = opts.spec;
-  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: INSTALLATION };
-  return payload;
+  return buildLabelled({ repo, cloneBase: CLONE_BASE, installation: INSTALLATION, ...opts });
 }
 
 describe('a build started from GitHub', () => {
@@ -96,7 +70,9 @@ describe('a build started from GitHub', () => {
     for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${buildId}"` })) runs.push(run);
     expect(runs).toHaveLength(1);
     expect(runs[0]?.type).toBe('BuildProcessorWorkflow');
+    await waitFor(() => api.isDone(), 30_000, 'the build to post its status comment');
     await harness.client.workflow.getHandle(buildId).terminate('test done');
+    api.done();
     api.persist(false);
   });
 
@@ -107,7 +83,7 @@ describe('a build started from GitHub', () => {
     const payload = labeled(repo, { login: 'alice', spec: taskListSpec('Widgets', ['Part one', 'Part two', 'Part three']), issue: 102 });
     const owner = payload.repository.owner.login as string;
     const name = payload.repository.name as string;
-    nock(GITHUB_API)
+    const api = nock(GITHUB_API)
       .persist()
       .post(`/app/installations/${INSTALLATION}/access_tokens`)
       .reply(201, { token: 'ghs_app', expires_at: new Date(Date.now() + 3_600_000).toISOString() })
@@ -136,6 +112,8 @@ describe('a build started from GitHub', () => {
     const feature = harness.client.workflow.getHandle(featureIdOf(buildId));
     expect((await feature.query(orchestrationStatusQuery)).paused).toBe(true);
     await harness.client.workflow.getHandle(buildId).terminate('test done');
+    api.done();
+    api.persist(false);
   });
 
   it('goes from label to feature PR with one status comment, edited at the end, and one PR', async () => {
@@ -209,6 +187,7 @@ describe('a build started from GitHub', () => {
     await app.deliver('issues', payload);
     const buildId = githubWorkflowId({ owner, repo: name, number: 104, kind: 'build' });
     await harness.client.workflow.getHandle(buildId).result();
+    api.done();
     api.persist(false);
 
     expect(edits.length).toBeGreaterThanOrEqual(2);
@@ -252,6 +231,7 @@ describe('a build started from GitHub', () => {
     const buildId = githubWorkflowId({ owner, repo: name, number: 105, kind: 'build' });
     await harness.client.workflow.getHandle(buildId).result();
     const feature = await harness.client.workflow.getHandle(featureIdOf(buildId)).result();
+    api.done();
     api.persist(false);
 
     expect(feature.units.map((u: { spec: { title: string } }) => u.spec.title)).toEqual(['Edited by a person']);

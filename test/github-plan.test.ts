@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, GITHUB_API } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
 
 const CLONE_BASE = 'https://github.com/local-test/';
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 
 describe('planning an issue', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -24,7 +23,7 @@ describe('planning an issue', () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({
       bundle,
-      octokitFor: async () => octokit(),
+      octokitFor: async () => testOctokit(),
       appId: APP_ID,
       gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
     });

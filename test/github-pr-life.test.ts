@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { simpleGit } from 'simple-git';
@@ -12,13 +12,13 @@ import type { FeatureResult } from '../src/workflows/feature-orchestration/messa
 import type {  } from '../src/domain/feature-status.js';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import type { PullClosedResult } from '../src/workflows/pull-closed/messages.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
-import { startGitHubHarness } from './support/github-harness.js';
+import { buildLabelled, repoWithScriptedAgent, startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec } from './support/repos.js';
+import { taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
 
 const INSTALLATION = 4545;
 /** GitHub clone URLs of this host are rewritten by git itself to the test repos in the temp dir. */
@@ -26,35 +26,11 @@ const CLONE_BASE = 'https://github.com/local-pr-life/';
 const uiUrlOf = (workflowId: string) => `http://ui.test/${encodeURIComponent(workflowId)}`;
 
 function repoWith(agentArgs: string, threshold = 0.5, extraYml: string[] = []): Promise<string> {
-  return createTestRepo({
-    aidpYml: [
-      ...extraYml,
-      'concurrency: 2',
-      'max_iterations: 1',
-      `merge:\n  threshold: ${threshold}`,
-      'agents:',
-      '  providers:',
-      '    - preset: command',
-      `      command: node ${SCRIPTED_AGENT} ${agentArgs}`,
-      'checks:',
-      '  test:',
-      '    command: node scripts/check-units.mjs',
-      '',
-    ].join('\n'),
-  });
+  return repoWithScriptedAgent(agentArgs, [...extraYml, `merge:\n  threshold: ${threshold}`]);
 }
 
 function labeled(repo: string, issue: number) {
-  const payload = fixture('issues.labeled');
-  payload.issue.number = issue;
-  payload.label.name = 'aidp-build';
-  payload.sender = { ...payload.sender, login: 'alice', type: 'User' };
-  payload.issue.title = 'Widgets';
-  payload.issue.body = taskListSpec('Widgets', ['Part one', 'Part two']);
-  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: INSTALLATION };
-  return payload;
+  return buildLabelled({ repo, cloneBase: CLONE_BASE, installation: INSTALLATION, issue, spec: taskListSpec('Widgets', ['Part one', 'Part two']) });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -204,11 +180,7 @@ describe("the feature PR's check run and life on GitHub", () => {
 
     await app.deliver('issues', payload);
     const feature = harness.client.workflow.getHandle(featureIdOf(buildId));
-    for (;;) {
-      const status = await feature.query(orchestrationStatusQuery).catch(() => undefined);
-      if (status && status.in_progress > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(async () => ((await feature.query(orchestrationStatusQuery).catch(() => undefined))?.in_progress ?? 0) > 0, 60_000, 'a unit to run');
     expect((await app.deliver('pull_request', prClosed(payload, { prNumber: 42, issue: 402, merged: false }))).status).toBe(200);
 
     expect(await harness.client.workflow.getHandle(buildId).result()).toMatchObject({ status: 'cancelled' });

@@ -4,20 +4,20 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { simpleGit } from 'simple-git';
 import { createTemporalProcessors, type TemporalProcessors } from '../src/processors/temporal-processors.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
-import { starts, waitFor } from './support/agent-log.js';
+import { starts } from './support/agent-log.js';
 import { createTestRepo } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, GITHUB_API } from './support/webhooks.js';
+import { waitFor } from './support/wait-for.js';
+import { testOctokit } from './support/octokit.js';
 
 const CLONE_BASE = 'https://github.com/local-test/';
 const HEAD = 'aidp/widgets/feature';
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 
 /** A repo with an aidp PR branch that already holds one unit's work; its agent needs `word` in the prompt. */
 async function repoWithPullRequest(word: string, agentFlags = ''): Promise<{ repo: string; headSha: string }> {
@@ -57,7 +57,7 @@ describe('work on an aidp pull request branch', () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({
       bundle,
-      octokitFor: async () => octokit(),
+      octokitFor: async () => testOctokit(),
       gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
     });
     processors = createTemporalProcessors({ client: harness.client });
@@ -177,6 +177,7 @@ describe('work on an aidp pull request branch', () => {
     const second = await processors.startCiFix(target(repo, headSha));
     expect(second).toEqual({ workflowId: first.workflowId, started: true });
     const result = await harness.client.workflow.getHandle(second.workflowId).result();
+    api.done();
     api.persist(false);
 
     expect(result).toEqual({ status: 'failed', iterations: 0, reason: 'ci_fix.max_attempts reached for this commit' });

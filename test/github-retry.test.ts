@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
 import { simpleGit } from 'simple-git';
@@ -9,11 +9,10 @@ import { createTemporalProcessors } from '../src/processors/temporal-processors.
 import { featureIdOf } from '../src/github/workflow-ids.js';
 import type { BuildResult } from '../src/workflows/build-processor/messages.js';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { agentIoDir } from './support/sandbox.js';
-import { startGitHubHarness } from './support/github-harness.js';
+import { buildLabelled, repoWithScriptedAgent, startGitHubHarness } from './support/github-harness.js';
 import type { Harness } from './support/harness.js';
-import { createTestRepo, taskListSpec } from './support/repos.js';
+import { taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, fixture, GITHUB_API, startTestApp, type TestApp } from './support/webhooks.js';
 
@@ -23,35 +22,11 @@ const CLONE_BASE = 'https://github.com/local-retry/';
 
 /** Two units; "part-two" fails until the marker file exists. */
 async function repoWithFailingUnit(marker: string, threshold: number): Promise<string> {
-  return createTestRepo({
-    aidpYml: [
-      'concurrency: 2',
-      'max_iterations: 1',
-      `merge:\n  threshold: ${threshold}`,
-      'agents:',
-      '  providers:',
-      '    - preset: command',
-      `      command: node ${SCRIPTED_AGENT} --write --fail-units part-two --fixed-marker ${marker}`,
-      'checks:',
-      '  test:',
-      '    command: node scripts/check-units.mjs',
-      '',
-    ].join('\n'),
-  });
+  return repoWithScriptedAgent(`--write --fail-units part-two --fixed-marker ${marker}`, [`merge:\n  threshold: ${threshold}`]);
 }
 
 function labeled(repo: string, issue: number) {
-  const payload = fixture('issues.labeled');
-  payload.issue.number = issue;
-  payload.label.name = 'aidp-build';
-  payload.sender.login = 'alice';
-  payload.sender.type = 'User';
-  payload.issue.title = 'Widgets';
-  payload.issue.body = taskListSpec('Widgets', ['Part one', 'Part two']);
-  payload.repository.clone_url = `${CLONE_BASE}${basename(repo)}`;
-  payload.repository.default_branch = 'main';
-  payload.installation = { id: INSTALLATION };
-  return payload;
+  return buildLabelled({ repo, cloneBase: CLONE_BASE, installation: INSTALLATION, issue, spec: taskListSpec('Widgets', ['Part one', 'Part two']) });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

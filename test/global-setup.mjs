@@ -1,9 +1,17 @@
-// Starts one real Temporal dev server for the whole jest run. Jest loads this file with Node's
-// own loader, so it uses the compiled dev-server module: `npm test` builds first.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// Starts one real Temporal dev server for the whole jest run, and bundles the workflow code once
+// for every test file's workers (webpack takes seconds; 20-odd files used to bundle their own).
+// Jest loads this file with Node's own loader, so it uses the compiled dev-server module:
+// `npm test` builds first. The bundle is made from src/ (not dist/), as the files did themselves.
+// Every test file gets a Temporal namespace of its own, registered here at once (see
+// test/support/test-namespace.ts): its task queues are its own.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmbeddedServer } from '../dist/src/temporal/dev-server.js';
 
 export const TEST_SERVER_FILE = join(tmpdir(), 'aidp-jest-temporal.json');
@@ -19,9 +27,34 @@ function freePort() {
   });
 }
 
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** `github-build.test.ts` → `aidp-test-github-build`, for every test file. */
+function testNamespaces() {
+  const files = readdirSync(here).filter((name) => /\.test\.[cm]?[jt]s$/.test(name));
+  return Object.fromEntries(files.map((name) => [name, `aidp-test-${name.replace(/\.test\.[cm]?[jt]s$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`]));
+}
+
+async function registerNamespaces(address, namespaces) {
+  const connection = await Connection.connect({ address });
+  try {
+    await Promise.all(
+      namespaces.map((namespace) => connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') })),
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+const QUIET = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 export default async function globalSetup() {
   if (process.env.AIDP_TEST_NO_TEMPORAL === '1') return;
   const workDir = mkdtempSync(join(tmpdir(), 'aidp-jest-temporal-'));
+  const bundling = bundleWorkflowCode({
+    workflowsPath: join(here, '..', 'src', 'workflows', 'index.ts'),
+    logger: QUIET,
+  });
   const server = await startEmbeddedServer({
     workDir,
     port: await freePort(),
@@ -32,7 +65,11 @@ export default async function globalSetup() {
     // feature of more than a few units continue as new in the tests, so that path is always run.
     dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 120 },
   });
+  const namespaces = testNamespaces();
+  await registerNamespaces(server.address, Object.values(namespaces));
+  const bundlePath = join(workDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, (await bundling).code);
   globalThis.aidpTestServer = { server, workDir };
   process.env.AIDP_TEST_TEMPORAL_ADDRESS = server.address;
-  writeFileSync(TEST_SERVER_FILE, JSON.stringify({ address: server.address }));
+  writeFileSync(TEST_SERVER_FILE, JSON.stringify({ address: server.address, bundlePath, namespaces }));
 }

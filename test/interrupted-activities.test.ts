@@ -7,12 +7,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { pino } from 'pino';
 import { failInterruptedActivities, inflightDir } from '../src/temporal/interrupted-activities.js';
 import { AGENT_QUEUE } from '../src/domain/task-queues.js';
-import { starts, waitFor } from './support/agent-log.js';
+import { starts } from './support/agent-log.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { sleepingLoopInput } from './support/sleeping-loop.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: 'silent' });
 

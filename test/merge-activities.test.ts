@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { execa } from 'execa';
 import { featureBranch, uniqueSlugs, unitBranch } from '../src/domain/slug.js';
 import { createMergeActivities } from '../src/activities/merge/merge-activities.js';
 import { tempDir } from './support/repos.js';
+import { failureOf } from './support/failures.js';
 
 const FEATURE = 'aidp/login/feature';
 
@@ -42,16 +42,6 @@ async function pushBranch(clone: string, branch: string, files: Record<string, s
   await git(clone, 'commit', '--quiet', '-m', `work on ${branch}`);
   await git(clone, 'push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`);
   return git(clone, 'rev-parse', 'HEAD');
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
-  }
-  throw new Error('expected an ApplicationFailure, but it succeeded');
 }
 
 describe('merge activities', () => {

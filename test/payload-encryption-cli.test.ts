@@ -3,26 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import type { ResultPromise } from 'execa';
 import { ENCRYPTED_ENCODING, payloadKeyId } from '../src/temporal/payload-codec.js';
-import { runCli, SCRIPTED_AGENT, spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
+import { runCli, SCRIPTED_AGENT, spawnCli, startWorkerProcess, temporalCliEnv, waitForOutput } from './support/cli.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, tempDir } from './support/repos.js';
-import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+import { connectToTestServer, type TestTemporal } from './support/temporal.js';
 
 const MARKER = 'wombat-abacus-9032-plaintext';
 const KEY = randomBytes(32);
 
 /** The aidp CLI against the run's dev server, with payloads encrypted. */
-async function cliEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return {
-    AIDP_ENGINE: 'temporal',
-    TEMPORAL_ADDRESS: testServerAddress(),
-    AIDP_WORKDIR: tempDir('cli-work'),
-    AIDP_HOST_ID: `codec-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
-    AIDP_PAYLOAD_KEY: KEY.toString('base64'),
-    ...extra,
-  };
-}
+const cliEnv = (extra: Record<string, string> = {}) => temporalCliEnv('codec', { AIDP_PAYLOAD_KEY: KEY.toString('base64'), ...extra });
 
 describe('the aidp CLI with AIDP_PAYLOAD_KEY set', () => {
   let raw: TestTemporal;

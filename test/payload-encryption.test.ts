@@ -12,11 +12,11 @@ import { codecEndpoint } from '../src/server/codec-endpoint.js';
 import { aidpDataConverter } from '../src/temporal/data-converter.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../src/temporal/payload-codec.js';
 import type { FeatureOrchestrationWorkflow } from '../src/workflows/feature-orchestration/workflow.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows, connectToTestServer, type TestTemporal } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 type History = temporal.api.history.v1.IHistory;
 type RawPayload = temporal.api.common.v1.IPayload;
@@ -85,7 +85,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     const output = join(agentIoDir('agent-output'), 'output.txt');
     writeFileSync(output, `I read: ${MARKER}\n`);
     const handle = await harness.startFeature(repo, spec, {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --json ${output} --fail-units second-part`, args: [] }],
+      providers: scriptedProviders(`--write --json ${output} --fail-units second-part`),
       maxIterations: 1,
     });
     const result = await handle.result();
@@ -123,7 +123,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     writeFileSync(output, `I could not split: ${FAILURE_MARKER}\n`);
     // No task list: an agent is asked to split the spec; it prints the marker, then fails.
     const handle = await harness.startFeature(repo, '# Unsplittable feature\n\nDo something vague.\n', {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --json ${output} --require-prompt never-in-a-prompt`, args: [] }],
+      providers: scriptedProviders(`--json ${output} --require-prompt never-in-a-prompt`),
       maxIterations: 1,
     });
     const result = await handle.result().then(
@@ -141,7 +141,7 @@ describe('a feature run with AIDP_PAYLOAD_KEY set', () => {
     const feature = await prepareLocalFeature({
       repo: await resolveLocalRepo(repo),
       specText: '# Started in plaintext\n\n- [ ] Lone part\n',
-      overrides: { providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write`, args: [] }] },
+      overrides: { providers: scriptedProviders('--write') },
     });
     const started = await startFeature(raw.client, feature);
     const input = (await started.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;

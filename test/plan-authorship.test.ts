@@ -1,12 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { createPlanActivities, PLAN_MARKER } from '../src/activities/github/plan-comments.js';
 import { APP_ID, blockNetwork, GITHUB_API, watchUnmatched } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
 
 const COMMENTS = '/repos/octo-org/widgets/issues/7/comments';
 const permission = (login: string) => `/repos/octo-org/widgets/collaborators/${login}/permission`;
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_plantest' }, retry: { enabled: false }, throttle: { enabled: false } });
 const issue = { installationId: 1, owner: 'octo-org', repo: 'widgets', issueNumber: 7 };
 
 function plan(title: string): string {
@@ -27,7 +26,7 @@ describe('plan authorship', () => {
   });
   const activities = () => {
     unmatched = watchUnmatched();
-    return createPlanActivities({ octokitFor: async () => octokit(), appId: APP_ID });
+    return createPlanActivities({ octokitFor: async () => testOctokit(), appId: APP_ID });
   };
 
   it('ignores a later plan comment from another app and builds the plan this app wrote', async () => {

@@ -1,16 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { findLabelledIssues } from '../src/activities/github/reconcile-targets.js';
 import { BUILD_MARKER } from '../src/github/build-marker.js';
 import { blockNetwork, GITHUB_API, watchUnmatched } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
 
 const REPO = '/repos/octo-org/gadgets';
 const LABELLED_AT = '2026-03-01T10:00:00Z';
 const BEFORE = '2026-03-01T09:00:00Z';
 const AFTER = '2026-03-01T11:00:00Z';
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_reconciletest' }, retry: { enabled: false }, throttle: { enabled: false } });
-const github = { app: async () => octokit(), installation: async () => octokit() };
+const github = { app: async () => testOctokit(), installation: async () => testOctokit() };
 
 interface Edit {
   at: string;
@@ -83,7 +82,7 @@ describe('reconcile of a labelled issue', () => {
       .get('/installation/repositories')
       .query(true)
       .reply(200, { total_count: 1, repositories: [{ name: 'gadgets', owner: { login: 'octo-org' }, clone_url: 'http://10.0.0.9:8080/octo-org/gadgets.git', default_branch: 'main' }] });
-    const client = () => new ProbotOctokit({ auth: { token: 'ghs_reconciletest' }, baseUrl: 'http://127.0.0.1:8080/api/v3', retry: { enabled: false }, throttle: { enabled: false } });
+    const client = () => testOctokit({ baseUrl: 'http://127.0.0.1:8080/api/v3' });
     const ghes = { app: async () => client(), installation: async () => client(), host: { protocol: 'http:', host: '127.0.0.1:8080' } };
 
     const found = await findLabelledIssues(ghes, 'aidp-build', neverBuilt);

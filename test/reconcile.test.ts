@@ -4,7 +4,6 @@ import { basename } from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { githubWorkflowId } from '../src/github/workflow-ids.js';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../src/temporal/reconcile-schedule.js';
 import { ORCHESTRATOR_QUEUE } from '../src/domain/task-queues.js';
@@ -13,9 +12,10 @@ import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { APP_ID, blockNetwork, GITHUB_API } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
+import { waitFor } from './support/wait-for.js';
 
 const CLONE_BASE = 'https://github.com/local-test/';
-const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } });
 
 describe('the reconcile fallback', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -25,9 +25,9 @@ describe('the reconcile fallback', () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({
       bundle,
-      octokitFor: async () => octokit(),
+      octokitFor: async () => testOctokit(),
       appId: APP_ID,
-      reconcileGitHub: { app: async () => octokit(), installation: async () => octokit() },
+      reconcileGitHub: { app: async () => testOctokit(), installation: async () => testOctokit() },
       gitEnv: { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `url.${tmpdir()}/.insteadOf`, GIT_CONFIG_VALUE_0: CLONE_BASE },
     });
   });
@@ -109,8 +109,10 @@ describe('the reconcile fallback', () => {
     expect(second).toEqual({ checked: 1, started: [] });
     expect((await harness.client.workflow.getHandle(buildId).describe()).type).toBe('BuildProcessorWorkflow');
     expect((await harness.client.workflow.getHandle(ciFixId).describe()).type).toBe('PullRequestWorkWorkflow');
-    await harness.client.workflow.getHandle(buildId).terminate('test done');
-    await harness.client.workflow.getHandle(ciFixId).terminate('test done');
+    await waitFor(() => github.isDone(), 30_000, 'the started build and CI fix to make their GitHub calls');
+    await harness.client.workflow.getHandle(buildId).terminate('test done').catch(() => undefined);
+    await harness.client.workflow.getHandle(ciFixId).terminate('test done').catch(() => undefined);
+    github.done();
     github.persist(false);
   });
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { decodeHistory, historiesOf, isRecorded, readManifest, recordHistories, RECORDING } from './support/recorded-histories.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 describe('workflow determinism', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -23,7 +23,7 @@ describe('workflow determinism', () => {
     const repo = await createTestRepo();
     const marker = join(agentIoDir('marker'), 'fixed');
     const handle = await harness.startFeature(repo, taskListSpec('Replay me', ['First part', 'Second part', 'Third part']), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --fail-units second-part --fixed-marker ${marker}`, args: [] }],
+      providers: scriptedProviders(`--write --fail-units second-part --fixed-marker ${marker}`),
       concurrency: 2,
       maxIterations: 2,
     });

@@ -3,21 +3,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { ConfigError } from '../src/config/config-error.js';
 import { loadRepoConfigFromGit } from '../src/activities/git/repo-config-at-ref.js';
 import { loadRepoConfigFile, parseRepoConfig } from '../src/config/load-repo-config.js';
 import { DEFAULT_REPO_CONFIG } from '../src/config/repo-config.js';
 import { namedChecks } from '../src/workflows/feature-settings.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  throw new Error('the configuration was accepted');
-}
+import { configErrorOf } from './support/failures.js';
 
 async function repoWithConfig(yaml: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'aidp-repo-config-'));
@@ -57,37 +47,37 @@ describe('parseRepoConfig', () => {
   });
 
   it('names a check name that is not a word, and what a name may be', () => {
-    expect(messageOf(() => parseRepoConfig('checks:\n  "1st": { command: make }\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('checks:\n  "1st": { command: make }\n'))).toBe(
       'Invalid .github/aidp.yml: checks.1st is not a valid name: a check name is a letter followed by letters, digits, "-" or "_" (at most 40)',
     );
   });
 
   it('names the field and its whole range when a number is out of range', () => {
-    expect(messageOf(() => parseRepoConfig('concurrency: 0\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('concurrency: 0\n'))).toBe(
       'Invalid .github/aidp.yml: concurrency must be an integer between 1 and 100 (got 0)',
     );
   });
 
   it('names the full path of a nested bad field', () => {
-    expect(messageOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: gpt\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: gpt\n'))).toBe(
       'Invalid .github/aidp.yml: agents.providers[0].preset must be one of claude, codex, gemini, aider, opencode, cursor-agent, copilot, command (got "gpt")',
     );
   });
 
   it('names an unknown setting and lists the allowed ones', () => {
-    expect(messageOf(() => parseRepoConfig('merge:\n  treshold: 0.5\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('merge:\n  treshold: 0.5\n'))).toBe(
       'Invalid .github/aidp.yml: merge.treshold is not a known setting (allowed: threshold)',
     );
   });
 
   it('puts a custom message of the schema after the field path', () => {
-    expect(messageOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: command\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('agents:\n  providers:\n    - preset: command\n'))).toBe(
       'Invalid .github/aidp.yml: agents.providers[0].command is required when preset is "command"',
     );
   });
 
   it('lists every problem of a file in one line', () => {
-    const message = messageOf(() => parseRepoConfig('concurrency: many\nmax_iterations: 0\nlabels:\n  build: ""\n'));
+    const message = configErrorOf(() => parseRepoConfig('concurrency: many\nmax_iterations: 0\nlabels:\n  build: ""\n'));
     expect(message).toBe(
       'Invalid .github/aidp.yml: concurrency must be an integer between 1 and 100 (got "many"); ' +
         'max_iterations must be an integer between 1 and 50 (got 0); labels.build must not be empty (got "")',
@@ -95,17 +85,17 @@ describe('parseRepoConfig', () => {
   });
 
   it('reports a YAML syntax error on one line with its position', () => {
-    expect(messageOf(() => parseRepoConfig('concurrency: 2\nconcurrency: 3\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('concurrency: 2\nconcurrency: 3\n'))).toBe(
       'Invalid .github/aidp.yml: YAML syntax error: Map keys must be unique at line 2, column 1',
     );
   });
 
   it('refuses a file whose top level is not a mapping', () => {
-    expect(messageOf(() => parseRepoConfig('- claude\n'))).toBe('Invalid .github/aidp.yml: top level must be a mapping (got ["claude"])');
+    expect(configErrorOf(() => parseRepoConfig('- claude\n'))).toBe('Invalid .github/aidp.yml: top level must be a mapping (got ["claude"])');
   });
 
   it('names the source it was given', () => {
-    expect(messageOf(() => parseRepoConfig('concurrency: 0', 'custom.yml'))).toMatch(/^Invalid custom\.yml: concurrency /);
+    expect(configErrorOf(() => parseRepoConfig('concurrency: 0', 'custom.yml'))).toMatch(/^Invalid custom\.yml: concurrency /);
   });
 });
 

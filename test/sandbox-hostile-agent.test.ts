@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
 import type { FeatureResult } from '../src/workflows/feature-orchestration/messages.js';
-import { waitFor } from './support/agent-log.js';
 import { startHarness, TEST_SECRETS, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { waitFor } from './support/wait-for.js';
 
 const HOSTILE_AGENT = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'agents', 'hostile-agent.mjs');
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../src/config/config-error.js';
 import { parseRepoConfig } from '../src/config/load-repo-config.js';
 import { featureSettings } from '../src/workflows/feature-settings.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  throw new Error('the configuration was accepted');
-}
+import { configErrorOf } from './support/failures.js';
 
 describe('sandbox.network in .github/aidp.yml', () => {
   it('leaves the agents\' list unset and gives checks none by default', () => {
@@ -28,25 +18,25 @@ describe('sandbox.network in .github/aidp.yml', () => {
   });
 
   it('names the entry and the fix when an entry is a URL', () => {
-    expect(messageOf(() => parseRepoConfig('sandbox:\n  network:\n    allow: [api.anthropic.com, "https://registry.npmjs.org/"]\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('sandbox:\n  network:\n    allow: [api.anthropic.com, "https://registry.npmjs.org/"]\n'))).toBe(
       'Invalid .github/aidp.yml: sandbox.network.allow[1] must be a host name (api.example.com), a wildcard for its subdomains (*.example.com) or "*" for any host, with no scheme, port or path (got "https://registry.npmjs.org/")',
     );
   });
 
   it('refuses an address in the checks list', () => {
-    expect(messageOf(() => parseRepoConfig('sandbox:\n  network:\n    checks_allow: [169.254.169.254]\n'))).toBe(
+    expect(configErrorOf(() => parseRepoConfig('sandbox:\n  network:\n    checks_allow: [169.254.169.254]\n'))).toBe(
       'Invalid .github/aidp.yml: sandbox.network.checks_allow[0] is an IP address: list host names (api.example.com) instead (got "169.254.169.254")',
     );
   });
 
   it('refuses localhost', () => {
-    expect(messageOf(() => parseRepoConfig('sandbox:\n  network:\n    allow: [localhost]\n'))).toMatch(
+    expect(configErrorOf(() => parseRepoConfig('sandbox:\n  network:\n    allow: [localhost]\n'))).toMatch(
       /sandbox\.network\.allow\[0\] is the worker's own host/,
     );
   });
 
   it('names an unknown key under sandbox.network', () => {
-    expect(messageOf(() => parseRepoConfig('sandbox:\n  network:\n    deny: [example.com]\n'))).toMatch(
+    expect(configErrorOf(() => parseRepoConfig('sandbox:\n  network:\n    deny: [example.com]\n'))).toMatch(
       /sandbox\.network\.deny is not a known setting \(allowed: allow, checks_allow, setup_allow\)/,
     );
   });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const AIDP_YML = [
   'max_iterations: 2',
@@ -49,7 +49,7 @@ describe('the network policy of a repository', () => {
   it('reaches every agent, split and check activity of a feature from .github/aidp.yml', async () => {
     const repo = await createTestRepo({ aidpYml: AIDP_YML });
     const handle = await harness.startFeature(repo, taskListSpec('Network policy', ['First part', 'Second part']), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write`, args: [] }],
+      providers: scriptedProviders('--write'),
     });
     const result = await handle.result();
     expect(result.status).toBe('completed');

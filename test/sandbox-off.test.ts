@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { finalComment } from '../src/workflows/build-processor/final-comment.js';
 import { statusMarkdown } from '../src/domain/summary/status-markdown.js';
 import type { OrchestrationStatus } from '../src/domain/feature-status.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const WARNING = /ran their agents \*\*without a sandbox\*\* \(`AIDP_SANDBOX=off` on the worker\)/;
 
@@ -46,7 +46,7 @@ describe('AIDP_SANDBOX=off', () => {
     const repo = await createTestRepo();
     // Unsandboxed, the agent sees the worker's own environment (filtered of the app's secrets).
     const handle = await harness.startFeature(repo, taskListSpec('Unsandboxed', ['Plain run']), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --require-env JEST_WORKER_ID`, args: [] }],
+      providers: scriptedProviders('--write --require-env JEST_WORKER_ID'),
       maxIterations: 1,
     });
     const result = await handle.result();
@@ -71,7 +71,7 @@ describe('AIDP_SANDBOX=on', () => {
   it('marks nothing, and the agent does not see the worker environment', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Sandboxed', ['Plain run']), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --assert-no-secrets JEST_WORKER_ID`, args: [] }],
+      providers: scriptedProviders('--write --assert-no-secrets JEST_WORKER_ID'),
       maxIterations: 1,
     });
     const result = await handle.result();

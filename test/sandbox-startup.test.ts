@@ -2,20 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { AIDP_BIN, cleanEnv, runCli, SCRIPTED_AGENT } from './support/cli.js';
-import { freePort } from './support/free-port.js';
+import { AIDP_BIN, cleanEnv, runCli, SCRIPTED_AGENT, temporalCliEnv } from './support/cli.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
-import { testServerAddress } from './support/temporal.js';
 
-async function cliEnv(): Promise<Record<string, string>> {
-  return {
-    AIDP_ENGINE: 'temporal',
-    TEMPORAL_ADDRESS: testServerAddress(),
-    AIDP_WORKDIR: tempDir('cli-work'),
-    AIDP_HOST_ID: `sandbox-cli-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
-  };
-}
+const cliEnv = () => temporalCliEnv('sandbox-cli');
 
 describe('starting a worker without a usable sandbox', () => {
   it('refuses with exit 2 and says how to fix it when bwrap is not installed', async () => {

@@ -2,19 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { createAgentActivities, type AgentRunResult } from '../src/activities/agent/agent-activities.js';
 import { createCheckActivities } from '../src/activities/checks/check-activities.js';
 import { SANDBOX_UNAVAILABLE } from '../src/domain/failure-types.js';
 import { buildBwrapArgs, type BwrapPlan } from '../src/sandbox/bwrap-args.js';
 import { providerEnvNames } from '../src/sandbox/provider-env.js';
 import { buildSandboxEnv, type SandboxEnvInput } from '../src/sandbox/sandbox-env.js';
-import { waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
+import { mockActivity } from './support/activity-env.js';
+import { failureOf } from './support/failures.js';
 import { tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning, testSandbox } from './support/sandbox.js';
+import { waitFor } from './support/wait-for.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 function plan(extra: Partial<BwrapPlan> = {}): BwrapPlan {
   return {
@@ -199,17 +198,6 @@ describe('the environment inside a sandbox', () => {
   });
 });
 
-function mockActivity(): MockActivityEnvironment {
-  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-}
-
 describe('failing closed', () => {
   it('refuses to start an agent with a non-retryable SandboxUnavailable when bwrap cannot run', async () => {
     const workDir = tempDir('work');
@@ -224,7 +212,7 @@ describe('failing closed', () => {
       mockActivity().run(executeAgent, {
         worktreePath: tempDir('worktree'),
         prompt: 'Write',
-        providers: [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} --write --log ${log}`, args: [] }],
+        providers: scriptedProviders(`--write --log ${log}`),
         timeoutMs: 20_000,
         unitId: 'u1',
         iteration: 1,
@@ -232,9 +220,8 @@ describe('failing closed', () => {
       }),
     );
 
-    expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: SANDBOX_UNAVAILABLE, nonRetryable: true });
-    expect((failure as Error).message).toMatch(/apt-get install bubblewrap[\s\S]*AIDP_SANDBOX=off/);
+    expect(failure.message).toMatch(/apt-get install bubblewrap[\s\S]*AIDP_SANDBOX=off/);
     expect(readdirSync(log)).toEqual([]);
   });
 

@@ -1,23 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../src/config/config-error.js';
 import { parseRepoConfig } from '../src/config/load-repo-config.js';
 import { runSetup } from '../src/activities/setup/run-setup.js';
 import type { CheckResult, NamedCheckConfig } from '../src/activities/checks/run-checks.js';
 import { featureSettings } from '../src/workflows/feature-settings.js';
 import { checksThatCouldNotStart } from '../src/workflows/environment-failure.js';
 import { tempDir } from './support/repos.js';
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  throw new Error('the configuration was accepted');
-}
+import { configErrorOf } from './support/failures.js';
 
 describe('setup in .github/aidp.yml', () => {
   it('takes a plain list of commands, each with the default timeout and no cache', () => {
@@ -43,7 +33,7 @@ describe('setup in .github/aidp.yml', () => {
   });
 
   it('refuses cache paths outside the repository, naming the field', () => {
-    const message = messageOf(() => parseRepoConfig('setup:\n  commands: [npm ci]\n  cache: { key_files: [package-lock.json], paths: [../elsewhere] }\n'));
+    const message = configErrorOf(() => parseRepoConfig('setup:\n  commands: [npm ci]\n  cache: { key_files: [package-lock.json], paths: [../elsewhere] }\n'));
     expect(message).toMatch(/setup/);
     expect(message).toMatch(/inside the repository/);
   });

@@ -2,19 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleGit } from 'simple-git';
 import { starts } from './support/agent-log.js';
-import { SCRIPTED_AGENT } from './support/cli.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createNpmRepo } from './support/npm-repo.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 const CHECKS = 'checks:\n  test: { command: npm test, timeout_seconds: 120 }\n';
 const UNITS = ['Add the parser', 'Add the printer'];
-
-function agent(logDir: string) {
-  return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} --write --log ${logDir}`, args: [] }];
-}
 
 /** Every path a branch holds under node_modules (none, when aidp kept the setup's output out). */
 async function nodeModulesIn(repo: string, branch: string): Promise<string[]> {
@@ -36,7 +32,7 @@ describe('a feature on an npm repository with setup', () => {
   it('completes every unit when `setup: [npm ci]` installs the test runner, and commits no node_modules even when they are not ignored', async () => {
     const repo = await createNpmRepo({ aidpYml: `concurrency: 3\nmax_iterations: 2\nsetup: [npm ci]\n${CHECKS}`, gitignore: false });
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Npm feature', UNITS), { providers: agent(logDir) });
+    const handle = await harness.startFeature(repo, taskListSpec('Npm feature', UNITS), { providers: scriptedProviders(`--write --log ${logDir}`) });
     const result = await handle.result();
 
     expect(result.error).toBeUndefined();
@@ -52,7 +48,7 @@ describe('a feature on an npm repository with setup', () => {
     const setup = 'setup:\n  commands: [npm ci]\n  cache: { key_files: [package-lock.json], paths: [node_modules] }\n';
     const repo = await createNpmRepo({ aidpYml: `concurrency: 3\nmax_iterations: 2\n${setup}${CHECKS}` });
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Cached feature', UNITS), { providers: agent(logDir) });
+    const handle = await harness.startFeature(repo, taskListSpec('Cached feature', UNITS), { providers: scriptedProviders(`--write --log ${logDir}`) });
     const result = await handle.result();
 
     expect(result.units.map((u) => u.status)).toEqual(UNITS.map(() => 'completed'));
@@ -65,7 +61,7 @@ describe('a feature on an npm repository with setup', () => {
     const repo = await createNpmRepo({ aidpYml: `concurrency: 3\nmax_iterations: 2\n${CHECKS}` });
     const sha = (await simpleGit(repo).revparse(['main'])).trim();
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('No setup', UNITS), { providers: agent(logDir) });
+    const handle = await harness.startFeature(repo, taskListSpec('No setup', UNITS), { providers: scriptedProviders(`--write --log ${logDir}`) });
     const result = await handle.result();
 
     expect(result.status).toBe('failed');

@@ -1,16 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { deliveryWorkflowId, githubWorkflowId } from '../src/github/workflow-ids.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { refusalWorkflowId } from '../src/github/workflow-ids.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, fixture, GITHUB_API, recordingProcessors, startTestApp, watchUnmatched, type TestApp } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
 
-/** Every GitHub answer in the slow tests takes this long: acks must not wait for any. */
-const SLOW_MS = 3000;
+/** GitHub answers held back until the test lets them go: an ack that waited for one would never come. */
+function heldAnswers(): { release(): void; answer(status: number, body: object): () => Promise<[number, object]> } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    release,
+    answer: (status, body) => async () => {
+      await released;
+      return [status, body];
+    },
+  };
+}
 const OWNER = 'Codertocat';
 
 /** A repository of its own per test: delivery and refusal workflows live on the dev server the whole run shares. */
@@ -53,7 +63,7 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
       bundle,
       queues: ['orchestrator'],
       octokitFor: async () => {
-        const octokit = new ProbotOctokit({ auth: { token: 'ghs_worker' }, retry: { enabled: false }, throttle: { enabled: false } });
+        const octokit = testOctokit({ token: 'ghs_worker' });
         octokit.hook.after('request', (_response, options) => void answered.push(`${options.method} ${options.url}`));
         return octokit;
       },
@@ -90,14 +100,13 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     unmatched = watchUnmatched();
     const repo = newRepo();
     const app = await server();
+    const held = heldAnswers();
     const github = nock(GITHUB_API)
       .get(`/repos/${OWNER}/${repo}/contents/.github%2Faidp.yml`)
       .query({ ref: 'master' })
-      .delay(SLOW_MS)
-      .reply(404, { message: 'Not Found' })
+      .reply(held.answer(404, { message: 'Not Found' }))
       .get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`)
-      .delay(SLOW_MS)
-      .reply(200, { permission: 'write' });
+      .reply(held.answer(200, { permission: 'write' }));
     const deliveryId = randomUUID();
 
     const ack = await app.deliver('issues', labelled(repo, 'aidp-build', 'alice'), { deliveryId });
@@ -106,6 +115,7 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     expect(answered).toEqual([]);
     expect(github.isDone()).toBe(false);
     expect(app.processors.calls).toEqual([]);
+    held.release();
     expect(await outcomeOf(repo, deliveryId)).toBe('started');
     github.done();
     expect(work.calls.map((c) => [c.method, c.request.requestedBy, c.request.issueNumber])).toEqual([['startBuild', 'alice', 1]]);
@@ -116,13 +126,12 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     const repo = newRepo();
     const app = await server();
     const payload = commented(repo, '/aidp pause', 'alice');
+    const held = heldAnswers();
     const github = nock(GITHUB_API)
       .get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`)
-      .delay(SLOW_MS)
-      .reply(200, { permission: 'maintain' })
+      .reply(held.answer(200, { permission: 'maintain' }))
       .post(`/repos/${OWNER}/${repo}/issues/comments/${payload.comment.id}/reactions`, { content: '+1' })
-      .delay(SLOW_MS)
-      .reply(201, {});
+      .reply(held.answer(201, {}));
     const deliveryId = randomUUID();
 
     const ack = await app.deliver('issue_comment', payload, { deliveryId });
@@ -130,6 +139,7 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     expect(ack.status).toBe(200);
     expect(answered).toEqual([]);
     expect(github.isDone()).toBe(false);
+    held.release();
     expect(await outcomeOf(repo, deliveryId)).toBe('signalled');
     github.done();
     expect(work.calls.map((c) => [c.method, c.request.signal, c.request.requestedBy])).toEqual([['signalFeature', 'pause', 'alice']]);
@@ -144,7 +154,8 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     payload.sender = { ...payload.sender, login: 'alice', type: 'User' };
     payload.repository.name = repo;
     payload.check_run = { ...payload.check_run, name: 'aidp', external_id: '7' };
-    const github = nock(GITHUB_API).get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`).delay(SLOW_MS).reply(200, { permission: 'write' });
+    const held = heldAnswers();
+    const github = nock(GITHUB_API).get(`/repos/${OWNER}/${repo}/collaborators/alice/permission`).reply(held.answer(200, { permission: 'write' }));
     const deliveryId = randomUUID();
 
     const ack = await app.deliver('check_run', payload, { deliveryId });
@@ -152,6 +163,7 @@ describe('deliveries acknowledged before GitHub is asked anything', () => {
     expect(ack.status).toBe(200);
     expect(answered).toEqual([]);
     expect(github.isDone()).toBe(false);
+    held.release();
     expect(await outcomeOf(repo, deliveryId)).toBe('signalled');
     github.done();
     expect(work.calls.map((c) => [c.method, c.request.number, c.request.requestedBy])).toEqual([['retry', 7, 'alice']]);

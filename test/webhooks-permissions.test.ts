@@ -1,14 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ProbotOctokit } from 'probot';
 import { createPermissionChecker, isBot } from '../src/github/permissions.js';
 import { blockNetwork, watchUnmatched } from './support/webhooks.js';
+import { testOctokit } from './support/octokit.js';
 
 const PERMISSION = '/repos/octo-org/app/collaborators/mona/permission';
-
-function octokit() {
-  return new ProbotOctokit({ auth: { token: 'ghs_permissionstesttoken000000000000' }, retry: { enabled: false }, throttle: { enabled: false } });
-}
 
 describe('createPermissionChecker', () => {
   let unmatched: ReturnType<typeof watchUnmatched>;
@@ -32,7 +28,7 @@ describe('createPermissionChecker', () => {
     watch();
     const scope = nock('https://api.github.com').get(PERMISSION).reply(200, { permission, ...(roleName ? { role_name: roleName } : {}) });
 
-    await expect(createPermissionChecker().canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(allowed);
+    await expect(createPermissionChecker().canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(allowed);
 
     scope.done();
   });
@@ -41,7 +37,7 @@ describe('createPermissionChecker', () => {
     watch();
     const scope = nock('https://api.github.com').get(PERMISSION).reply(404, { message: 'Not Found' });
 
-    await expect(createPermissionChecker().canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(false);
+    await expect(createPermissionChecker().canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(false);
 
     scope.done();
   });
@@ -56,12 +52,12 @@ describe('createPermissionChecker', () => {
       .get(PERMISSION)
       .reply(200, { permission: 'read' });
 
-    await expect(checker.canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
     clock += 59_999;
-    await expect(checker.canWrite(octokit(), 'Octo-Org', 'App', 'Mona')).resolves.toBe(true);
+    await expect(checker.canWrite(testOctokit(), 'Octo-Org', 'App', 'Mona')).resolves.toBe(true);
     expect(scope.pendingMocks()).toHaveLength(1);
     clock += 1;
-    await expect(checker.canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(false);
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(false);
 
     scope.done();
   });
@@ -75,8 +71,8 @@ describe('createPermissionChecker', () => {
       .get('/repos/octo-org/other/collaborators/mona/permission')
       .reply(200, { permission: 'read' });
 
-    await expect(checker.canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
-    await expect(checker.canWrite(octokit(), 'octo-org', 'other', 'mona')).resolves.toBe(false);
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'other', 'mona')).resolves.toBe(false);
 
     scope.done();
   });
@@ -86,8 +82,8 @@ describe('createPermissionChecker', () => {
     const checker = createPermissionChecker();
     const scope = nock('https://api.github.com').get(PERMISSION).reply(502, { message: 'Bad Gateway' }).get(PERMISSION).reply(200, { permission: 'admin' });
 
-    await expect(checker.canWrite(octokit(), 'octo-org', 'app', 'mona')).rejects.toMatchObject({ status: 502 });
-    await expect(checker.canWrite(octokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'app', 'mona')).rejects.toMatchObject({ status: 502 });
+    await expect(checker.canWrite(testOctokit(), 'octo-org', 'app', 'mona')).resolves.toBe(true);
 
     scope.done();
   });
@@ -96,7 +92,7 @@ describe('createPermissionChecker', () => {
     watch();
     const scope = nock('https://api.github.com');
 
-    await expect(createPermissionChecker().canWrite(octokit(), 'octo-org', 'app', 'dependabot[bot]')).resolves.toBe(false);
+    await expect(createPermissionChecker().canWrite(testOctokit(), 'octo-org', 'app', 'dependabot[bot]')).resolves.toBe(false);
 
     scope.done();
   });

@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { AGENT_QUEUE } from '../src/domain/task-queues.js';
-import { starts, waitFor } from './support/agent-log.js';
-import { SCRIPTED_AGENT, spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
+import { starts } from './support/agent-log.js';
+import { spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { freePort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { sleepingLoopInput } from './support/sleeping-loop.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
+import { waitFor } from './support/wait-for.js';
+import { scriptedProviders } from './support/scripted-agent.js';
 
 describe('a worker process stopped with SIGTERM', () => {
   let temporal: TestTemporal;
@@ -67,7 +69,7 @@ describe('a worker process stopped with SIGTERM', () => {
       repo: await resolveLocalRepo(await createTestRepo()),
       specText: taskListSpec('Survive a restart', ['Restart unit 1', 'Restart unit 2']),
       overrides: {
-        providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 4000 --log ${logDir}`, args: [] }],
+        providers: scriptedProviders(`--write --sleep 4000 --log ${logDir}`),
         concurrency: 2,
       },
     });

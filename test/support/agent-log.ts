@@ -42,12 +42,5 @@ export function maxConcurrentAgents(events: AgentEvent[]): number {
 /** Running, not a zombie: PID 1 in a container may never reap an orphan, so kill(pid, 0) is not enough. */
 export { processIsRunning as processIsAlive } from '../../src/activities/agent/process-liveness.js';
 
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** Kept for files that import it from here (feature-run, worker-crash); new code imports ./wait-for.js. */
+export { waitFor } from './wait-for.js';

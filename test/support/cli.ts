@@ -1,14 +1,18 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { freePort } from './free-port.js';
+import { tempDir } from './repos.js';
 import { sandboxEnv } from './sandbox.js';
+import { testServerAddress } from './temporal.js';
+import { testNamespaceEnv } from './test-namespace.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The installed CLI entry (built by `npm run build`, which `npm test` runs first). */
 export const AIDP_BIN = join(here, '..', '..', 'bin', 'aidp.js');
 export const SCRIPTED_AGENT = join(here, '..', 'fixtures', 'agents', 'scripted-agent.mjs');
 
-/** An environment without the developer's own aidp or Temporal settings, with the test sandbox's paths. */
+/** An environment without the developer's own aidp or Temporal settings, with the test sandbox's paths and this file's namespace. */
 export function cleanEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
@@ -16,7 +20,19 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string |
       delete env[key];
     }
   }
-  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), ...extra };
+  return { ...env, LOG_LEVEL: 'warn', ...sandboxEnv(), ...testNamespaceEnv(), ...extra };
+}
+
+/** The aidp CLI on the run's dev server: a fresh work dir, host id `<hostPrefix>-<now>` and metrics port; `extra` on top. */
+export async function temporalCliEnv(hostPrefix: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    AIDP_ENGINE: 'temporal',
+    TEMPORAL_ADDRESS: testServerAddress(),
+    AIDP_WORKDIR: tempDir('cli-work'),
+    AIDP_HOST_ID: `${hostPrefix}-${Date.now()}`,
+    AIDP_METRICS_PORT: String(await freePort()),
+    ...extra,
+  };
 }
 
 export async function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000) {

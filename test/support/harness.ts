@@ -61,7 +61,7 @@ export async function startHarness(opts: {
   const workDir = tempDir('work');
   const workers = await createAidpWorkers({
     connection: temporal.nativeConnection,
-    namespace: 'default',
+    namespace: temporal.namespace,
     dataConverter: opts.dataConverter,
     queues: opts.queues ?? ['orchestrator', 'agent'],
     hostId: opts.hostId ?? `test-${process.pid}-${Date.now()}`,

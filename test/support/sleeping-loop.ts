@@ -1,7 +1,7 @@
 import { simpleGit } from 'simple-git';
 import { hostQueueName } from '../../src/domain/task-queues.js';
 import type { WorkLoopInput } from '../../src/workflows/work-loop/messages.js';
-import { SCRIPTED_AGENT } from './cli.js';
+import { scriptedProviders } from './scripted-agent.js';
 
 /** A one-iteration WorkLoop in `repo` on `hostId`'s queue whose agent sleeps for ten minutes. */
 export async function sleepingLoopInput(opts: { name: string; repo: string; hostId: string; logDir: string }): Promise<WorkLoopInput> {
@@ -13,7 +13,7 @@ export async function sleepingLoopInput(opts: { name: string; repo: string; host
     worktreePath: opts.repo,
     baseSha: (await simpleGit(opts.repo).revparse(['HEAD'])).trim(),
     hostQueue: hostQueueName(opts.hostId),
-    providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --sleep 600000 --log ${opts.logDir}`, args: [] }],
+    providers: scriptedProviders(`--sleep 600000 --log ${opts.logDir}`),
     agentTimeoutMs: 600_000,
     checks: [],
     maxIterations: 1,
