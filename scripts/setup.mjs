@@ -5,7 +5,7 @@
 // sandbox) with apt-get when it is missing and we are root.
 // Plain Node only: this runs before any dependency exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, accessSync, constants } from 'node:fs';
+import { existsSync, lstatSync, statSync, accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -37,6 +37,9 @@ function isExecutable(path) {
 }
 
 function dependenciesAreInstalled() {
+  // A node_modules linked in from another checkout (a git worktree) is that checkout's to update:
+  // reinstalling through the link would rewrite files under the other checkout's running processes.
+  if (existsSync('node_modules') && lstatSync('node_modules').isSymbolicLink()) return true;
   const marker = 'node_modules/.package-lock.json';
   if (!existsSync(marker)) return false;
   return statSync(marker).mtimeMs >= statSync('package-lock.json').mtimeMs;
