@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { startEmbeddedServer } from '../dist/src/temporal/dev-server.js';
+import { ensureSearchAttributes } from '../dist/src/temporal/search-attribute-registry.js';
 
 export const TEST_SERVER_FILE = join(tmpdir(), 'aidp-jest-temporal.json');
 
@@ -41,8 +43,23 @@ async function registerNamespaces(address, namespaces) {
     await Promise.all(
       namespaces.map((namespace) => connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') })),
     );
+    // aidp's search attributes, as `aidp start` registers them: every start carries them.
+    const client = new Client({ connection });
+    await Promise.all(namespaces.map((namespace) => withRetries(() => ensureSearchAttributes(client, namespace))));
   } finally {
     await connection.close();
+  }
+}
+
+/** A namespace just registered may take a moment to be known everywhere in the server. */
+async function withRetries(fn, attempts = 20) {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 
