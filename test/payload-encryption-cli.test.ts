@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import type { ResultPromise } from 'execa';
 import { ENCRYPTED_ENCODING, payloadKeyId } from '../src/temporal/payload-codec.js';
 import { runCli, SCRIPTED_AGENT, spawnCli, startWorkerProcess, temporalCliEnv, waitForOutput } from './support/cli.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort, freePort } from './support/free-port.js';
 import { createTestRepo, tempDir } from './support/repos.js';
 import { connectToTestServer, type TestTemporal } from './support/temporal.js';
 
@@ -65,7 +65,7 @@ describe('the aidp CLI with AIDP_PAYLOAD_KEY set', () => {
       AIDP_WORKDIR: tempDir('embedded-codec'),
       AIDP_TEMPORAL_PORT: String(await freePort()),
       AIDP_TEMPORAL_UI_PORT: String(await freePort()),
-      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_PAYLOAD_KEY: KEY.toString('base64'),
     };
     const child = spawnCli(['temporal'], env);

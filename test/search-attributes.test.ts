@@ -15,7 +15,7 @@ import { listRuns } from '../src/temporal/run-list.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { waitFor } from './support/agent-log.js';
 import { runCli, SCRIPTED_AGENT } from './support/cli.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort } from './support/free-port.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { bundleWorkflows, connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
@@ -118,7 +118,7 @@ describe('search attributes and summaries on aidp workflows', () => {
       TEMPORAL_NAMESPACE: namespace,
       AIDP_WORKDIR: tempDir('sa-run'),
       AIDP_HOST_ID: `sa-run-${Date.now()}`,
-      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_METRICS_PORT: String(await freeMetricsPort()),
     };
     const result = await runCli(['run', '--repo', repoDir, '--text', taskListSpec('Fresh namespace', ['Only part']), '--agent-command', `node ${SCRIPTED_AGENT} --write`, '--json'], env, 120_000);
     expect(result.exitCode).toBe(0);

@@ -9,7 +9,7 @@ import { unitProgressQuery } from '../src/workflows/unit/messages.js';
 import { starts, waitFor } from './support/agent-log.js';
 import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
@@ -19,7 +19,7 @@ async function workerEnv(extra: Record<string, string> = {}): Promise<Record<str
     AIDP_ENGINE: 'temporal',
     TEMPORAL_ADDRESS: testServerAddress(),
     AIDP_WORKDIR: tempDir('work'),
-    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_METRICS_PORT: String(await freeMetricsPort()),
     AIDP_HOST_ID: `resume-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
     ...extra,
   };

@@ -9,7 +9,7 @@ import type {  } from '../src/domain/feature-status.js';
 import { agentEvents, starts, waitFor, type AgentEvent } from './support/agent-log.js';
 import { SCRIPTED_AGENT, startWorkerProcess } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { connectToTestServer, testServerAddress, type TestTemporal } from './support/temporal.js';
@@ -29,7 +29,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
-      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_HOST_ID: `crash-${Date.now()}`,
     };
     const startWorker = async (): Promise<{ process: ResultPromise }> => {

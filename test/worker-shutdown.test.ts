@@ -5,7 +5,7 @@ import { AGENT_QUEUE } from '../src/domain/task-queues.js';
 import { starts } from './support/agent-log.js';
 import { spawnCli, startWorkerProcess, waitForOutput } from './support/cli.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort } from './support/free-port.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { sleepingLoopInput } from './support/sleeping-loop.js';
@@ -31,7 +31,7 @@ describe('a worker process stopped with SIGTERM', () => {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
-      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_HOST_ID: hostId,
       AIDP_SHUTDOWN_GRACE_SECONDS: '2',
     });
@@ -60,7 +60,7 @@ describe('a worker process stopped with SIGTERM', () => {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
-      AIDP_METRICS_PORT: String(await freePort()),
+      AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_HOST_ID: `restart-${Date.now()}`,
       AIDP_SHUTDOWN_GRACE_SECONDS: '1',
     };

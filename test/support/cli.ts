@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { freePort } from './free-port.js';
+import { freeMetricsPort } from './free-port.js';
 import { tempDir } from './repos.js';
 import { sandboxEnv } from './sandbox.js';
 import { testServerAddress } from './temporal.js';
@@ -30,7 +30,7 @@ export async function temporalCliEnv(hostPrefix: string, extra: Record<string, s
     TEMPORAL_ADDRESS: testServerAddress(),
     AIDP_WORKDIR: tempDir('cli-work'),
     AIDP_HOST_ID: `${hostPrefix}-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_METRICS_PORT: String(await freeMetricsPort()),
     ...extra,
   };
 }

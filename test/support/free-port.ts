@@ -12,3 +12,27 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * An AIDP_METRICS_PORT for a spawned aidp process: the port and the next one (where the Temporal
+ * SDK serves its own metrics) were both free a moment ago, and no earlier call handed either out.
+ */
+export async function freeMetricsPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && !handedOut.has(port) && !handedOut.has(port + 1) && (await bindable(port + 1))) {
+      handedOut.add(port).add(port + 1);
+      return port;
+    }
+  }
+}
+
+const handedOut = new Set<number>();

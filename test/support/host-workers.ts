@@ -1,4 +1,4 @@
-import { freePort } from './free-port.js';
+import { freeMetricsPort } from './free-port.js';
 import { tempDir } from './repos.js';
 import { testServerAddress } from './temporal.js';
 
@@ -11,7 +11,7 @@ export async function hostWorkerEnv(extra: Record<string, string> = {}): Promise
     AIDP_ENGINE: 'temporal',
     TEMPORAL_ADDRESS: testServerAddress(),
     AIDP_WORKDIR: tempDir('work'),
-    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_METRICS_PORT: String(await freeMetricsPort()),
     AIDP_HOST_ID: `host-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
     ...extra,
   };
