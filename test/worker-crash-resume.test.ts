@@ -47,27 +47,38 @@ describe('no finished agent runs twice', () => {
     await temporal.close();
   });
 
-  it('a worker killed after its agent exited, before the activity reported, is restarted and goes on without running that agent again', async () => {
+  /**
+   * One unit built by a worker that SIGKILLs itself the first time it reaches `point`, then by
+   * its restart on the same host (same env: the marker keeps the fault from firing again).
+   */
+  async function crashOnceAt(point: string, title: string, unitTitle: string) {
     const marker = join(tempDir('fault'), 'fired');
-    // The worker SIGKILLs itself once: after the first agent's outcome is journalled, before its activity completes.
-    const env = await workerEnv({ AIDP_FAULT_POINT: `after-agent-exit:${marker}` });
+    const env = await workerEnv({ AIDP_FAULT_POINT: `${point}:${marker}` });
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const feature = await prepareLocalFeature({
       repo: await resolveLocalRepo(repo),
-      specText: taskListSpec('Journalled agent', ['Only unit']),
+      specText: taskListSpec(title, [unitTitle]),
       overrides: { providers: agentCommand(logDir), concurrency: 1, maxIterations: 1 },
     });
     const first = await startWorkerProcess(env);
     workers.push(first.process);
     const handle = await startFeature(temporal.client, feature);
     await first.process.catch(() => undefined);
-    expect(existsSync(marker)).toBe(true);
-    expect(first.process.signalCode).toBe('SIGKILL');
+    const fired = existsSync(marker);
+    const firstSignal = first.process.signalCode;
 
     const second = await startWorkerProcess(env);
     workers.push(second.process);
     const result = await handle.result();
+    return { feature, logDir, fired, firstSignal, result };
+  }
+
+  it('a worker killed after its agent exited, before the activity reported, is restarted and goes on without running that agent again', async () => {
+    // The worker SIGKILLs itself once: after the first agent's outcome is journalled, before its activity completes.
+    const { feature, logDir, fired, firstSignal, result } = await crashOnceAt('after-agent-exit', 'Journalled agent', 'Only unit');
+    expect(fired).toBe(true);
+    expect(firstSignal).toBe('SIGKILL');
 
     expect(result.status).toBe('completed');
     expect(starts(logDir, 'only-unit')).toHaveLength(1);
@@ -77,24 +88,8 @@ describe('no finished agent runs twice', () => {
   }, 180_000);
 
   it("a worker killed while a unit's checks run is restarted, runs the checks again and keeps the agent's work", async () => {
-    const marker = join(tempDir('fault'), 'fired');
-    const env = await workerEnv({ AIDP_FAULT_POINT: `checks-running:${marker}` });
-    const repo = await createTestRepo();
-    const logDir = agentIoDir('log');
-    const feature = await prepareLocalFeature({
-      repo: await resolveLocalRepo(repo),
-      specText: taskListSpec('Crash during checks', ['Checked unit']),
-      overrides: { providers: agentCommand(logDir), concurrency: 1, maxIterations: 1 },
-    });
-    const first = await startWorkerProcess(env);
-    workers.push(first.process);
-    const handle = await startFeature(temporal.client, feature);
-    await first.process.catch(() => undefined);
-    expect(existsSync(marker)).toBe(true);
-
-    const second = await startWorkerProcess(env);
-    workers.push(second.process);
-    const result = await handle.result();
+    const { feature, logDir, fired, result } = await crashOnceAt('checks-running', 'Crash during checks', 'Checked unit');
+    expect(fired).toBe(true);
 
     expect(result.status).toBe('completed');
     expect(starts(logDir, 'checked-unit')).toHaveLength(1);
