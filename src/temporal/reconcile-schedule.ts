@@ -15,7 +15,7 @@ export async function ensureReconcileSchedule(client: Client, opts: { intervalMi
     ...runStartOptions({ kind: 'reconcile', summary: `Reconcile pass: labelled issues (${opts.buildLabel}) and failed CI without a run` }),
     args: [{ buildLabel: opts.buildLabel }] as Parameters<typeof ReconcileWorkflow>,
   };
-  const spec = { intervals: [{ every: `${opts.intervalMinutes}m` }] };
+  const spec = { intervals: [{ every: `${opts.intervalMinutes}m` as const }] };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP };
   try {
     await client.schedule.create({ scheduleId: RECONCILE_SCHEDULE_ID, spec, action, policies });

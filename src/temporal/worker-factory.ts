@@ -46,7 +46,7 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
     // A workflow task waits this long on the queue of the worker holding the workflow's cache
     // before any worker may take it (replaying the history). After a SIGKILL, tasks already
     // waiting for the dead worker wait out this whole time: 3 s instead of the SDK's 10 s.
-    stickyQueueScheduleToStartTimeout: '3s',
+    stickyQueueScheduleToStartTimeout: '3s' as const,
   };
   const workers: Worker[] = [];
   if (opts.queues.includes('orchestrator')) {

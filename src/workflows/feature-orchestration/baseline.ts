@@ -31,7 +31,7 @@ export async function baselineProblem(input: FeatureInput): Promise<string | und
   if (input.carried || (required.length === 0 && !input.settings.setup) || !patched(BASELINE_PATCH)) return undefined;
   const checksSeconds = required.reduce((sum, c) => sum + c.timeout_seconds, 0);
   const options = {
-    heartbeatTimeout: '10s',
+    heartbeatTimeout: '10s' as const,
     // The first clone of the repository happens here too.
     startToCloseTimeout: (1800 + checksSeconds + (input.settings.setup ? setupSeconds(input.settings.setup) : 0)) * 1000,
     retry: { maximumAttempts: 2, nonRetryableErrorTypes: [UNSAFE_PATH, BASE_BRANCH_MISSING] },

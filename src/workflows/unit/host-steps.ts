@@ -1,4 +1,5 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { HostActivities } from '../../activities/index.js';
 import { BASE_BRANCH_MISSING, UNSAFE_PATH, WORKER_GONE_TYPES, WORKTREE_TAMPERED } from '../../domain/failure-types.js';
 import { setupSeconds, type SetupSettings } from '../../domain/setup.js';
@@ -13,7 +14,7 @@ import type { NamedCheck } from '../work-loop/messages.js';
  */
 export function unitStepOptions(hostQueue: string, limits: { agentTimeoutMs: number; providers: number; checks: NamedCheck[] }) {
   const checksSeconds = limits.checks.reduce((sum, c) => sum + c.timeout_seconds, 0);
-  const step = (startToClose: number | string, scheduleToStart?: string) =>
+  const step = (startToClose: Duration, scheduleToStart?: Duration) =>
     hostActivityOptions(hostQueue, {
       startToClose,
       // Nobody polls a dead host's queue: a step that waits long to start means the host is gone.
@@ -47,7 +48,7 @@ export function unitSteps(hostQueue: string, limits: Parameters<typeof unitStepO
 }
 
 /** prepareUnit's options: on the shared agent queue, retried by Temporal on whichever host is free. */
-export function prepareOptions(agentQueue: string, setup: SetupSettings | undefined) {
+export function prepareOptions(agentQueue: string, setup: SetupSettings | undefined): ActivityOptions {
   return {
     taskQueue: agentQueue,
     heartbeatTimeout: '10s',
