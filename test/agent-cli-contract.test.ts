@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,10 +46,6 @@ class RefusingModelServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  forget(): void {
-    this.bodies.length = 0;
-  }
-
   sawPrompt(): boolean {
     return this.bodies.some((b) => b.includes('aidp-contract-prompt-7f3a'));
   }
@@ -80,18 +76,12 @@ const SETUP: Record<PinnedAgentCli['preset'], CliSetup> = {
     fakeKey: (_home, api) => ({ ANTHROPIC_API_KEY: 'sk-ant-not-a-key', ANTHROPIC_BASE_URL: api }),
   },
   codex: {
-    // codex checks no credentials before its first request: its answer to the 401 is the check.
+    // codex checks no credentials before its first request: its answer to the 401 is the check. A
+    // provider of its own on loopback, retries off, gets that answer at once rather than after
+    // twenty seconds of backoff.
     noCredentials: /401 Unauthorized/,
-    offline: (home, api) => {
-      mkdirSync(join(home, '.codex'), { recursive: true });
-      writeFileSync(join(home, '.codex', 'config.toml'), `openai_base_url = "${api}/v1"\n`);
-      return {};
-    },
-    fakeKey: (home, api) => {
-      mkdirSync(join(home, '.codex'), { recursive: true });
-      writeFileSync(join(home, '.codex', 'config.toml'), `openai_base_url = "${api}/v1"\n`);
-      return {};
-    },
+    offline: (home, api) => codexLoopbackProvider(home, api),
+    fakeKey: (home, api) => codexLoopbackProvider(home, api),
   },
   gemini: {
     noCredentials: /Please set an Auth method/,
@@ -126,6 +116,15 @@ const SETUP: Record<PinnedAgentCli['preset'], CliSetup> = {
   },
 };
 
+function codexLoopbackProvider(home: string, api: string): NodeJS.ProcessEnv {
+  mkdirSync(join(home, '.codex'), { recursive: true });
+  writeFileSync(
+    join(home, '.codex', 'config.toml'),
+    ['model_provider = "loopback"', '[model_providers.loopback]', 'name = "loopback"', `base_url = "${api}/v1"`, 'wire_api = "responses"', 'request_max_retries = 0', 'stream_max_retries = 0', ''].join('\n'),
+  );
+  return {};
+}
+
 function opencodeEnv(api: string): NodeJS.ProcessEnv {
   return {
     OPENCODE_CONFIG_CONTENT: JSON.stringify({ model: 'openai/gpt-4o', provider: { openai: { options: { baseURL: `${api}/v1` } } } }),
@@ -153,7 +152,7 @@ async function runPreset(
   writeFileSync(promptFile, PROMPT);
   const invocation = buildAgentInvocation({ preset: cli.preset, args: SETUP[cli.preset].args ?? [] }, promptFile, PROMPT);
   const traceFile = STRACE && join(tempDir('trace'), 'connect.log');
-  const tracer = STRACE && traceFile ? [STRACE, '-f', '-qq', '-e', 'trace=connect', '-o', traceFile] : [];
+  const tracer = STRACE && traceFile ? [STRACE, '-f', '--seccomp-bpf', '-qq', '-e', 'trace=connect', '-o', traceFile] : [];
   const run = await runInProcessGroup({
     argv: [...tracer, ...invocation.argv],
     stdin: invocation.stdin,
@@ -178,22 +177,67 @@ async function runPreset(
   return { ...run, traceFile };
 }
 
+type RunKind = 'offline' | 'fakeKey';
+interface PresetRun extends ProcessRunResult {
+  traceFile?: string;
+  sawPrompt: boolean;
+}
+
+/**
+ * One run of a preset against its own refusing model API. A run with the fake key stops as soon
+ * as the prompt reached the API: what the CLI does after the refusal is not this test's business.
+ */
+async function runAgainstRefusingApi(cli: PinnedAgentCli, binDir: string, kind: RunKind): Promise<PresetRun> {
+  const modelApi = new RefusingModelServer();
+  const api = await modelApi.start();
+  const stop = new AbortController();
+  const seen = kind === 'fakeKey' ? setInterval(() => modelApi.sawPrompt() && stop.abort(), 100) : undefined;
+  try {
+    const run = await runPreset(cli, binDir, (home) => SETUP[cli.preset][kind](home, api), stop.signal);
+    return { ...run, sawPrompt: modelApi.sawPrompt() };
+  } finally {
+    clearInterval(seen);
+    await modelApi.stop();
+  }
+}
+
+/** CLIs run this many at a time: most of a run is start-up and waiting on loopback. */
+const PARALLEL_RUNS = 4;
+let active = 0;
+const waiting: (() => void)[] = [];
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (active >= PARALLEL_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+  active++;
+  try {
+    return await work();
+  } finally {
+    active--;
+    waiting.shift()?.();
+  }
+}
+
+const runs = new Map<string, Promise<PresetRun>>();
+const runOf = (cli: PinnedAgentCli, kind: RunKind): Promise<PresetRun> => runs.get(`${cli.preset}:${kind}`)!;
+
+// Every run starts here, a few at a time; each test waits for its own.
+beforeAll(async () => {
+  for (const cli of AGENT_CLIS) {
+    const binDir = await installAgentCli(cli);
+    for (const kind of ['offline', 'fakeKey'] as const) {
+      const run = inTurn(() => runAgainstRefusingApi(cli, binDir, kind));
+      run.catch(() => undefined); // its test reports the failure
+      runs.set(`${cli.preset}:${kind}`, run);
+    }
+  }
+}, INSTALL_TIMEOUT_MS);
+
 describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
   const setup = SETUP[cli.preset];
-  const modelApi = new RefusingModelServer();
-  let api = '';
-  let binDir = '';
-
-  beforeAll(async () => {
-    binDir = await installAgentCli(cli);
-    api = await modelApi.start();
-  }, INSTALL_TIMEOUT_MS);
-  afterAll(() => modelApi.stop());
 
   it(
     'fails without credentials for want of a login or key, never over its arguments, usage, approval mode or trust',
     async () => {
-      const run = await runPreset(cli, binDir, (home) => setup.offline(home, api));
+      const run = await runOf(cli, 'offline');
 
       expect(run.spawnError).toBeUndefined();
       expect(run.timedOut).toBe(false);
@@ -203,24 +247,18 @@ describe.each(AGENT_CLIS)('the $preset preset with $pkg@$version', (cli) => {
       expect(run.outputTail).toMatch(setup.noCredentials);
       if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
     },
-    RUN_TIMEOUT_MS + 30_000,
+    AGENT_CLIS.length * 2 * RUN_TIMEOUT_MS,
   );
 
   it(
     cli.preset === 'aider' ? 'hands the prompt file to the CLI, which sends it to the model API' : 'hands the prompt on stdin to the CLI, which sends it to the model API',
     async () => {
-      modelApi.forget();
-      const stop = new AbortController();
-      const seen = setInterval(() => modelApi.sawPrompt() && stop.abort(), 100);
-      try {
-        const run = await runPreset(cli, binDir, (home) => setup.fakeKey(home, api), stop.signal);
-        expect(run.outputTail).not.toMatch(STARTUP_PROBLEM);
-        if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
-      } finally {
-        clearInterval(seen);
-      }
-      expect(modelApi.sawPrompt()).toBe(true);
+      const run = await runOf(cli, 'fakeKey');
+
+      expect(run.outputTail).not.toMatch(STARTUP_PROBLEM);
+      if (run.traceFile) expect(connectsBeyondLoopback(run.traceFile)).toEqual([]);
+      expect(run.sawPrompt).toBe(true);
     },
-    RUN_TIMEOUT_MS + 30_000,
+    AGENT_CLIS.length * 2 * RUN_TIMEOUT_MS,
   );
 });
