@@ -38,9 +38,9 @@ describe('merging units into one feature branch', () => {
     await harness?.close();
   });
 
-  it('merges 10 units touching different files into a feature branch that holds all 10 and passes its checks', async () => {
+  it('merges 6 units touching different files into a feature branch that holds all 6 and passes its checks', async () => {
     const repo = await createTestRepo();
-    const handle = await harness.startFeature(repo, taskListSpec('Ten parts', titles('Part', 10)), {
+    const handle = await harness.startFeature(repo, taskListSpec('Six parts', titles('Part', 6)), {
       providers: scriptedProviders('--write'),
       concurrency: 5,
     });
@@ -48,12 +48,12 @@ describe('merging units into one feature branch', () => {
 
     expect(result.status).toBe('completed');
     expect(result.merge?.status).toBe('merged');
-    expect(result.merge?.merged).toHaveLength(10);
+    expect(result.merge?.merged).toHaveLength(6);
     expect(result.featureBranch).toBe(`aidp/${result.featureSlug}/feature`);
-    expect(await filesOn(repo, result.featureBranch, 'units')).toHaveLength(10);
+    expect(await filesOn(repo, result.featureBranch, 'units')).toHaveLength(6);
     expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
     const summary = readFileSync(result.merge!.summaryPath!, 'utf8');
-    for (const title of titles('Part', 10)) expect(summary).toContain(title);
+    for (const title of titles('Part', 6)) expect(summary).toContain(title);
   });
 
   it('hands a conflict on the same lines to the resolver agent and merges its resolution', async () => {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { simpleGit } from 'simple-git';
+import { AIDP_KIND, AIDP_REPOSITORY } from '../src/domain/search-attributes.js';
 import { retryUnits } from '../src/features/feature-client.js';
+import { listRuns } from '../src/temporal/run-list.js';
 import { hopCounts } from '../bench/hop-report.js';
 import { agentEvents, maxConcurrentAgents, starts } from './support/agent-log.js';
 import { SCRIPTED_AGENT } from './support/cli.js';
@@ -16,7 +18,7 @@ function agent(flags: string) {
   return [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
 }
 
-const twelve = Array.from({ length: 12 }, (_, i) => `Unit number ${i + 1}`);
+const eight = Array.from({ length: 8 }, (_, i) => `Unit number ${i + 1}`);
 
 describe('a feature built by parallel agents', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -29,10 +31,10 @@ describe('a feature built by parallel agents', () => {
     await harness?.close();
   });
 
-  it('completes 12 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
+  it('completes 8 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Twelve units', twelve), {
+    const handle = await harness.startFeature(repo, taskListSpec('Eight units', eight), {
       // Long enough that agents of units prepared one after another still overlap on a loaded machine.
       providers: agent(`--write --sleep 1500 --log ${logDir}`),
       concurrency: 4,
@@ -40,7 +42,7 @@ describe('a feature built by parallel agents', () => {
     const result = await handle.result();
 
     expect(result.status).toBe('completed');
-    expect(result.units.map((u) => u.status)).toEqual(Array(12).fill('completed'));
+    expect(result.units.map((u) => u.status)).toEqual(Array(8).fill('completed'));
     const git = simpleGit(repo);
     for (const unit of result.units) {
       const subject = (await git.raw(['log', '-1', '--format=%s', unit.branch])).trim();
@@ -74,7 +76,7 @@ describe('a feature built by parallel agents', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const marker = join(agentIoDir('marker'), 'fixed');
-    const units = twelve.map((title) => title);
+    const units = eight.map((title) => title);
     const broken = 'unit-number-7';
     const handle = await harness.startFeature(repo, taskListSpec('One broken unit', units), {
       providers: agent(`--write --log ${logDir} --fail-units ${broken} --fixed-marker ${marker}`),
@@ -87,7 +89,7 @@ describe('a feature built by parallel agents', () => {
     expect(failed.map((u) => u.spec.id)).toEqual([broken]);
     expect(failed[0]?.error).toMatch(/gave up after 2 iteration/);
     expect(failed[0]?.error).toMatch(/exit/);
-    expect(first.completed).toBe(11);
+    expect(first.completed).toBe(7);
 
     const startsBefore = agentEvents(logDir).filter((e) => e.event === 'start').length;
     writeFileSync(marker, 'the agent is fixed');
@@ -104,23 +106,40 @@ describe('a feature built by parallel agents', () => {
     }
   });
 
-  it('continues as new when Temporal suggests it, keeping every unit and running none twice', async () => {
-    const repo = await createTestRepo();
-    const logDir = agentIoDir('log');
-    const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
-    const handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
-      providers: agent(`--write --log ${logDir}`),
-      concurrency: 4,
-    });
-    const result = await handle.result();
+  describe('a feature long enough that Temporal suggests continuing as new', () => {
+    let repo: string;
+    let logDir: string;
+    let handle: Awaited<ReturnType<Harness['startFeature']>>;
+    let result: Awaited<ReturnType<typeof handle.result>>;
+    beforeAll(async () => {
+      repo = await createTestRepo();
+      logDir = agentIoDir('log');
+      const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
+      handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
+        providers: agent(`--write --log ${logDir}`),
+        concurrency: 4,
+      });
+      result = await handle.result();
+    }, 120_000);
 
-    expect(result.status).toBe('completed');
-    expect(result.completed).toBe(16);
-    const runs = [];
-    for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run);
-    expect(runs.length).toBeGreaterThan(1);
-    expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
-    for (let i = 1; i <= 16; i++) expect(starts(logDir, `long-feature-part-${i}`)).toHaveLength(1);
+    it('continues as new, keeping every unit and running none twice', async () => {
+      expect(result.status).toBe('completed');
+      expect(result.completed).toBe(16);
+      const runs = [];
+      for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run);
+      expect(runs.length).toBeGreaterThan(1);
+      expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
+      for (let i = 1; i <= 16; i++) expect(starts(logDir, `long-feature-part-${i}`)).toHaveLength(1);
+    });
+
+    it('keeps its search attributes and is listed once, with its title', async () => {
+      const last = await harness.client.workflow.getHandle(handle.workflowId).describe();
+      expect(last.raw.workflowExecutionInfo?.firstRunId).not.toBe(last.runId);
+      expect([last.typedSearchAttributes.get(AIDP_KIND), last.typedSearchAttributes.get(AIDP_REPOSITORY)]).toEqual(['feature', basename(repo).toLowerCase()]);
+
+      const runs = await listRuns(harness.client, { repository: basename(repo), kind: 'feature' }, 20);
+      expect(runs.map(({ runId, status, title }) => ({ runId, status, title }))).toEqual([{ runId: last.runId, status: 'completed', title: 'Long feature' }]);
+    });
   });
 
   it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {

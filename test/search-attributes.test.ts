@@ -11,7 +11,6 @@ import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-fea
 import { localUser } from '../src/features/local-user.js';
 import { createTemporalProcessors } from '../src/processors/temporal-processors.js';
 import { ensureSearchAttributes, SearchAttributesMissingError } from '../src/temporal/search-attribute-registry.js';
-import { listRuns } from '../src/temporal/run-list.js';
 import { terminateRunningWorkflows } from './support/cleanup.js';
 import { waitFor } from './support/agent-log.js';
 import { runCli, SCRIPTED_AGENT } from './support/cli.js';
@@ -178,20 +177,4 @@ describe('search attributes on the workflows a feature starts', () => {
       { kind: 'unit', repository, requester, summary: 'Print output' },
     ]);
   });
-
-  it('a feature that continued as new keeps its attributes and is listed once, with its title', async () => {
-    const repoDir = await createTestRepo();
-    const units = Array.from({ length: 16 }, (_, i) => `Part ${i + 1}`);
-    const handle = await harness.startFeature(repoDir, taskListSpec('Long search', units), {
-      providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write`, args: [] }],
-      concurrency: 4,
-    });
-    expect((await handle.result()).status).toBe('completed');
-    const last = await harness.client.workflow.getHandle(handle.workflowId).describe();
-    expect(last.raw.workflowExecutionInfo?.firstRunId).not.toBe(last.runId);
-    expect([last.typedSearchAttributes.get(AIDP_KIND), last.typedSearchAttributes.get(AIDP_REPOSITORY)]).toEqual(['feature', basename(repoDir).toLowerCase()]);
-
-    const runs = await listRuns(harness.client, { repository: basename(repoDir), kind: 'feature' }, 20);
-    expect(runs.map(({ runId, status, title }) => ({ runId, status, title }))).toEqual([{ runId: last.runId, status: 'completed', title: 'Long search' }]);
-  }, 180_000);
 });
