@@ -96,8 +96,8 @@ describe('renderFeatureSummary', () => {
 
     expect(md).toContain('## Login page');
     expect(md).toContain('**2 of 2 units merged** into `aidp/login/feature` (100%).');
-    expect(md).toContain('| Unit | Status | Merge | Iterations | Checks | Files | Agent time |');
-    expect(md).toContain('| **Title of a** (a) | completed | merged | 2 | - | 2 | 1m 1s |');
+    expect(md).toContain('| Unit | Status | Merge | Iterations | Checks | Files | Agent time | Note |');
+    expect(md).toContain('| **Title of a** (a) | completed | merged | 2 | - | 2 | 1m 1s |  |');
     expect(md).not.toContain('Not enough units merged');
     expect(md).not.toContain('Closes #');
   });
@@ -109,8 +109,8 @@ describe('renderFeatureSummary', () => {
     const md = render([hostile], { ...noMerge, merged: ['x'] });
     const row = md.split('\n').find((line) => line.includes('img'));
 
-    expect(row).toBe('| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\* \\`code\\`** (x) | completed | merged | 2 | - | 2 | 1m 1s |');
-    expect(row?.split(/(?<!\\)\|/).length).toBe(9);
+    expect(row).toBe('| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\* \\`code\\`** (x) | completed | merged | 2 | - | 2 | 1m 1s |  |');
+    expect(row?.split(/(?<!\\)\|/).length).toBe(10);
   });
 
   it('ends with Closes #N when the feature came from an issue, and links the Temporal UI', () => {
