@@ -1,20 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregateResults, type MergeOutcome, type SummaryUnit } from '../src/domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../src/domain/summary/render-summary.js';
-import type { UnitStatus } from '../src/domain/feature-status.js';
-
-function unitState(id: string, status: UnitStatus, extra: Partial<SummaryUnit> = {}): SummaryUnit {
-  return {
-    spec: { id, slug: id, title: `Title of ${id}`, description: '', dependsOn: [] },
-    status,
-    branch: `aidp/feat/${id}`,
-    iterations: 2,
-    runs: 1,
-    filesChanged: ['a.ts', 'b.ts'],
-    agentMs: 61_400,
-    ...extra,
-  };
-}
+import { unitState } from './support/feature-status.js';
 
 const noMerge: MergeOutcome = { merged: [], conflicts: [], reverted: [], skipped: [] };
 

@@ -1,43 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { unitDetailOf, type OrchestrationStatus, type UnitDetail, type UnitState, type UnitStatus } from '../src/domain/feature-status.js';
+import type { UnitState } from '../src/domain/feature-status.js';
 import { aggregateResults, type MergeOutcome } from '../src/domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../src/domain/summary/render-summary.js';
 import { notMergedLines, statusLines } from '../src/domain/summary/status-lines.js';
 import { statusMarkdown } from '../src/domain/summary/status-markdown.js';
+import { orchestrationStatus, unitState } from './support/feature-status.js';
 
 /** One feature, shown three ways: the status comment, the PR body and the CLI. */
-
-function unit(id: string, status: UnitStatus, extra: Partial<UnitState> = {}): UnitState {
-  return {
-    spec: { id, slug: id, title: `Title of ${id}`, description: '', dependsOn: [] },
-    status,
-    branch: `aidp/f/${id}`,
-    iterations: 3,
-    runs: 1,
-    filesChanged: ['a.ts', 'b.ts'],
-    agentMs: 61_400,
-    ...extra,
-  };
-}
-
-function statusOf(units: UnitState[], extra: Partial<OrchestrationStatus> = {}, detail: (d: UnitDetail) => UnitDetail = (d) => d): OrchestrationStatus {
-  const count = (s: UnitStatus) => units.filter((u) => u.status === s).length;
-  return {
-    status: 'running',
-    title: 'Login page',
-    total_units: units.length,
-    completed: count('completed'),
-    in_progress: count('running'),
-    failed: count('failed'),
-    pending: count('pending'),
-    cancelled: count('cancelled'),
-    progress_percent: 50,
-    concurrency: 2,
-    paused: false,
-    unit_details: units.map((u) => detail(unitDetailOf(u))),
-    ...extra,
-  };
-}
 
 const noMerge: MergeOutcome = { merged: [], conflicts: [], reverted: [], skipped: [] };
 
@@ -63,64 +32,64 @@ const checks = [
 
 describe('the status view in the comment, the PR body and the CLI', () => {
   it('shows a failed unit with its status, iterations, checks and the first line of its error in all three', () => {
-    const units = [unit('a', 'completed'), unit('b', 'failed', { checks, error: 'checks failed after 3 iterations\n    at stack frame' })];
+    const units = [unitState('a', 'completed'), unitState('b', 'failed', { checks, error: 'checks failed after 3 iterations\n    at stack frame' })];
 
-    expect(rowOf(statusMarkdown(statusOf(units)), 'b')).toBe('| **Title of b** (b) | failed | 3 | test ✗ · lint ✓ | checks failed after 3 iterations |');
+    expect(rowOf(statusMarkdown(orchestrationStatus(units)), 'b')).toBe('| **Title of b** (b) | failed | 2 | test ✗ · lint ✓ | checks failed after 3 iterations |');
     expect(rowOf(prBody(units, { ...noMerge, merged: ['a'] }), 'b')).toBe(
-      '| **Title of b** (b) | failed | not merged | 3 | test ✗ · lint ✓ | 2 | 1m 1s | checks failed after 3 iterations |',
+      '| **Title of b** (b) | failed | not merged | 2 | test ✗ · lint ✓ | 2 | 1m 1s | checks failed after 3 iterations |',
     );
-    expect(rowOf(statusLines(statusOf(units)).join('\n'), 'b')).toBe(
-      '  ✖ b                        failed · 3 iteration(s) · test ✗ · lint ✓ — checks failed after 3 iterations',
+    expect(rowOf(statusLines(orchestrationStatus(units)).join('\n'), 'b')).toBe(
+      '  ✖ b                        failed · 2 iteration(s) · test ✗ · lint ✓ — checks failed after 3 iterations',
     );
   });
 
   it('shows a running unit with the iteration and step it is on', () => {
-    const units = [unit('a', 'running', { currentIteration: 2 })];
-    const status = statusOf(units, {}, (d) => ({ ...d, step: 'checks' }));
+    const units = [unitState('a', 'running', { currentIteration: 2 })];
+    const status = orchestrationStatus(units, {}, (d) => ({ ...d, step: 'checks' }));
 
-    expect(rowOf(statusMarkdown(status), 'a')).toBe('| **Title of a** (a) | running (iteration 2, checks) | 3 | - |  |');
-    expect(rowOf(statusLines(status).join('\n'), 'a')).toBe('  ▶ a                        running (iteration 2, checks) · 3 iteration(s)');
+    expect(rowOf(statusMarkdown(status), 'a')).toBe('| **Title of a** (a) | running (iteration 2, checks) | 2 | - |  |');
+    expect(rowOf(statusLines(status).join('\n'), 'a')).toBe('  ▶ a                        running (iteration 2, checks) · 2 iteration(s)');
     expect(rowOf(prBody(units), 'a')).toContain('| running (iteration 2) | not merged |');
   });
 
   it('keeps hostile titles and errors on one escaped, capped line: a table cell in Markdown, plain text on the terminal', () => {
-    const hostile = unit('x', 'failed', {
+    const hostile = unitState('x', 'failed', {
       spec: { id: 'x', slug: 'x', title: 'a | b\nc <img src=x> **bold**', description: '', dependsOn: [] },
       error: `\u001b[31mred\u001b[0m | pipe \u009b2J${'e'.repeat(400)}\nsecond line`,
     });
-    const status = statusOf([hostile]);
+    const status = orchestrationStatus([hostile]);
     const comment = statusMarkdown(status).split('\n').find((line) => line.includes('img'));
     const pr = prBody([hostile]).split('\n').find((line) => line.startsWith('| **a'));
     const cli = statusLines(status)[1] ?? '';
 
     // Cut at 200 characters as given, then its colour and control codes dropped.
     const cell = `red \\| pipe 2J${'e'.repeat(177)}`;
-    expect(comment).toBe(`| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\*** (x) | failed | 3 | - | ${cell} |`);
-    expect(pr).toBe(`| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\*** (x) | failed | not merged | 3 | - | 2 | 1m 1s | ${cell} |`);
+    expect(comment).toBe(`| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\*** (x) | failed | 2 | - | ${cell} |`);
+    expect(pr).toBe(`| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\*** (x) | failed | not merged | 2 | - | 2 | 1m 1s | ${cell} |`);
     expect(comment?.split(/(?<!\\)\|/).length).toBe(7);
-    expect(cli).toBe(`  ✖ x                        failed · 3 iteration(s) — red | pipe 2J${'e'.repeat(177)}`);
+    expect(cli).toBe(`  ✖ x                        failed · 2 iteration(s) — red | pipe 2J${'e'.repeat(177)}`);
     expect([...cli].filter((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))).toEqual([]);
   });
 
   it('warns in all three when a unit ran its agents without a sandbox, and not otherwise', () => {
-    const unsandboxed = [unit('a', 'completed', { unsandboxed: true }), unit('b', 'completed')];
-    const sandboxed = [unit('a', 'completed'), unit('b', 'completed')];
+    const unsandboxed = [unitState('a', 'completed', { unsandboxed: true }), unitState('b', 'completed')];
+    const sandboxed = [unitState('a', 'completed'), unitState('b', 'completed')];
     const merge = { ...noMerge, merged: ['a', 'b'] };
 
-    expect(statusMarkdown(statusOf(unsandboxed))).toContain(
+    expect(statusMarkdown(orchestrationStatus(unsandboxed))).toContain(
       '> 1 unit(s) ran their agents **without a sandbox** (`AIDP_SANDBOX=off` on the worker): they could read everything the worker can.',
     );
     expect(prBody(unsandboxed, merge)).toContain('> 1 unit(s) ran their agents **without a sandbox**');
-    expect(statusLines(statusOf(unsandboxed))).toContain(
+    expect(statusLines(orchestrationStatus(unsandboxed))).toContain(
       'warning: 1 unit(s) ran their agents without a sandbox (AIDP_SANDBOX=off on the worker): they could read everything the worker can',
     );
-    expect(statusMarkdown(statusOf(sandboxed))).not.toMatch(/sandbox/);
+    expect(statusMarkdown(orchestrationStatus(sandboxed))).not.toMatch(/sandbox/);
     expect(prBody(sandboxed, merge)).not.toMatch(/sandbox/);
-    expect(statusLines(statusOf(sandboxed)).join('\n')).not.toMatch(/sandbox/);
+    expect(statusLines(orchestrationStatus(sandboxed)).join('\n')).not.toMatch(/sandbox/);
   });
 
   it('heads the comment and the CLI with the same state and figures, cancelled units counted', () => {
-    const status = statusOf([unit('a', 'completed'), unit('b', 'cancelled'), unit('c', 'failed')], { status: 'insufficient_merges' });
+    const status = orchestrationStatus([unitState('a', 'completed'), unitState('b', 'cancelled'), unitState('c', 'failed')], { status: 'insufficient_merges' });
     const figures = '1/3 done · 0 running · 1 failed · 0 pending · 1 cancelled · concurrency 2';
 
     const [title, , line] = statusMarkdown(status).split('\n');
@@ -131,14 +100,14 @@ describe('the status view in the comment, the PR body and the CLI', () => {
 
   it('links the pull request and the Temporal UI in the comment and the CLI', () => {
     const links = { prUrl: 'https://github.com/o/r/pull/9', uiUrl: 'http://ui/wf' };
-    const status = statusOf([unit('a', 'completed')]);
+    const status = orchestrationStatus([unitState('a', 'completed')]);
 
     expect(statusMarkdown(status, links).split('\n').at(-1)).toBe('[pull request](https://github.com/o/r/pull/9) · [Temporal Web UI](http://ui/wf)');
     expect(statusLines(status, links).slice(-2)).toEqual(['pull request: https://github.com/o/r/pull/9', 'Temporal Web UI: http://ui/wf']);
   });
 
   it('says after a run why each completed unit did not merge, in the words of the PR body', () => {
-    const units = [unit('a', 'completed'), unit('b', 'completed'), unit('c', 'completed'), unit('d', 'failed', { error: 'gave up' })];
+    const units = [unitState('a', 'completed'), unitState('b', 'completed'), unitState('c', 'completed'), unitState('d', 'failed', { error: 'gave up' })];
     const merge: MergeOutcome = {
       merged: ['a'],
       conflicts: [{ unitId: 'b', files: ['x.ts'], with: 'a' }],
