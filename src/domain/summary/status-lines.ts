@@ -23,7 +23,7 @@ function progressBar(percent: number, width = 30): string {
 
 /** `  ✖ part-two                 failed · 1 iteration(s) · test ✗ — the agent gave up` */
 export function unitLine(u: UnitRow): string {
-  const facts = [statusText(u), `${u.iterations} iteration(s)`, ...(u.checks === '-' ? [] : [u.checks])];
+  const facts = [statusText(u), ...(u.iterations > 0 ? [`${u.iterations} iteration(s)`] : []), ...(u.checks === '-' ? [] : [u.checks])];
   const note = u.note ? ` — ${oneLine(u.note)}` : '';
   return `  ${MARK[u.status]} ${oneLine(u.id).slice(0, MAX_ID_CHARS).padEnd(ID_WIDTH)} ${oneLine(facts.join(' · '))}${note}`;
 }
