@@ -1,20 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregateResults, type MergeOutcome, type SummaryUnit } from '../src/domain/summary/aggregate.js';
 import { renderFeatureSummary } from '../src/domain/summary/render-summary.js';
-import type { UnitStatus } from '../src/domain/feature-status.js';
-
-function unitState(id: string, status: UnitStatus, extra: Partial<SummaryUnit> = {}): SummaryUnit {
-  return {
-    spec: { id, slug: id, title: `Title of ${id}`, description: '', dependsOn: [] },
-    status,
-    branch: `aidp/feat/${id}`,
-    iterations: 2,
-    runs: 1,
-    filesChanged: ['a.ts', 'b.ts'],
-    agentMs: 61_400,
-    ...extra,
-  };
-}
+import { unitState } from './support/feature-status.js';
 
 const noMerge: MergeOutcome = { merged: [], conflicts: [], reverted: [], skipped: [] };
 
@@ -96,8 +83,8 @@ describe('renderFeatureSummary', () => {
 
     expect(md).toContain('## Login page');
     expect(md).toContain('**2 of 2 units merged** into `aidp/login/feature` (100%).');
-    expect(md).toContain('| Unit | Status | Merge | Iterations | Checks | Files | Agent time |');
-    expect(md).toContain('| **Title of a** (a) | completed | merged | 2 | - | 2 | 1m 1s |');
+    expect(md).toContain('| Unit | Status | Merge | Iterations | Checks | Files | Agent time | Note |');
+    expect(md).toContain('| **Title of a** (a) | completed | merged | 2 | - | 2 | 1m 1s |  |');
     expect(md).not.toContain('Not enough units merged');
     expect(md).not.toContain('Closes #');
   });
@@ -109,8 +96,8 @@ describe('renderFeatureSummary', () => {
     const md = render([hostile], { ...noMerge, merged: ['x'] });
     const row = md.split('\n').find((line) => line.includes('img'));
 
-    expect(row).toBe('| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\* \\`code\\`** (x) | completed | merged | 2 | - | 2 | 1m 1s |');
-    expect(row?.split(/(?<!\\)\|/).length).toBe(9);
+    expect(row).toBe('| **a \\| b c \\<img src=x\\> \\*\\*bold\\*\\* \\`code\\`** (x) | completed | merged | 2 | - | 2 | 1m 1s |  |');
+    expect(row?.split(/(?<!\\)\|/).length).toBe(10);
   });
 
   it('ends with Closes #N when the feature came from an issue, and links the Temporal UI', () => {

@@ -122,7 +122,7 @@ describe("the feature PR's check run and life on GitHub", () => {
       output: { title: '1 of 2 units merged' },
       actions: [{ label: 'Retry failed units', identifier: 'retry_failed', description: 'Run the failed units again' }],
     });
-    expect(String((created[0]?.output as { summary: string }).summary)).toMatch(/\| Part two \| failed \| 1 \|/);
+    expect(String((created[0]?.output as { summary: string }).summary)).toMatch(/\| \*\*Part two\*\* \(part-two\) \| failed \| 1 \|/);
     expect(edits.at(-1)).toContain('[check run](https://github.com/runs/5001)');
 
     const second = nock(GITHUB_API)

@@ -1,37 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { finalComment } from '../src/workflows/build-processor/final-comment.js';
-import { statusMarkdown } from '../src/domain/summary/status-markdown.js';
-import type { OrchestrationStatus } from '../src/domain/feature-status.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { createTestRepo, taskListSpec } from './support/repos.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { scriptedProviders } from './support/scripted-agent.js';
 
 const WARNING = /ran their agents \*\*without a sandbox\*\* \(`AIDP_SANDBOX=off` on the worker\)/;
-
-function status(unsandboxed: boolean): OrchestrationStatus {
-  return {
-    status: 'running',
-    title: 'T',
-    total_units: 1,
-    completed: 0,
-    in_progress: 1,
-    failed: 0,
-    pending: 0,
-    cancelled: 0,
-    progress_percent: 0,
-    concurrency: 1,
-    paused: false,
-    unit_details: [{ id: 'a', title: 'A', status: 'completed', branch: 'b', iterations: 1, ...(unsandboxed ? { unsandboxed } : {}) }],
-  };
-}
-
-describe('the status comment', () => {
-  it('warns when a unit ran its agents without a sandbox, and not otherwise', () => {
-    expect(statusMarkdown(status(true))).toMatch(WARNING);
-    expect(statusMarkdown(status(false))).not.toMatch(/sandbox/);
-  });
-});
 
 describe('AIDP_SANDBOX=off', () => {
   let harness: Harness;

@@ -65,6 +65,23 @@ export interface UnitDetail {
   error?: string;
   /** Its agents ran without a sandbox (AIDP_SANDBOX=off on their worker). */
   unsandboxed?: boolean;
+  /** The checks of its last iteration. */
+  checks?: CheckOutcome[];
+}
+
+/** A unit as the status query reports it (without its workflow id, which the feature adds while it runs). */
+export function unitDetailOf(u: UnitState): UnitDetail {
+  return {
+    id: u.spec.id,
+    title: u.spec.title,
+    status: u.status,
+    branch: u.branch,
+    iterations: u.iterations,
+    currentIteration: u.status === 'running' ? u.currentIteration : undefined,
+    error: u.error,
+    ...(u.unsandboxed ? { unsandboxed: true } : {}),
+    ...(u.checks?.length ? { checks: u.checks } : {}),
+  };
 }
 
 export interface OrchestrationStatus {

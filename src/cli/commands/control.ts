@@ -11,7 +11,7 @@ import {
 import type { FeatureOrchestrationWorkflow } from '../../workflows/feature-orchestration/workflow.js';
 import { engineConfig, loadCliContext } from '../context.js';
 import { InputError } from '../../domain/input-error.js';
-import { renderStatus } from '../progress-view.js';
+import { statusLines } from '../../domain/summary/status-lines.js';
 import { positiveInt } from '../options.js';
 import { RUN_KINDS } from '../../domain/search-attributes.js';
 import { RUN_STATUSES } from '../../temporal/run-list.js';
@@ -65,9 +65,7 @@ export function registerControlCommands(program: Command): void {
           process.stdout.write(`${JSON.stringify({ workflowId: id, ...status, uiUrl: workflowUiUrl(endpoint, id) })}\n`);
           return;
         }
-        process.stdout.write(`${renderStatus(status).join('\n')}\n`);
-        const ui = workflowUiUrl(endpoint, id);
-        if (ui) process.stdout.write(`Web UI: ${ui}\n`);
+        process.stdout.write(`${statusLines(status, { uiUrl: workflowUiUrl(endpoint, id) }).join('\n')}\n`);
       });
     });
 

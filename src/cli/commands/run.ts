@@ -13,7 +13,8 @@ import { loadCliContext } from '../context.js';
 import { InputError } from '../../domain/input-error.js';
 import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
-import { ProgressView, renderMergeOutcome, renderStatus } from '../progress-view.js';
+import { ProgressView, renderMergeOutcome } from '../progress-view.js';
+import { statusLines } from '../../domain/summary/status-lines.js';
 import { featureJson } from '../feature-json.js';
 
 interface RunOptions {
@@ -116,7 +117,7 @@ export function registerRunCommand(program: Command): void {
         }
         if (opts.json) process.stdout.write(`${JSON.stringify(featureJson(feature.workflowId, result, uiUrl))}\n`);
         else {
-          process.stdout.write(`${renderStatus(result).join('\n')}\n`);
+          process.stdout.write(`${statusLines(result).join('\n')}\n`);
           process.stdout.write(`${renderMergeOutcome(result, feature.input.repo.remoteUrl).join('\n')}\n`);
           if (result.error) process.stdout.write(`error: ${result.error}\n`);
         }

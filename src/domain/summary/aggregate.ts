@@ -1,5 +1,6 @@
 /** What a feature run produced, unit by unit and in total. Pure: workflows import it. */
-import type { UnitState, UnitStatus } from '../../domain/feature-status.js';
+import { unitDetailOf, type UnitState, type UnitStatus } from '../feature-status.js';
+import { unitRow, type UnitRow } from './status-view.js';
 
 export type MergeStatus = 'merged' | 'conflict' | 'reverted' | 'skipped' | 'not_merged';
 
@@ -16,16 +17,11 @@ export interface MergeOutcome {
   skipped: Array<{ unitId: string; reason: string }>;
 }
 
-export interface UnitAggregate {
-  id: string;
-  title: string;
-  status: UnitStatus;
+/** A unit's row in every status output, with its merge outcome. */
+export interface UnitAggregate extends UnitRow {
   mergeStatus: MergeStatus;
   /** Merged after an agent resolved a conflict. */
   resolved: boolean;
-  iterations: number;
-  /** `test ✓ · lint ✗`, from the last iteration; `-` when no check ran. */
-  checks: string;
   filesChanged: number;
   agentSeconds: number;
   /** Why it is not merged, in words (raw text: escape before rendering). */
@@ -50,14 +46,6 @@ export interface FeatureAggregate {
   totals: FeatureTotals;
   conflicts: MergeOutcome['conflicts'];
   reverted: MergeOutcome['reverted'];
-}
-
-function checksSummary(unit: SummaryUnit): string {
-  const checks = unit.checks ?? [];
-  if (checks.length === 0) return '-';
-  return checks
-    .map((c) => `${c.name} ${c.timedOut ? '⏱' : c.passed ? '✓' : '✗'}${c.required || c.passed ? '' : ' (optional)'}`)
-    .join(' · ');
 }
 
 const NOT_RUN: Partial<Record<UnitStatus, string>> = {
@@ -102,13 +90,9 @@ export function aggregateResults(input: { units: SummaryUnit[]; merge: MergeOutc
   const units = input.units.map((unit): UnitAggregate => {
     const mergeStatus = mergeStatusOf(unit.spec.id, merge);
     return {
-      id: unit.spec.id,
-      title: unit.spec.title,
-      status: unit.status,
+      ...unitRow(unitDetailOf(unit)),
       mergeStatus,
       resolved: mergeStatus === 'merged' && (merge.resolved ?? []).includes(unit.spec.id),
-      iterations: unit.iterations,
-      checks: checksSummary(unit),
       filesChanged: unit.filesChanged.length,
       agentSeconds: Math.round(unit.agentMs / 1000),
       reason: unitReason(unit, mergeStatus, merge),

@@ -1,15 +1,15 @@
-/** Markdown from untrusted text (titles, ids, paths, check output). Pure: workflows import it. */
+/** Markdown (and plain one-line text) from untrusted text (titles, ids, paths, check output). Pure: workflows import it. */
 
 const ESC = String.fromCharCode(0x1b);
 /** Terminal colour and cursor codes (CSI sequences), as check output carries them. */
 const ANSI = new RegExp(`${ESC}\\[[0-9;?]*[ -/]*[@-~]`, 'g');
 
-/** Control characters other than tab and newlines, which have no place in Markdown. */
+/** Control characters (C0 but tab and newlines, DEL, C1), which have no place in Markdown or on a terminal. */
 function dropControls(text: string): string {
   let kept = '';
   for (const ch of text) {
     const code = ch.charCodeAt(0);
-    if ((code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || code === 0x7f) continue;
+    if ((code < 0x20 && ch !== '\t' && ch !== '\n' && ch !== '\r') || (code >= 0x7f && code <= 0x9f)) continue;
     kept += ch;
   }
   return kept;

@@ -1,6 +1,7 @@
 /** The feature PR's body (or, without GitHub, the summary file). Pure: workflows import it. */
-import type { FeatureAggregate, MergeStatus, UnitAggregate } from './aggregate.js';
+import type { FeatureAggregate, UnitAggregate } from './aggregate.js';
 import { duration, escapeInline, fencedBlock, inlineCode, percent, tail } from './markdown.js';
+import { mergedUnitTableMarkdown, mergeWords, unitName, unsandboxedWarningMarkdown } from './status-markdown.js';
 
 export interface FeatureSummaryInput {
   title: string;
@@ -16,19 +17,6 @@ export interface FeatureSummaryInput {
 /** Failing check output shown per reverted unit, from its end. */
 const OUTPUT_TAIL_CHARS = 2000;
 const MAX_FILES_LISTED = 20;
-
-const MERGE_WORDS: Record<MergeStatus, string> = {
-  merged: 'merged',
-  conflict: 'conflict',
-  reverted: 'reverted',
-  skipped: 'skipped',
-  not_merged: 'not merged',
-};
-
-function unitName(unit: UnitAggregate | undefined, id: string): string {
-  const title = unit && unit.title.trim() !== '' ? unit.title : id;
-  return title === id ? `**${escapeInline(id)}**` : `**${escapeInline(title)}** (${escapeInline(id)})`;
-}
 
 function headline(input: FeatureSummaryInput): string {
   const t = input.aggregate.totals;
@@ -53,18 +41,9 @@ function thresholdWarning(input: FeatureSummaryInput): string[] {
     `> What did not merge, and why:`,
   ];
   for (const unit of input.aggregate.units.filter((u) => u.mergeStatus !== 'merged')) {
-    lines.push(`> - ${unitName(unit, unit.id)}: ${escapeInline(unit.reason ?? MERGE_WORDS[unit.mergeStatus])}`);
+    lines.push(`> - ${unitName(unit, unit.id)}: ${escapeInline(unit.reason ?? mergeWords(unit))}`);
   }
   return [lines.join('\n')];
-}
-
-function unitTable(units: UnitAggregate[]): string {
-  const rows = units.map((u) => {
-    const merge = u.resolved ? 'merged (conflict resolved)' : MERGE_WORDS[u.mergeStatus];
-    const cells = [unitName(u, u.id), u.status, merge, String(u.iterations), escapeInline(u.checks), String(u.filesChanged), duration(u.agentSeconds)];
-    return `| ${cells.join(' | ')} |`;
-  });
-  return ['| Unit | Status | Merge | Iterations | Checks | Files | Agent time |', '|---|---|---|---:|---|---:|---:|', ...rows].join('\n');
 }
 
 function conflictSection(input: FeatureSummaryInput, byId: Map<string, UnitAggregate>): string[] {
@@ -90,14 +69,15 @@ function revertSection(input: FeatureSummaryInput, byId: Map<string, UnitAggrega
   return parts;
 }
 
-/** Markdown: headline, threshold warning, units table, conflicts, reverts, links, `Closes #N`. */
+/** Markdown: headline, threshold warning, units table, sandbox warning, conflicts, reverts, links, `Closes #N`. */
 export function renderFeatureSummary(input: FeatureSummaryInput): string {
   const byId = new Map(input.aggregate.units.map((u) => [u.id, u]));
   const sections = [
     `## ${escapeInline(input.title) || 'Feature'}`,
     headline(input),
     ...(input.thresholdMet ? [] : thresholdWarning(input)),
-    unitTable(input.aggregate.units),
+    mergedUnitTableMarkdown(input.aggregate.units),
+    ...unsandboxedWarningMarkdown(input.aggregate.units.filter((u) => u.unsandboxed).length),
     ...conflictSection(input, byId),
     ...revertSection(input, byId),
   ];

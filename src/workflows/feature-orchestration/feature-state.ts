@@ -1,5 +1,5 @@
 import type { UnitSpec } from '../../domain/unit.js';
-import type { FeatureStatus, OrchestrationStatus, UnitState, UnitStatus } from '../../domain/feature-status.js';
+import { unitDetailOf, type FeatureStatus, type OrchestrationStatus, type UnitState, type UnitStatus } from '../../domain/feature-status.js';
 import type { AgentDetail, CarriedState, Progress } from './messages.js';
 import { unitRunWorkflowId } from '../../domain/child-workflow-ids.js';
 
@@ -125,15 +125,8 @@ export class FeatureState {
       concurrency: this.concurrency,
       paused: this.paused,
       unit_details: this.units.map((u) => ({
-        id: u.spec.id,
-        title: u.spec.title,
-        status: u.status,
-        branch: u.branch,
-        iterations: u.iterations,
-        currentIteration: u.status === 'running' ? u.currentIteration : undefined,
+        ...unitDetailOf(u),
         ...(u.status === 'running' && featureId ? { workflowId: unitRunWorkflowId(featureId, u.spec.slug, u.runs) } : {}),
-        error: u.error,
-        ...(u.unsandboxed ? { unsandboxed: true } : {}),
       })),
     };
   }
