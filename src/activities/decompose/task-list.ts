@@ -24,14 +24,12 @@ function dedent(lines: string[]): string {
  */
 export function parseTaskList(markdown: string): UnitSpec[] | undefined {
   const lines = markdown.split('\n');
-  const items = outermost(markdownTree(markdown), isTask).flatMap((item) => {
-    const title = item.children[0]?.position?.start;
-    const end = item.position?.end;
-    if (!title || !end || !item.position) return [];
-    const column = item.position.start.column;
+  const items = outermost(markdownTree(markdown), isTask).flatMap(({ children, position }) => {
+    const title = children[0]?.position?.start; // just past the checkbox
+    if (!title || !position) return [];
     return [{
       title: (lines[title.line - 1] ?? '').slice(title.column - 1).trim(),
-      description: dedent(lines.slice(title.line, end.line).map((line) => inItem(line, column))),
+      description: dedent(lines.slice(title.line, position.end.line).map((line) => inItem(line, position.start.column))),
     }];
   });
   if (items.length === 0) return undefined;

@@ -141,7 +141,7 @@ export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
   const home = opts.home ?? '/nonexistent';
   const localEnv = gitEnvironment({ home, extra: opts.gitEnv });
   const remoteEnv = gitEnvironment({ home, extra: opts.gitEnv, remote: opts.remote?.env ?? {} });
-  const once = async (args: string[], cwd: string, signal: AbortSignal | undefined): Promise<GitResult> => {
+  const once = async (args: string[], { cwd, okExitCodes = [], signal }: GitRunOptions): Promise<GitResult> => {
     const isRemote = REMOTE_COMMANDS.includes(subcommandOf(args).name ?? '');
     const env = isRemote ? remoteEnv : localEnv;
     const result = await execa('git', hardenedArgs(args, opts.remote), {
@@ -157,16 +157,13 @@ export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
     if (result.failed && result.exitCode === undefined) {
       throw new GitCommandError(args, undefined, result.stderr || (result.shortMessage ?? 'git did not run'));
     }
-    return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
-  };
-  const attempt = async (args: string[], { cwd, okExitCodes = [], signal }: GitRunOptions): Promise<GitResult> => {
-    const result = await once(args, cwd, signal);
-    if (result.exitCode === 0 || okExitCodes.includes(result.exitCode)) return result;
-    throw new GitCommandError(args, result.exitCode, result.stderr);
+    const exitCode = result.exitCode ?? -1;
+    if (exitCode !== 0 && !okExitCodes.includes(exitCode)) throw new GitCommandError(args, exitCode, result.stderr);
+    return { exitCode, stdout: result.stdout, stderr: result.stderr };
   };
   const lockHeld = ({ error }: { error: Error }) => error instanceof GitCommandError && isLockContention(error.stderr);
   return async (args, { signal = activityCancellation(), ...rest }) =>
-    pRetry(() => attempt(args, { ...rest, signal }), {
+    pRetry(() => once(args, { ...rest, signal }), {
       ...LOCK_RETRY,
       signal,
       shouldRetry: lockHeld,
