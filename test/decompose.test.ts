@@ -74,6 +74,22 @@ describe('parseTaskList', () => {
   it('finds nothing in a spec without a task list', () => {
     expect(parseTaskList(spec('prose.md'))).toBeUndefined();
   });
+
+  it('reads a task list inside a quote, without the quote markers', () => {
+    const units = parseTaskList('> - [ ] Add theme tokens\n>   in `tokens.ts`\n> - [ ] Theme switcher');
+
+    expect(units?.map((u) => [u.title, u.description])).toEqual([['Add theme tokens', 'in `tokens.ts`'], ['Theme switcher', '']]);
+  });
+
+  it('makes units of numbered task items', () => {
+    const titles = parseTaskList('1. [ ] Add theme tokens\n2. [x] Theme switcher')?.map((u) => u.title);
+
+    expect(titles).toEqual(['Add theme tokens', 'Theme switcher']);
+  });
+
+  it('ignores checkboxes in a code block indented four spaces', () => {
+    expect(parseTaskList('An example:\n\n    - [ ] Example checkbox in indented code')).toBeUndefined();
+  });
 });
 
 describe('parseUnitsBlock', () => {

@@ -86,6 +86,17 @@ describe('loadEnvConfig', () => {
     ]);
   });
 
+  it('says how to generate an AIDP_CODEC_TOKEN that is too short, without echoing it', () => {
+    expect(configError({ AIDP_CODEC_TOKEN: 'short-secret' }).problems).toEqual([
+      'AIDP_CODEC_TOKEN must be at least 16 characters; generate one with: openssl rand -hex 32',
+    ]);
+  });
+
+  it('reads yes and no, on and off, 1 and 0 in any case as TEMPORAL_TLS', () => {
+    expect(['Yes', 'ON', '1'].map((v) => loadEnvConfig({ TEMPORAL_TLS: v }).temporalTls)).toEqual([true, true, true]);
+    expect(['no', 'Off', '0'].map((v) => loadEnvConfig({ TEMPORAL_TLS: v, TEMPORAL_API_KEY: 'key-123456' }).temporalTls)).toEqual([false, false, false]);
+  });
+
   it('switches the default engine to temporal when TEMPORAL_ADDRESS is set', () => {
     expect(loadEnvConfig({ TEMPORAL_ADDRESS: 'temporal:7233' })).toMatchObject({
       engine: 'temporal',

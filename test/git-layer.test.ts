@@ -6,8 +6,10 @@ import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { execa } from 'execa';
+import { pino } from 'pino';
 import { createGitActivities } from '../src/activities/git/git-activities.js';
 import { mirrorQueue } from '../src/activities/git/mirror.js';
+import { createGitRunner } from '../src/activities/git/run-git.js';
 import { createMergeActivities } from '../src/activities/merge/merge-activities.js';
 import { waitFor } from './support/agent-log.js';
 import { tempDir } from './support/repos.js';
@@ -98,6 +100,20 @@ describe('the git layer shared by units and merges', () => {
     } finally {
       closeSync(writer);
     }
+  });
+
+  it('fails with the cancellation, not the lock, when cancelled while waiting for a held lock', async () => {
+    writeFileSync(join(remote, 'README.md'), '# changed\n');
+    writeFileSync(join(remote, '.git', 'index.lock'), '');
+    let retrying = false;
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void (retrying ||= line.includes('git lock held')) });
+    const cancellation = new AbortController();
+
+    const adding = createGitRunner({ logger })(['add', 'README.md'], { cwd: remote, signal: cancellation.signal });
+    await waitFor(() => retrying, 30_000, 'git add waiting for the index lock');
+    cancellation.abort(new CancelledFailure('cancelled'));
+
+    await expect(adding).rejects.toBeInstanceOf(CancelledFailure);
   });
 
   it('syncs the mirror again for a caller whose shared sync was cancelled by another activity', async () => {

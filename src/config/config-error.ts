@@ -56,7 +56,8 @@ export function describeZodIssues(error: z.ZodError, input?: unknown, schema?: z
 const RULE_START = /^(must|is|are|needs|cannot|has)\b/;
 
 function rule(issue: z.core.$ZodIssue, schema: z.ZodType | undefined): string {
-  if (issue.code === 'custom') return issue.message;
+  // A refinement's message, or one the schema gave as a rule (`{ error: 'must be true or false' }`).
+  if (issue.code === 'custom' || RULE_START.test(issue.message)) return issue.message;
   if (schema instanceof z.ZodNumber && ['invalid_type', 'too_small', 'too_big'].includes(issue.code)) {
     return `must be ${numberRule(schema)}`;
   }

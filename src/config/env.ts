@@ -83,42 +83,34 @@ export interface EnvConfig {
   sandboxEnv?: string[];
 }
 
-const toNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-const toLower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
-const BOOLEANS: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false };
-const toBoolean = (v: unknown) => (typeof v === 'string' ? (BOOLEANS[v.toLowerCase()] ?? v) : v);
-
-const int = (min: number, max: number) => z.preprocess(toNumber, z.number().int().min(min).max(max));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const port = (fallback: number) => int(1, 65535).default(fallback);
+/** Case does not matter: `OFF` is `off`. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.string().toLowerCase().pipe(z.enum(values));
+/** A list in one variable: split on `separator`, parts trimmed, empty parts dropped. */
+const list = (separator: string) => z.string().transform((s) => s.split(separator).map((part) => part.trim()).filter(Boolean));
 const isHostPort = (s: string) => /^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.test(s) && Number(s.split(':').pop()) <= 65535;
 const isHttpUrl = (s: string) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol);
 const isAes256Key = (s: string) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length === 32;
-const splitList = (s: string) => s.split(',').map((part) => part.trim()).filter(Boolean);
 const KEY_RULE = 'base64 of 32 random bytes (an AES-256 key); generate one with: openssl rand -base64 32';
-const absolutePaths = z
-  .string()
-  .transform((s) => s.split(':').filter((p) => p !== ''))
-  .refine((paths) => paths.every((p) => isAbsolute(p)), 'must be absolute paths separated by ":", e.g. /opt/agents:/usr/local/share/claude');
-const envNames = z
-  .string()
-  .transform((s) => s.split(',').map((n) => n.trim()).filter((n) => n !== ''))
-  .refine((names) => names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)), 'must be variable names separated by ",", e.g. ANTHROPIC_API_KEY,OPENAI_API_KEY');
+const absolutePaths = list(':').refine((paths) => paths.every((p) => isAbsolute(p)), 'must be absolute paths separated by ":", e.g. /opt/agents:/usr/local/share/claude');
+const envNames = list(',').refine((names) => names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)), 'must be variable names separated by ",", e.g. ANTHROPIC_API_KEY,OPENAI_API_KEY');
 
 const envSchema = z.object({
-  APP_ID: z.preprocess(toNumber, z.number().int().positive()).optional(),
+  APP_ID: z.coerce.number().int().positive().optional(),
   WEBHOOK_SECRET: z.string().optional(),
-  AIDP_ENGINE: z.preprocess(toLower, z.enum(ENGINES)).optional(),
+  AIDP_ENGINE: oneOf(ENGINES).optional(),
   TEMPORAL_ADDRESS: z.string().refine(isHostPort, 'must be host:port, e.g. temporal.example.com:7233').optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_API_KEY: z.string().optional(),
-  TEMPORAL_TLS: z.preprocess(toBoolean, z.boolean()).optional(),
+  TEMPORAL_TLS: z.stringbool({ error: 'must be true or false' }).optional(),
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_CA_PATH: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   TEMPORAL_CLI_PATH: z.string().optional(),
   AIDP_WORKDIR: z.string().default('~/.aidp'),
-  LOG_LEVEL: z.preprocess(toLower, z.enum(LOG_LEVELS)).default('info'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
   PORT: port(3000),
   HOST: z.string().default('0.0.0.0'),
   WEBHOOK_PATH: z.string().refine((s) => s.startsWith('/'), 'must start with "/"').default('/api/github/webhooks'),
@@ -134,12 +126,12 @@ const envSchema = z.object({
     .string()
     .refine((s) => parseGheHost(s) !== undefined, 'must be a host name or IP address with an optional port, no scheme or path, e.g. github.example.com, ghe or 10.0.0.5:8080')
     .optional(),
-  GHE_PROTOCOL: z.preprocess(toLower, z.enum(['http', 'https'])).default('https'),
+  GHE_PROTOCOL: oneOf(['http', 'https']).default('https'),
   AIDP_UI_URL: z.string().refine(isHttpUrl, 'must be an http(s) URL, e.g. https://aidp.example.com').optional(),
   AIDP_PAYLOAD_KEY: z.string().refine(isAes256Key, `must be ${KEY_RULE}`).optional(),
-  AIDP_PAYLOAD_OLD_KEYS: z.string().refine((s) => splitList(s).every(isAes256Key), `must be comma-separated keys, each ${KEY_RULE}`).optional(),
+  AIDP_PAYLOAD_OLD_KEYS: list(',').refine((keys) => keys.every(isAes256Key), `must be comma-separated keys, each ${KEY_RULE}`).optional(),
   AIDP_CODEC_TOKEN: z.string().min(16, 'must be at least 16 characters; generate one with: openssl rand -hex 32').optional(),
-  AIDP_SANDBOX: z.preprocess(toLower, z.enum(['on', 'off'])).default('on'),
+  AIDP_SANDBOX: oneOf(['on', 'off']).default('on'),
   AIDP_SANDBOX_READ_PATHS: absolutePaths.optional(),
   AIDP_SANDBOX_WRITE_PATHS: absolutePaths.optional(),
   AIDP_SANDBOX_ENV: envNames.optional(),
@@ -194,7 +186,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     gheProtocol: e.GHE_PROTOCOL,
     uiUrl: e.AIDP_UI_URL?.replace(/\/+$/, ''),
     payloadKey: e.AIDP_PAYLOAD_KEY,
-    payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS ? splitList(e.AIDP_PAYLOAD_OLD_KEYS) : undefined,
+    payloadOldKeys: e.AIDP_PAYLOAD_OLD_KEYS,
     codecToken: e.AIDP_CODEC_TOKEN,
     sandbox: e.AIDP_SANDBOX,
     sandboxReadPaths: e.AIDP_SANDBOX_READ_PATHS ?? [],

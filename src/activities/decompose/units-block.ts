@@ -1,11 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'yaml';
+import type { Code, Nodes } from 'mdast';
 import type { UnitSpec } from '../../domain/unit.js';
-import { findFences } from './fences.js';
+import { markdownTree, outermost } from './markdown-tree.js';
 import { describeIssues, toUnitSpecs, userUnitsSchema } from './unit-schema.js';
 import { SPEC_INVALID } from '../../domain/failure-types.js';
 
 const INFO = 'aidp-units';
+
+const isUnitsBlock = (node: Nodes): node is Code => node.type === 'code' && node.lang === INFO;
 
 function invalid(problem: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`the ${INFO} block is invalid: ${problem}`, SPEC_INVALID);
@@ -17,8 +20,7 @@ function invalid(problem: string): ApplicationFailure {
  * each bad field when there is one and it is wrong.
  */
 export function parseUnitsBlock(markdown: string): UnitSpec[] | undefined {
-  const lines = markdown.split('\n');
-  const blocks = findFences(lines).filter((f) => f.info.split(/\s+/)[0] === INFO);
+  const blocks = outermost(markdownTree(markdown), isUnitsBlock);
   if (blocks.length === 0) return undefined;
   if (blocks.length > 1) throw invalid(`the spec has ${blocks.length} ${INFO} blocks; keep one`);
   const block = blocks[0];
@@ -26,7 +28,7 @@ export function parseUnitsBlock(markdown: string): UnitSpec[] | undefined {
 
   let data: unknown;
   try {
-    data = parse(lines.slice(block.start, block.end).join('\n'));
+    data = parse(block.value);
   } catch (err) {
     throw invalid(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

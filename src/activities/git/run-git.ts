@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
+import pRetry from 'p-retry';
 import type { Logger } from '../../logging/logger.js';
 import { gitEnvironment } from './git-env.js';
 
@@ -84,7 +84,8 @@ export function hardenedArgs(args: string[], remote?: GitRemoteAccess): string[]
 
 /** Another git process holds a lock file: worth a short wait and another try. */
 const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '[^']*\.lock'|could not lock config file|Another git process seems to be running/i;
-const LOCK_ATTEMPTS = 6;
+/** 100-200 ms, then twice as long each time: 5 retries, about 3-6 s, before a lock counts as stuck. */
+const LOCK_RETRY = { retries: 5, minTimeout: 100, randomize: true };
 
 export function isLockContention(stderr: string): boolean {
   return LOCK_CONTENTION.test(stderr);
@@ -140,7 +141,7 @@ export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
   const home = opts.home ?? '/nonexistent';
   const localEnv = gitEnvironment({ home, extra: opts.gitEnv });
   const remoteEnv = gitEnvironment({ home, extra: opts.gitEnv, remote: opts.remote?.env ?? {} });
-  const once = async (args: string[], cwd: string, signal: AbortSignal | undefined): Promise<GitResult> => {
+  const once = async (args: string[], { cwd, okExitCodes = [], signal }: GitRunOptions): Promise<GitResult> => {
     const isRemote = REMOTE_COMMANDS.includes(subcommandOf(args).name ?? '');
     const env = isRemote ? remoteEnv : localEnv;
     const result = await execa('git', hardenedArgs(args, opts.remote), {
@@ -156,19 +157,21 @@ export function createGitRunner(opts: GitRunnerOptions = {}): GitRunner {
     if (result.failed && result.exitCode === undefined) {
       throw new GitCommandError(args, undefined, result.stderr || (result.shortMessage ?? 'git did not run'));
     }
-    return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+    const exitCode = result.exitCode ?? -1;
+    if (exitCode !== 0 && !okExitCodes.includes(exitCode)) throw new GitCommandError(args, exitCode, result.stderr);
+    return { exitCode, stdout: result.stdout, stderr: result.stderr };
   };
-  return async (args, { cwd, okExitCodes = [], signal = activityCancellation() }) => {
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw cancelledBy(signal, args);
-      const result = await once(args, cwd, signal);
-      if (result.exitCode === 0 || okExitCodes.includes(result.exitCode)) return result;
-      if (attempt < LOCK_ATTEMPTS && isLockContention(result.stderr)) {
-        opts.logger?.debug({ command: subcommandOf(args).name, attempt }, 'git lock held by another process; retrying');
-        await sleep(50 * 2 ** attempt + Math.floor(Math.random() * 50), undefined, { signal }).catch(() => undefined);
-        continue;
-      }
-      throw new GitCommandError(args, result.exitCode, result.stderr);
-    }
-  };
+  const lockHeld = ({ error }: { error: Error }) => error instanceof GitCommandError && isLockContention(error.stderr);
+  return async (args, { signal = activityCancellation(), ...rest }) =>
+    pRetry(() => once(args, { ...rest, signal }), {
+      ...LOCK_RETRY,
+      signal,
+      shouldRetry: lockHeld,
+      onFailedAttempt: (failed) => {
+        if (failed.retriesLeft > 0 && lockHeld(failed)) opts.logger?.debug({ command: subcommandOf(args).name }, 'git lock held by another process; retrying');
+      },
+    }).catch((err: unknown) => {
+      // The wait between tries ends at once on cancellation; what it throws is the activity's CancelledFailure.
+      throw signal?.aborted ? cancelledBy(signal, args) : err;
+    });
 }
