@@ -80,8 +80,8 @@ const workers = await createAidpWorkers({
 });
 const running = workers.run();
 
-await scenario('orchestration overhead, 50 units', () => overhead(client, deps, 50));
-await scenario('orchestration overhead, 200 units', () => overhead(client, deps, 200));
+await scenario('orchestration overhead, 50 units', () => overhead(client, deps, 50, server.pid));
+await scenario('orchestration overhead, 200 units', () => overhead(client, deps, 200, server.pid));
 await scenario('fan-out, 500 units', () => fanout(client, 500, 50));
 
 workers.shutdown();

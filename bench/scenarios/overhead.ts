@@ -7,12 +7,19 @@ import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import { orchestrationStatusQuery } from '../../src/domain/feature-status.js';
 import { hopCounts, hopReport, median, unitTimes, type UnitTimes } from '../hop-report.js';
+import { startCpuMeter, type CpuSpent } from '../cpu-meter.js';
 import { benchRepo, sleep, taskList, SCRIPTED_AGENT, type Figure } from '../support.js';
 
 const agent = (flags: string) => [{ preset: 'command' as const, command: `node ${SCRIPTED_AGENT} ${flags}`, args: [] }];
 
 /** Wall time until every unit completed, through Temporal (workers already running). */
-export async function temporalUnitPhase(client: Client, n: number, concurrency: number, flags: string): Promise<{ ms: number; workflowId: string; times: UnitTimes }> {
+export async function temporalUnitPhase(
+  client: Client,
+  n: number,
+  concurrency: number,
+  flags: string,
+  serverPid?: number,
+): Promise<{ ms: number; workflowId: string; times: UnitTimes; cpu: CpuSpent }> {
   const repo = await benchRepo();
   const feature = await prepareLocalFeature({
     repo: await resolveLocalRepo(repo),
@@ -20,6 +27,7 @@ export async function temporalUnitPhase(client: Client, n: number, concurrency: 
     overrides: { providers: agent(flags), concurrency, maxIterations: 1 },
   });
   const started = Date.now();
+  const cpu = startCpuMeter(serverPid);
   const handle = await startFeature(client, feature);
   // Every query is a task for the feature's worker, competing with the run it measures: ask
   // once a second while many units remain, every 100 ms for the last round.
@@ -30,21 +38,23 @@ export async function temporalUnitPhase(client: Client, n: number, concurrency: 
     await sleep(n - done > concurrency ? 1000 : 100);
   }
   const ms = Date.now() - started;
+  const spent = cpu();
   if (process.env.AIDP_BENCH_DEBUG) process.stderr.write(await hopReport(client, feature.workflowId, n));
   const times = await unitTimes(client, feature.workflowId, n);
   // The merge is not part of this figure (the baseline has none); the run is stopped here.
   await handle.terminate('bench: unit phase measured');
-  return { ms, workflowId: feature.workflowId, times };
+  return { ms, workflowId: feature.workflowId, times, cpu: spent };
 }
 
 /** The same activity functions, driven by an in-process pool: no Temporal. */
-async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<{ ms: number; unitWall: number[] }> {
+async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<{ ms: number; unitWall: number[]; cpu: CpuSpent }> {
   const repo = await benchRepo();
   const host = createActivities({ ...deps, hostQueue: 'direct' }).host;
   const env = new MockActivityEnvironment();
   const featureSlug = `direct-${Date.now()}`;
   const units = Array.from({ length: n }, (_, i) => slugify(`Unit ${i + 1}`));
   const started = Date.now();
+  const cpu = startCpuMeter(undefined);
   let next = 0;
   const unitWall: number[] = [];
   const worker = async (): Promise<void> => {
@@ -72,13 +82,16 @@ async function directBaseline(deps: ActivityDeps, n: number, concurrency: number
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ms: Date.now() - started, unitWall };
+  const ms = Date.now() - started;
+  return { ms, unitWall, cpu: cpu() };
 }
 
-export async function overhead(client: Client, deps: ActivityDeps, n: number): Promise<Figure[]> {
+const perUnit = (seconds: number | undefined, n: number): string => (seconds === undefined ? 'n/a' : (seconds / n).toFixed(2));
+
+export async function overhead(client: Client, deps: ActivityDeps, n: number, serverPid?: number): Promise<Figure[]> {
   const flags = '--write --sleep 1000';
-  const { ms: baseline, unitWall } = await directBaseline(deps, n, 10, flags);
-  const { ms, times, workflowId } = await temporalUnitPhase(client, n, 10, flags);
+  const { ms: baseline, unitWall, cpu: directCpu } = await directBaseline(deps, n, 10, flags);
+  const { ms, times, workflowId, cpu } = await temporalUnitPhase(client, n, 10, flags, serverPid);
   const ratio = ms / baseline;
   const counts = await hopCounts(client, workflowId);
   return [
@@ -100,6 +113,13 @@ export async function overhead(client: Client, deps: ActivityDeps, n: number): P
       unit: 'ms',
     },
     { scenario: `overhead ${n} units`, figure: 'through Temporal (until last unit completed)', value: ms, unit: 'ms' },
+    {
+      // Two cores run the units, the server and the workers alike: CPU the server takes, the units wait for.
+      scenario: `overhead ${n} units`,
+      figure: 'CPU per unit, whole machine: direct / through Temporal (of which the Temporal server)',
+      value: `${perUnit(directCpu.machine, n)} / ${perUnit(cpu.machine, n)} (${perUnit(cpu.server, n)})`,
+      unit: 'CPU s',
+    },
     {
       scenario: `overhead ${n} units`,
       figure: 'ratio',

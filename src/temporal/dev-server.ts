@@ -27,6 +27,8 @@ export interface EmbeddedServer {
   namespace: string;
   /** The Web UI's codec endpoint, when it was started with one. */
   uiCodecEndpoint?: string;
+  /** The server's process id, when it runs as the Temporal CLI (not the SDK's download). */
+  pid?: number;
   /** True when another aidp on this work dir had already started it. */
   reused: boolean;
   /** Where the server's own log goes. */
