@@ -13,13 +13,14 @@ function machineBusySeconds(): number | undefined {
   }
 }
 
-/** CPU seconds (user + system) one process has used, from /proc/<pid>/stat. */
-function processSeconds(pid: number): number | undefined {
+/** CPU seconds (user + system) one process has used, or (`children`) its waited-for children, from /proc/<pid>/stat. */
+function processSeconds(pid: number | 'self', children = false): number | undefined {
   try {
     // The command name may hold spaces: the fields after it start past the last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const first = children ? 13 : 11;
+    return (Number(fields[first]) + Number(fields[first + 1])) / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
@@ -30,18 +31,28 @@ export interface CpuSpent {
   machine?: number;
   /** The Temporal server alone. */
   server?: number;
+  /** This process (workers, activities' own code, the bench), without its children. */
+  self?: number;
+  /** This process's finished children: git, sandboxes, agents, checks. */
+  children?: number;
 }
 
 /** CPU seconds spent from now until the returned function is called. */
 export function startCpuMeter(serverPid: number | undefined): () => CpuSpent {
-  const machine = machineBusySeconds();
-  const server = serverPid === undefined ? undefined : processSeconds(serverPid);
+  const read = () => ({
+    machine: machineBusySeconds(),
+    server: serverPid === undefined ? undefined : processSeconds(serverPid),
+    self: processSeconds('self'),
+    children: processSeconds('self', true),
+  });
+  const before = read();
   return () => {
-    const machineNow = machineBusySeconds();
-    const serverNow = serverPid === undefined ? undefined : processSeconds(serverPid);
-    return {
-      ...(machine !== undefined && machineNow !== undefined ? { machine: machineNow - machine } : {}),
-      ...(server !== undefined && serverNow !== undefined ? { server: serverNow - server } : {}),
-    };
+    const after = read();
+    const spent: CpuSpent = {};
+    for (const key of Object.keys(before) as (keyof CpuSpent)[]) {
+      const [b, a] = [before[key], after[key]];
+      if (a !== undefined && b !== undefined) spent[key] = a - b;
+    }
+    return spent;
   };
 }

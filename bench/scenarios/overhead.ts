@@ -116,8 +116,8 @@ export async function overhead(client: Client, deps: ActivityDeps, n: number, se
     {
       // Two cores run the units, the server and the workers alike: CPU the server takes, the units wait for.
       scenario: `overhead ${n} units`,
-      figure: 'CPU per unit, whole machine: direct / through Temporal (of which the Temporal server)',
-      value: `${perUnit(directCpu.machine, n)} / ${perUnit(cpu.machine, n)} (${perUnit(cpu.server, n)})`,
+      figure: 'CPU per unit, whole machine: direct / through Temporal (Temporal server; this process; its children)',
+      value: `${perUnit(directCpu.machine, n)} (-; ${perUnit(directCpu.self, n)}; ${perUnit(directCpu.children, n)}) / ${perUnit(cpu.machine, n)} (${perUnit(cpu.server, n)}; ${perUnit(cpu.self, n)}; ${perUnit(cpu.children, n)})`,
       unit: 'CPU s',
     },
     {
