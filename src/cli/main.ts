@@ -7,6 +7,7 @@ import { registerGitCredentialCommand } from './commands/git-credential.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommands } from './commands/serve.js';
 import { InputError } from '../domain/input-error.js';
+import { innermostMessage } from '../domain/innermost-message.js';
 
 export function buildProgram(): Command {
   const program = new Command('aidp')
@@ -25,13 +26,6 @@ export function buildProgram(): Command {
   registerControlCommands(program);
   registerGitCredentialCommand(program);
   return program;
-}
-
-/** Temporal wraps the reason (an update's validator, a workflow's failure) in its causes. */
-function innermostMessage(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(err);
 }
 
 /** Runs the CLI; every failure is one line on stderr and an exit code (2: bad input or config). */

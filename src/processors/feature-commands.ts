@@ -3,6 +3,7 @@ import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
 import type { FeatureSignal, ItemRef, MessageResult } from '../domain/processor-port.js';
 import { orchestrationStatusQuery } from '../domain/feature-status.js';
 import { statusMarkdown } from '../domain/summary/status-markdown.js';
+import { innermostMessage } from '../domain/innermost-message.js';
 import {
   adjustConcurrencyUpdate,
   cancelSignal,
@@ -12,13 +13,6 @@ import {
 } from '../workflows/feature-orchestration/messages.js';
 import { retryFinishedBuild } from './build-retry.js';
 import type { ProcessorContext } from './context.js';
-
-/** The innermost reason, e.g. an update validator's refusal. */
-function reasonOf(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(err);
-}
 
 /** Commands on an issue act on its build's feature; on a PR they say to use the issue. */
 function featureHandle(ctx: ProcessorContext, item: ItemRef) {
@@ -42,7 +36,7 @@ async function message(
     return { delivered: true, workflowId: handle.workflowId };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { delivered: false, reason: 'there is no aidp build on this issue yet' };
-    return { delivered: false, reason: reasonOf(err) };
+    return { delivered: false, reason: innermostMessage(err) };
   }
 }
 

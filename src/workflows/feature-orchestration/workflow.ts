@@ -30,6 +30,7 @@ import type { FeatureInput, FeatureResult } from './messages.js';
 import { mergeWorkflowId, unitRunWorkflowId } from '../../domain/child-workflow-ids.js';
 import type { UnitState } from '../../domain/feature-status.js';
 import { DECOMPOSE_FAILED, SPEC_INVALID } from '../../domain/failure-types.js';
+import { innermostMessage } from '../../domain/innermost-message.js';
 
 const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '10s',
@@ -38,13 +39,6 @@ const { recordFeatureOutcome } = proxyActivities<OrchestratorActivities>({
 
 /** patched() id of units run by UnitWorkflow (one workflow, four activities) instead of AtomicUnit → WorkLoop. */
 export const UNIT_WORKFLOW_PATCH = 'aidp-unit-workflow';
-
-function failureMessage(err: unknown): string {
-  let current: unknown = err;
-  // The innermost cause says what happened; the outer ones only say where.
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(err);
-}
 
 /**
  * A feature: decompose into units, run one AtomicUnitWorkflow per unit with bounded, adjustable
@@ -111,7 +105,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       unit.error = result.error;
     } catch (err) {
       unit.status = state.cancelled || cancelRequested() ? 'cancelled' : 'failed';
-      unit.error = unit.status === 'cancelled' ? 'cancelled' : failureMessage(err);
+      unit.error = unit.status === 'cancelled' ? 'cancelled' : innermostMessage(err);
     } finally {
       running.delete(unit.spec.id);
     }
@@ -124,7 +118,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
     error = await baselineProblem(input);
   } catch (err) {
     if (isCancellation(err)) throw err;
-    error = `could not run the checks on the base branch: ${failureMessage(err)}`;
+    error = `could not run the checks on the base branch: ${innermostMessage(err)}`;
   }
 
   if (state.units.length === 0 && !error) {
@@ -144,7 +138,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       state.addUnits(specs, (spec) => unitBranchName(input.featureSlug, spec.slug));
     } catch (err) {
       if (isCancellation(err)) throw err;
-      error = `could not split the feature into units: ${failureMessage(err)}`;
+      error = `could not split the feature into units: ${innermostMessage(err)}`;
     } finally {
       state.decomposing = false;
     }
@@ -202,7 +196,7 @@ export async function FeatureOrchestrationWorkflow(input: FeatureInput): Promise
       state.mergeStatus = merge.status;
     } catch (err) {
       if (isCancellation(err)) state.cancelled = true;
-      else error = `merging the units failed: ${failureMessage(err)}`;
+      else error = `merging the units failed: ${innermostMessage(err)}`;
     } finally {
       state.merging = false;
     }

@@ -11,6 +11,7 @@ import { hostActivityOptions } from '../host-options.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
+import { innermostMessage } from '../../domain/innermost-message.js';
 import { BASE_BRANCH_MISSING, BRANCH_MOVED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
 const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
@@ -23,12 +24,6 @@ const github = proxyActivities<OrchestratorActivities>({
 export const PR_WORK_HOST_CLAIM_PATCH = 'aidp-pr-work-fresh-host';
 
 const TITLES = { 'ci-fix': 'aidp CI fix', 'change-request': 'aidp change request' } as const;
-
-function reasonOf(err: unknown): string {
-  let current: unknown = err;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(err);
-}
 
 /**
  * CiFix and ChangeRequest: a work loop on the PR's own branch, fed the failed checks or the
@@ -62,8 +57,8 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
       return hostOf(queue).loadRepoConfigAt({ remoteUrl: input.cloneUrl, branch: input.defaultBranch });
     });
   } catch (err) {
-    await github.postComment({ ...target, issueNumber: input.prNumber, body: `${name}: could not start: ${reasonOf(err)}` });
-    return { status: 'failed', iterations: 0, reason: reasonOf(err) };
+    await github.postComment({ ...target, issueNumber: input.prNumber, body: `${name}: could not start: ${innermostMessage(err)}` });
+    return { status: 'failed', iterations: 0, reason: innermostMessage(err) };
   }
   if (input.kind === 'ci-fix' && input.attempt > config.ci_fix.max_attempts) {
     await github.postComment({
@@ -157,7 +152,7 @@ export async function PullRequestWorkWorkflow(input: PullRequestWorkInput): Prom
     });
     return await finish(result);
   } catch (err) {
-    return finish({ status: 'failed', iterations: 0, reason: reasonOf(err) });
+    return finish({ status: 'failed', iterations: 0, reason: innermostMessage(err) });
   } finally {
     const path = worktreePath;
     if (path) await CancellationScope.nonCancellable(() => hostOf(hostQueue).removeWorktree({ worktreePath: path }).catch(logSwallowed('remove the worktree', { worktreePath: path })));
