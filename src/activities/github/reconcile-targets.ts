@@ -3,7 +3,7 @@ import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/githu
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
 import { repoTriggerLabels } from './repo-labels.js';
 import { DEFAULT_LABELS } from '../../domain/labels.js';
-import type { BuildRequest, CiFixRequest } from '../../domain/processor-port.js';
+import type { BuildRequest, CiFixRequest, RepoTarget } from '../../domain/processor-port.js';
 import { issueSince, type GraphqlClient } from './issue-edits.js';
 
 /** The GitHub calls a reconcile pass makes; Probot's Octokit satisfies it. */
@@ -26,6 +26,37 @@ export interface ReconcileGitHub {
 /** Why reconcile must not fetch `repository` (its clone_url is not on aidp's GitHub), or undefined. */
 function offHost(github: ReconcileGitHub, repository: { clone_url: string }): string | undefined {
   return offGitHubReason('clone_url', repository.clone_url, github.host ?? GITHUB_COM);
+}
+
+interface InstalledRepository {
+  /** The installation's client. */
+  client: ReconcileClient;
+  target: RepoTarget;
+  /** Why reconcile must not fetch it (cloned from off aidp's GitHub); undefined for the rest. */
+  offHost?: string;
+}
+
+/** Every repository of every installation of the app, paged, with its installation's client. */
+async function* installedRepositories(github: ReconcileGitHub): AsyncGenerator<InstalledRepository> {
+  const app = await github.app();
+  for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
+    for (const installation of page.data as Array<{ id: number }>) {
+      const client = await github.installation(installation.id);
+      for await (const repos of client.paginate.iterator('GET /installation/repositories', { per_page: 100 })) {
+        const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
+        for (const repository of list as Array<{ name: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
+          const target = {
+            owner: repository.owner.login,
+            repo: repository.name,
+            installationId: installation.id,
+            cloneUrl: repository.clone_url,
+            defaultBranch: repository.default_branch,
+          };
+          yield { client, target, offHost: offHost(github, repository) };
+        }
+      }
+    }
+  }
 }
 
 /** A bound on one pass: anything past it is found by the next pass. */
@@ -118,7 +149,7 @@ interface ListedIssue {
  */
 async function judge(
   client: ReconcileClient,
-  base: Omit<BuildRequest, 'issueNumber' | 'title' | 'body' | 'requestedBy'>,
+  base: RepoTarget,
   issue: ListedIssue,
   label: string,
   opts: { isBuilt: (request: BuildRequest) => Promise<boolean>; permissions: PermissionChecker; appId?: number },
@@ -162,32 +193,21 @@ export async function findLabelledIssues(
   const found: LabelledIssue[] = [];
   // One checker per pass: a person labelling several issues costs one request.
   const judged = { isBuilt: opts.isBuilt, permissions: opts.permissions ?? createPermissionChecker(), appId: opts.appId };
-  const app = await github.app();
-  for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
-    for (const installation of page.data as Array<{ id: number }>) {
-      const client = await github.installation(installation.id);
-      for await (const repos of client.paginate.iterator('GET /installation/repositories', { per_page: 100 })) {
-        const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
-        for (const repository of list as Array<{ name: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
-          const owner = repository.owner.login;
-          const refusal = offHost(github, repository);
-          if (refusal) {
-            found.push({ kind: 'skip', issue: `${owner}/${repository.name}`, reason: refusal, retry: false });
-            continue;
-          }
-          const base = { owner, repo: repository.name, installationId: installation.id, cloneUrl: repository.clone_url, defaultBranch: repository.default_branch };
-          // The repository's own build label (`.github/aidp.yml` on its default branch), as the webhooks honour it.
-          const labels = await repoTriggerLabels(client, { owner, repo: repository.name, ref: repository.default_branch }, { ...DEFAULT_LABELS, build: buildLabel });
-          for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo: repository.name, labels: labels.build, state: 'open', per_page: 100 })) {
-            for (const issue of issues.data as ListedIssue[]) {
-              if (issue.pull_request) continue;
-              const verdict = await judge(client, base, issue, labels.build, judged);
-              if (!verdict) continue;
-              found.push(verdict);
-              if (found.length >= MAX_TARGETS) return found;
-            }
-          }
-        }
+  for await (const { client, target, offHost: refusal } of installedRepositories(github)) {
+    const { owner, repo } = target;
+    if (refusal) {
+      found.push({ kind: 'skip', issue: `${owner}/${repo}`, reason: refusal, retry: false });
+      continue;
+    }
+    // The repository's own build label (`.github/aidp.yml` on its default branch), as the webhooks honour it.
+    const labels = await repoTriggerLabels(client, { owner, repo, ref: target.defaultBranch }, { ...DEFAULT_LABELS, build: buildLabel });
+    for await (const issues of client.paginate.iterator('GET /repos/{owner}/{repo}/issues', { owner, repo, labels: labels.build, state: 'open', per_page: 100 })) {
+      for (const issue of issues.data as ListedIssue[]) {
+        if (issue.pull_request) continue;
+        const verdict = await judge(client, target, issue, labels.build, judged);
+        if (!verdict) continue;
+        found.push(verdict);
+        if (found.length >= MAX_TARGETS) return found;
       }
     }
   }
@@ -200,43 +220,29 @@ export async function findFailedAidpPullRequests(
   opts: { skipped?: (repository: string, reason: string) => void } = {},
 ): Promise<CiFixRequest[]> {
   const found: CiFixRequest[] = [];
-  const app = await github.app();
-  for await (const page of app.paginate.iterator('GET /app/installations', { per_page: 100 })) {
-    for (const installation of page.data as Array<{ id: number }>) {
-      const client = await github.installation(installation.id);
-      for await (const repos of client.paginate.iterator('GET /installation/repositories', { per_page: 100 })) {
-        const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
-        for (const repository of list as Array<{ name: string; full_name?: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
-          const owner = repository.owner.login;
-          const refusal = offHost(github, repository);
-          if (refusal) {
-            opts.skipped?.(`${owner}/${repository.name}`, refusal);
-            continue;
-          }
-          for await (const pulls of client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo: repository.name, state: 'open', per_page: 100 })) {
-            for (const pr of pulls.data as Array<{ number: number; head: { ref: string; sha: string; repo?: { full_name?: string } | null }; base: { ref: string; repo?: { full_name?: string } } }>) {
-              if (!pr.head.ref.startsWith('aidp/') || pr.head.repo?.full_name !== pr.base.repo?.full_name) continue;
-              const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo: repository.name, ref: pr.head.sha, per_page: 100 });
-              const failed = ((data as { check_runs?: Array<{ id: number; name: string; conclusion: string | null }> }).check_runs ?? []).find(
-                (run) => run.conclusion === 'failure' || run.conclusion === 'timed_out',
-              );
-              if (!failed) continue;
-              found.push({
-                owner,
-                repo: repository.name,
-                installationId: installation.id,
-                cloneUrl: repository.clone_url,
-                defaultBranch: repository.default_branch,
-                prNumber: pr.number,
-                headBranch: pr.head.ref,
-                headSha: pr.head.sha,
-                baseBranch: pr.base.ref,
-                failure: { source: 'check_run', id: failed.id, conclusion: failed.conclusion ?? 'failure', name: failed.name },
-              });
-              if (found.length >= MAX_TARGETS) return found;
-            }
-          }
-        }
+  for await (const { client, target, offHost: refusal } of installedRepositories(github)) {
+    const { owner, repo } = target;
+    if (refusal) {
+      opts.skipped?.(`${owner}/${repo}`, refusal);
+      continue;
+    }
+    for await (const pulls of client.paginate.iterator('GET /repos/{owner}/{repo}/pulls', { owner, repo, state: 'open', per_page: 100 })) {
+      for (const pr of pulls.data as Array<{ number: number; head: { ref: string; sha: string; repo?: { full_name?: string } | null }; base: { ref: string; repo?: { full_name?: string } } }>) {
+        if (!pr.head.ref.startsWith('aidp/') || pr.head.repo?.full_name !== pr.base.repo?.full_name) continue;
+        const { data } = await client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner, repo, ref: pr.head.sha, per_page: 100 });
+        const failed = ((data as { check_runs?: Array<{ id: number; name: string; conclusion: string | null }> }).check_runs ?? []).find(
+          (run) => run.conclusion === 'failure' || run.conclusion === 'timed_out',
+        );
+        if (!failed) continue;
+        found.push({
+          ...target,
+          prNumber: pr.number,
+          headBranch: pr.head.ref,
+          headSha: pr.head.sha,
+          baseBranch: pr.base.ref,
+          failure: { source: 'check_run', id: failed.id, conclusion: failed.conclusion ?? 'failure', name: failed.name },
+        });
+        if (found.length >= MAX_TARGETS) return found;
       }
     }
   }
