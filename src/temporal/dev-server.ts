@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { processIsRunning } from '../activities/agent/process-liveness.js';
 import { cliSearchAttributeTypes } from '../domain/search-attributes.js';
 import { findTemporalCli } from './find-cli.js';
 import { temporalAnswers, waitForTemporal } from './server-health.js';
@@ -62,16 +63,6 @@ function readState(workDir: string): ServerState | undefined {
   }
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    // ESRCH: gone.
-    return false;
-  }
-}
-
 async function portIsFree(port: number, ip: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -102,7 +93,7 @@ async function stopProcessGroup(child: ChildProcess, pid: number): Promise<void>
 /** An embedded server this work dir already runs, if it still answers. */
 async function findRunningServer(workDir: string, logFile: string): Promise<EmbeddedServer | undefined> {
   const state = readState(workDir);
-  if (!state || !processIsAlive(state.pid)) return undefined;
+  if (!state || !processIsRunning(state.pid)) return undefined;
   if (!(await temporalAnswers(state.address))) return undefined;
   return { ...state, reused: true, logFile, stop: async () => undefined };
 }

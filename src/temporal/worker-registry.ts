@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIsRunning } from '../activities/agent/process-liveness.js';
 import type { QueueKind } from '../domain/task-queues.js';
 
 interface WorkerEntry {
@@ -10,16 +11,6 @@ interface WorkerEntry {
 
 function registryDir(workDir: string): string {
   return join(workDir, 'workers');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    // ESRCH: that worker is gone.
-    return false;
-  }
 }
 
 /**
@@ -47,8 +38,8 @@ export function servedQueues(workDir: string): Set<QueueKind> {
     const file = join(registryDir(workDir), name);
     try {
       const entry = JSON.parse(readFileSync(file, 'utf8')) as WorkerEntry;
-      if (entry.pid !== process.pid && alive(entry.pid)) entry.queues.forEach((q) => served.add(q));
-      else if (!alive(entry.pid)) rmSync(file, { force: true });
+      if (entry.pid !== process.pid && processIsRunning(entry.pid)) entry.queues.forEach((q) => served.add(q));
+      else if (!processIsRunning(entry.pid)) rmSync(file, { force: true });
     } catch {
       rmSync(file, { force: true }); // half-written by a process that died
     }
