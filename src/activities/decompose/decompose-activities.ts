@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AgentProvider } from '../../config/repo-config.js';
 import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { UnitSpec } from '../../domain/unit.js';
+import type { AskAgentInput } from '../agent/agent-activities.js';
 import { decomposePrompt, readAgentUnits, repairPrompt } from './agent-units.js';
 import { sanitizeUserText } from '../../domain/sanitize.js';
 import { parseTaskList } from './task-list.js';
@@ -10,16 +11,9 @@ import { parseUnitsBlock } from './units-block.js';
 import { validateUnits } from './validate-units.js';
 import { DECOMPOSE_FAILED } from '../../domain/failure-types.js';
 
-export interface AskAgentInput {
-  prompt: string;
-  /** The agent runs here, to read the repository. */
-  cwd: string;
-  providers: AgentProvider[];
-  timeoutMs: number;
-  network?: NetworkPolicy;
-}
+export type { AskAgentInput };
 
-/** Runs an agent once on a prompt and answers with its stdout. */
+/** Runs an agent once on a prompt (`cwd`: the repository, for it to read) and answers with its stdout. */
 export type AskAgent = (input: AskAgentInput) => Promise<string>;
 
 export interface DecomposeInput {
