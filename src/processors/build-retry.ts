@@ -1,14 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { runStartOptions } from '../domain/search-attributes.js';
 import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { selectRetry } from '../domain/retry-selection.js';
 import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
 import type { ItemRef, MessageResult } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { BuildInput, BuildResult } from '../workflows/build-processor/messages.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import type { FeatureResult } from '../workflows/feature-orchestration/messages.js';
 import type { ProcessorContext } from './context.js';
+import { orchestratorStart } from './start-options.js';
 
 /** The status comment of the finished build, when its result says which one it kept. */
 async function statusCommentOf(ctx: ProcessorContext, buildId: string): Promise<number | undefined> {
@@ -71,9 +70,7 @@ export async function retryFinishedBuild(ctx: ProcessorContext, item: ItemRef & 
   };
   try {
     await ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
-      workflowId: buildId,
-      taskQueue: ORCHESTRATOR_QUEUE,
-      ...runStartOptions({ kind: 'build', repository: `${item.owner}/${item.repo}`, issue: item.number, requester: item.requestedBy, summary: request.title }),
+      ...orchestratorStart(buildId, item, { kind: 'build', issue: item.number, requester: item.requestedBy, summary: request.title }),
       args: [input],
     });
   } catch (err) {

@@ -1,28 +1,21 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { runStartOptions } from '../domain/search-attributes.js';
 import { issueFeatureSlug } from '../github/feature-branch.js';
 import { githubWorkflowId } from '../github/workflow-ids.js';
 import type { BuildRequest, StartResult } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
+import { orchestratorStart, repoTargetOf } from './start-options.js';
 
 /** Build: `aidp-build` or `/aidp build` on an issue → BuildProcessorWorkflow, one per issue. */
 export function startBuild(ctx: ProcessorContext, request: BuildRequest): Promise<StartResult> {
   const workflowId = githubWorkflowId({ owner: request.owner, repo: request.repo, number: request.issueNumber, kind: 'build' });
   return startOnce(ctx, workflowId, () =>
     ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
-      workflowId,
-      taskQueue: ORCHESTRATOR_QUEUE,
-      ...runStartOptions({ kind: 'build', repository: `${request.owner}/${request.repo}`, issue: request.issueNumber, requester: request.requestedBy, summary: request.title }),
+      ...orchestratorStart(workflowId, request, { kind: 'build', issue: request.issueNumber, requester: request.requestedBy, summary: request.title }),
       args: [
         {
-          owner: request.owner,
-          repo: request.repo,
+          ...repoTargetOf(request),
           issueNumber: request.issueNumber,
-          installationId: request.installationId,
-          cloneUrl: request.cloneUrl,
-          defaultBranch: request.defaultBranch,
           title: request.title,
           body: request.body,
           featureSlug: issueFeatureSlug(request.issueNumber, request.title),

@@ -1,12 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { runStartOptions } from '../domain/search-attributes.js';
 import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { deliveryWorkflowId } from '../github/workflow-ids.js';
 import type { DeferredDelivery } from '../domain/processor-port.js';
 import type { StartResult } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { DeliveryWorkflow } from '../workflows/delivery/workflow.js';
 import type { ProcessorContext } from './context.js';
+import { orchestratorStart } from './start-options.js';
 
 /** The issue or PR and the sender of a parsed payload, when it names them (for finding the run). */
 function deliveryLabels(payload: unknown): { issue?: number; requester?: string } {
@@ -28,10 +27,8 @@ export async function acceptDelivery(ctx: ProcessorContext, delivery: DeferredDe
   const workflowId = deliveryWorkflowId(delivery.owner, delivery.repo, delivery.id);
   try {
     await ctx.client.workflow.start<typeof DeliveryWorkflow>('DeliveryWorkflow', {
-      workflowId,
-      taskQueue: ORCHESTRATOR_QUEUE,
+      ...orchestratorStart(workflowId, delivery, { kind: 'delivery', ...deliveryLabels(delivery.payload), summary: `Webhook ${delivery.event}` }),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...runStartOptions({ kind: 'delivery', repository: `${delivery.owner}/${delivery.repo}`, ...deliveryLabels(delivery.payload), summary: `Webhook ${delivery.event}` }),
       args: [delivery],
     });
     return { workflowId, started: true };

@@ -1,11 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { runStartOptions } from '../domain/search-attributes.js';
 import { featureIdOf, githubWorkflowId, pullClosedWorkflowId } from '../github/workflow-ids.js';
 import type { FeaturePullClosedRequest, StartResult } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import { cancelSignal } from '../workflows/feature-orchestration/messages.js';
 import type { PullClosedWorkflow } from '../workflows/pull-closed/workflow.js';
 import { startOnce, type ProcessorContext } from './context.js';
+import { orchestratorStart, repoTargetOf } from './start-options.js';
 
 /**
  * A closed or merged feature PR ends its build: the feature is cancelled if it still runs, and
@@ -22,23 +21,16 @@ export async function featurePullClosed(ctx: ProcessorContext, request: FeatureP
   const workflowId = pullClosedWorkflowId(buildId);
   return startOnce(ctx, workflowId, () =>
     ctx.client.workflow.start<typeof PullClosedWorkflow>('PullClosedWorkflow', {
-      workflowId,
-      taskQueue: ORCHESTRATOR_QUEUE,
-      ...runStartOptions({
+      ...orchestratorStart(workflowId, request, {
         kind: 'pull-closed',
-        repository: `${request.owner}/${request.repo}`,
         issue: request.issueNumber,
         summary: `Pull request #${request.prNumber} ${request.merged ? 'merged' : 'closed'}`,
       }),
       args: [
         {
-          owner: request.owner,
-          repo: request.repo,
-          installationId: request.installationId,
+          ...repoTargetOf(request),
           prNumber: request.prNumber,
           merged: request.merged,
-          cloneUrl: request.cloneUrl,
-          defaultBranch: request.defaultBranch,
           featureSlug: request.featureSlug,
           buildWorkflowId: buildId,
         },

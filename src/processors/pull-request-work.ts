@@ -1,9 +1,8 @@
-import { runStartOptions } from '../domain/search-attributes.js';
 import type { PullRequestTarget } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { PullRequestWorkKind } from '../workflows/pr-work/messages.js';
 import type { PullRequestWorkWorkflow } from '../workflows/pr-work/workflow.js';
 import type { ProcessorContext } from './context.js';
+import { orchestratorStart, repoTargetOf } from './start-options.js';
 
 /** CiFix and ChangeRequest share one workflow: a work loop on the PR's branch. */
 export function startPullRequestWork(
@@ -12,11 +11,8 @@ export function startPullRequestWork(
   request: PullRequestTarget & { kind: PullRequestWorkKind; instruction: string; reviewId?: number; requestedBy?: string; attempt: number },
 ) {
   return ctx.client.workflow.start<typeof PullRequestWorkWorkflow>('PullRequestWorkWorkflow', {
-    workflowId,
-    taskQueue: ORCHESTRATOR_QUEUE,
-    ...runStartOptions({
+    ...orchestratorStart(workflowId, request, {
       kind: request.kind,
-      repository: `${request.owner}/${request.repo}`,
       issue: request.prNumber,
       requester: request.requestedBy,
       summary: `${request.kind === 'ci-fix' ? 'CI fix' : 'Requested changes'} for pull request #${request.prNumber}`,
@@ -24,11 +20,7 @@ export function startPullRequestWork(
     args: [
       {
         kind: request.kind,
-        owner: request.owner,
-        repo: request.repo,
-        installationId: request.installationId,
-        cloneUrl: request.cloneUrl,
-        defaultBranch: request.defaultBranch,
+        ...repoTargetOf(request),
         prNumber: request.prNumber,
         headBranch: request.headBranch,
         headSha: request.headSha,

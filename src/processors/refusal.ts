@@ -1,11 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { runStartOptions } from '../domain/search-attributes.js';
 import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { refusalWorkflowId } from '../github/workflow-ids.js';
 import type { RefusalReplyClaim } from '../domain/processor-port.js';
-import { ORCHESTRATOR_QUEUE } from '../domain/task-queues.js';
 import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
 import type { ProcessorContext } from './context.js';
+import { orchestratorStart } from './start-options.js';
 
 /** At most one refusal reply per person and issue in this long. */
 export const REFUSAL_WINDOW_MS = 10 * 60_000;
@@ -21,9 +20,7 @@ export async function claimRefusalReply(ctx: ProcessorContext, claim: RefusalRep
   const workflowId = refusalWorkflowId(claim);
   try {
     await ctx.client.workflow.start<typeof RefusalWindowWorkflow>('RefusalWindowWorkflow', {
-      workflowId,
-      taskQueue: ORCHESTRATOR_QUEUE,
-      ...runStartOptions({ kind: 'refusal', repository: `${claim.owner}/${claim.repo}`, issue: claim.number, requester: claim.login }),
+      ...orchestratorStart(workflowId, claim, { kind: 'refusal', issue: claim.number, requester: claim.login }),
       workflowExecutionTimeout: windowMs + NO_WORKER_SLACK_MS,
       args: [{ windowMs }],
     });
