@@ -1,3 +1,4 @@
+import type { RepoTarget } from '../../domain/processor-port.js';
 import type { FeatureInput } from '../feature-orchestration/messages.js';
 
 /** `/aidp retry` after the build finished: the feature's next run, with what it carries over. */
@@ -11,14 +12,9 @@ export interface BuildRetry {
   pullNumber?: number;
 }
 
-export interface BuildInput {
-  owner: string;
-  repo: string;
+/** `cloneUrl`: where the worker fetches from and pushes unit and feature branches to. */
+export interface BuildInput extends RepoTarget {
   issueNumber: number;
-  installationId: number;
-  /** Where the worker fetches from and pushes unit and feature branches to. */
-  cloneUrl: string;
-  defaultBranch: string;
   title: string;
   /** The issue body, already sanitised: the feature's spec. */
   body: string;

@@ -7,13 +7,9 @@ import { onClaimedHost } from '../host-claim.js';
 import { hostActivityOptions } from '../host-options.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
 import { AGENT_FAILED, CONFIG_INVALID, DECOMPOSE_FAILED, GITHUB_NOT_CONFIGURED, SPEC_INVALID } from '../../domain/failure-types.js';
+import type { RepoTarget } from '../../domain/processor-port.js';
 
-export interface PlanInput {
-  owner: string;
-  repo: string;
-  installationId: number;
-  cloneUrl: string;
-  defaultBranch: string;
+export interface PlanInput extends RepoTarget {
   issueNumber: number;
   title: string;
   body: string;

@@ -1,12 +1,9 @@
+import type { RepoTarget } from '../../domain/processor-port.js';
+
 export type PullRequestWorkKind = 'ci-fix' | 'change-request';
 
-export interface PullRequestWorkInput {
+export interface PullRequestWorkInput extends RepoTarget {
   kind: PullRequestWorkKind;
-  owner: string;
-  repo: string;
-  installationId: number;
-  cloneUrl: string;
-  defaultBranch: string;
   prNumber: number;
   /** An aidp branch in the base repository (never a fork's). */
   headBranch: string;

@@ -1,13 +1,12 @@
-/** A feature PR that was closed (merged or not): what its cleanup needs. */
-export interface PullClosedInput {
-  owner: string;
-  repo: string;
-  installationId: number;
+import type { RepoTarget } from '../../domain/processor-port.js';
+
+/**
+ * A feature PR that was closed (merged or not): what its cleanup needs. The unit branches live
+ * at `cloneUrl`; `.github/aidp.yml` is read from `defaultBranch`.
+ */
+export interface PullClosedInput extends RepoTarget {
   prNumber: number;
   merged: boolean;
-  /** Where the unit branches live, and the branch `.github/aidp.yml` is read from. */
-  cloneUrl: string;
-  defaultBranch: string;
   /** The feature whose unit branches (`aidp/<featureSlug>/<unit>`) are deleted. */
   featureSlug: string;
   /** The build of the PR's issue: its unit branches are deleted only once it has stopped. */

@@ -7,13 +7,9 @@ import { onClaimedHost } from '../host-claim.js';
 import { hostActivityOptions } from '../host-options.js';
 import { reviewPrompt } from './review-prompt.js';
 import { AGENT_CONFIG_INVALID, AGENT_FAILED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
+import type { RepoTarget } from '../../domain/processor-port.js';
 
-export interface ReviewInput {
-  owner: string;
-  repo: string;
-  installationId: number;
-  cloneUrl: string;
-  defaultBranch: string;
+export interface ReviewInput extends RepoTarget {
   prNumber: number;
   /** Where the reviewer runs on its host; empty: a scratch directory (it reads the diff from its prompt). */
   agentCwd: string;
