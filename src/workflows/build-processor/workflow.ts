@@ -1,10 +1,11 @@
 import { condition, patched, proxyActivities, startChild, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
-import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import type { HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { childRunOptions } from '../../domain/search-attributes.js';
 import { featureSettings } from '../feature-settings.js';
-import { AGENT_QUEUE, ORCHESTRATOR_QUEUE } from '../../domain/task-queues.js';
+import { ORCHESTRATOR_QUEUE } from '../../domain/task-queues.js';
 import { FeatureOrchestrationWorkflow } from '../feature-orchestration/workflow.js';
 import { onClaimedHost } from '../host-claim.js';
+import { claimHost } from '../shared-activities.js';
 import { hostActivityOptions } from '../host-options.js';
 import { BuildCheckRun } from './check-run.js';
 import { featureIdOf } from '../../github/workflow-ids.js';
@@ -17,7 +18,6 @@ const CHECK_RUN_PATCH = 'build-check-run';
 /** patched() id: a build whose host is lost while reading the repo config claims another host. */
 export const BUILD_HOST_CLAIM_PATCH = 'aidp-build-fresh-host';
 
-const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const github = proxyActivities<OrchestratorActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },

@@ -1,12 +1,12 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import type { HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { onClaimedHost } from '../host-claim.js';
+import { claimHost, github } from '../shared-activities.js';
 import { hostActivityOptions } from '../host-options.js';
 import { renderNeedsInput, renderPlan } from './plan-comment.js';
-import { AGENT_FAILED, CONFIG_INVALID, DECOMPOSE_FAILED, GITHUB_NOT_CONFIGURED, SPEC_INVALID } from '../../domain/failure-types.js';
+import { AGENT_FAILED, CONFIG_INVALID, DECOMPOSE_FAILED, SPEC_INVALID } from '../../domain/failure-types.js';
 import type { RepoTarget } from '../../domain/processor-port.js';
 
 export interface PlanInput extends RepoTarget {
@@ -15,11 +15,6 @@ export interface PlanInput extends RepoTarget {
   body: string;
 }
 
-const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
-const github = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
-});
 
 /** patched() id: a plan whose host is lost while reading the repo config claims another host. */
 export const PLAN_HOST_CLAIM_PATCH = 'aidp-plan-fresh-host';

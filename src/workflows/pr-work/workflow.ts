@@ -1,5 +1,5 @@
 import { CancellationScope, executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import type { HostActivities } from '../../activities/index.js';
 import { childRunOptions } from '../../domain/search-attributes.js';
 import { workLoopWorkflowId } from '../../domain/child-workflow-ids.js';
 import { setupKeepOut, setupSeconds } from '../../domain/setup.js';
@@ -7,18 +7,14 @@ import { featureSettings } from '../feature-settings.js';
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { environmentFailure, workerOf } from '../environment-failure.js';
 import { onClaimedHost } from '../host-claim.js';
+import { claimHost, github } from '../shared-activities.js';
 import { hostActivityOptions } from '../host-options.js';
 import { WorkLoopWorkflow } from '../work-loop/workflow.js';
 import type { PullRequestWorkInput, PullRequestWorkResult } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
 import { innermostMessage } from '../../domain/innermost-message.js';
-import { BASE_BRANCH_MISSING, BRANCH_MOVED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
+import { BASE_BRANCH_MISSING, BRANCH_MOVED, CONFIG_INVALID, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
-const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
-const github = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
-});
 
 /** patched() id: PR work whose host is lost claims another host and starts its host part over. */
 export const PR_WORK_HOST_CLAIM_PATCH = 'aidp-pr-work-fresh-host';

@@ -1,12 +1,11 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
-import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
-import { AGENT_QUEUE } from '../../domain/task-queues.js';
+import type { HostActivities, OrchestratorActivities } from '../../activities/index.js';
 import { onClaimedHost } from '../host-claim.js';
+import { claimHost } from '../shared-activities.js';
 import { hostActivityOptions } from '../host-options.js';
 import type { PullClosedInput, PullClosedResult } from './messages.js';
 import { CONFIG_INVALID, UNSAFE_BRANCH, UNSAFE_REMOTE } from '../../domain/failure-types.js';
 
-const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
 const { workflowRunning } = proxyActivities<OrchestratorActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
 
 /** How long the cleanup waits for a cancelled build to stop before it deletes branches anyway. */

@@ -1,12 +1,12 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { AgentQueueActivities, HostActivities, OrchestratorActivities } from '../../activities/index.js';
+import type { HostActivities } from '../../activities/index.js';
 import { featureSettings } from '../feature-settings.js';
 import { agentNetwork } from '../../sandbox/network-settings.js';
-import { AGENT_QUEUE } from '../../domain/task-queues.js';
 import { onClaimedHost } from '../host-claim.js';
+import { claimHost, github } from '../shared-activities.js';
 import { hostActivityOptions } from '../host-options.js';
 import { reviewPrompt } from './review-prompt.js';
-import { AGENT_CONFIG_INVALID, AGENT_FAILED, CONFIG_INVALID, GITHUB_NOT_CONFIGURED } from '../../domain/failure-types.js';
+import { AGENT_CONFIG_INVALID, AGENT_FAILED, CONFIG_INVALID } from '../../domain/failure-types.js';
 import type { RepoTarget } from '../../domain/processor-port.js';
 
 export interface ReviewInput extends RepoTarget {
@@ -15,11 +15,6 @@ export interface ReviewInput extends RepoTarget {
   agentCwd: string;
 }
 
-const { claimHost } = proxyActivities<AgentQueueActivities>({ taskQueue: AGENT_QUEUE, startToCloseTimeout: '10s' });
-const github = proxyActivities<OrchestratorActivities>({
-  startToCloseTimeout: '1m',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: [GITHUB_NOT_CONFIGURED] },
-});
 
 /** patched() id: a review whose host is lost claims another host and starts over. */
 export const REVIEW_HOST_CLAIM_PATCH = 'aidp-review-fresh-host';
