@@ -1,12 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { explainStartFailure } from '../domain/search-attribute-errors.js';
+import { WorkflowFailedError } from '@temporalio/client';
 import { selectRetry } from '../domain/retry-selection.js';
 import { featureIdOf, githubWorkflowId } from '../github/workflow-ids.js';
 import type { ItemRef, MessageResult } from '../domain/processor-port.js';
 import type { BuildInput, BuildResult } from '../workflows/build-processor/messages.js';
 import type { BuildProcessorWorkflow } from '../workflows/build-processor/workflow.js';
 import type { FeatureResult } from '../workflows/feature-orchestration/messages.js';
-import type { ProcessorContext } from './context.js';
+import { startOnce, type ProcessorContext } from './context.js';
 import { orchestratorStart } from './start-options.js';
 
 /** The status comment of the finished build, when its result says which one it kept. */
@@ -68,15 +67,11 @@ export async function retryFinishedBuild(ctx: ProcessorContext, item: ItemRef & 
       pullNumber: previous.merge?.pr?.number,
     },
   };
-  try {
-    await ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
+  const { started } = await startOnce(ctx, buildId, () =>
+    ctx.client.workflow.start<typeof BuildProcessorWorkflow>('BuildProcessorWorkflow', {
       ...orchestratorStart(buildId, item, { kind: 'build', issue: item.number, requester: item.requestedBy, summary: request.title }),
       args: [input],
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { delivered: false, reason: 'a retry of this build is already running' };
-    throw explainStartFailure(err, ctx.client.options.namespace);
-  }
-  ctx.metrics?.workflowsStarted.inc({ workflow: 'build' });
-  return { delivered: true, workflowId: buildId };
+    }),
+  );
+  return started ? { delivered: true, workflowId: buildId } : { delivered: false, reason: 'a retry of this build is already running' };
 }

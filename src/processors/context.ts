@@ -15,14 +15,23 @@ export interface ProcessorContext {
   metrics?: Pick<AidpMetrics, 'workflowsStarted'>;
 }
 
-/** Starts a workflow under its derived id; an id already running means nothing new starts. */
-export async function startOnce(ctx: ProcessorContext, workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
+/**
+ * Runs a start; false when its id is taken (a run under it is running, or, under
+ * REJECT_DUPLICATE, has ever run). Any other failure is explained (a missing search attribute).
+ */
+export async function startUnlessTaken(ctx: ProcessorContext, run: () => Promise<unknown>): Promise<boolean> {
   try {
     await run();
-    ctx.metrics?.workflowsStarted.inc({ workflow: parseGithubWorkflowId(workflowId)?.kind ?? 'other' });
-    return { workflowId, started: true };
+    return true;
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw explainStartFailure(err, ctx.client.options.namespace);
   }
+}
+
+/** Starts a workflow under its derived id, counted; an id already running means nothing new starts. */
+export async function startOnce(ctx: ProcessorContext, workflowId: string, run: () => Promise<unknown>): Promise<StartResult> {
+  if (!(await startUnlessTaken(ctx, run))) return { workflowId, started: false };
+  ctx.metrics?.workflowsStarted.inc({ workflow: parseGithubWorkflowId(workflowId)?.kind ?? 'other' });
+  return { workflowId, started: true };
 }

@@ -1,10 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { deliveryWorkflowId } from '../github/workflow-ids.js';
 import type { DeferredDelivery } from '../domain/processor-port.js';
 import type { StartResult } from '../domain/processor-port.js';
 import type { DeliveryWorkflow } from '../workflows/delivery/workflow.js';
-import type { ProcessorContext } from './context.js';
+import { startUnlessTaken, type ProcessorContext } from './context.js';
 import { orchestratorStart } from './start-options.js';
 
 /** The issue or PR and the sender of a parsed payload, when it names them (for finding the run). */
@@ -25,15 +23,12 @@ function deliveryLabels(payload: unknown): { issue?: number; requester?: string 
  */
 export async function acceptDelivery(ctx: ProcessorContext, delivery: DeferredDelivery): Promise<StartResult> {
   const workflowId = deliveryWorkflowId(delivery.owner, delivery.repo, delivery.id);
-  try {
-    await ctx.client.workflow.start<typeof DeliveryWorkflow>('DeliveryWorkflow', {
+  const started = await startUnlessTaken(ctx, () =>
+    ctx.client.workflow.start<typeof DeliveryWorkflow>('DeliveryWorkflow', {
       ...orchestratorStart(workflowId, delivery, { kind: 'delivery', ...deliveryLabels(delivery.payload), summary: `Webhook ${delivery.event}` }),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [delivery],
-    });
-    return { workflowId, started: true };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
-    throw explainStartFailure(err, ctx.client.options.namespace);
-  }
+    }),
+  );
+  return { workflowId, started };
 }

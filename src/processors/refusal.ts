@@ -1,9 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { explainStartFailure } from '../domain/search-attribute-errors.js';
 import { refusalWorkflowId } from '../github/workflow-ids.js';
 import type { RefusalReplyClaim } from '../domain/processor-port.js';
 import type { RefusalWindowWorkflow } from '../workflows/refusal-window/workflow.js';
-import type { ProcessorContext } from './context.js';
+import { startUnlessTaken, type ProcessorContext } from './context.js';
 import { orchestratorStart } from './start-options.js';
 
 /** At most one refusal reply per person and issue in this long. */
@@ -18,15 +16,11 @@ const NO_WORKER_SLACK_MS = 60_000;
  */
 export async function claimRefusalReply(ctx: ProcessorContext, claim: RefusalReplyClaim, windowMs = REFUSAL_WINDOW_MS): Promise<boolean> {
   const workflowId = refusalWorkflowId(claim);
-  try {
-    await ctx.client.workflow.start<typeof RefusalWindowWorkflow>('RefusalWindowWorkflow', {
+  return startUnlessTaken(ctx, () =>
+    ctx.client.workflow.start<typeof RefusalWindowWorkflow>('RefusalWindowWorkflow', {
       ...orchestratorStart(workflowId, claim, { kind: 'refusal', issue: claim.number, requester: claim.login }),
       workflowExecutionTimeout: windowMs + NO_WORKER_SLACK_MS,
       args: [{ windowMs }],
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw explainStartFailure(err, ctx.client.options.namespace);
-  }
+    }),
+  );
 }
