@@ -3,18 +3,13 @@
  * query) and what the status comment, the PR summary and the CLI show. Pure: workflows import it.
  */
 import { defineQuery } from '@temporalio/workflow';
+import type { CheckResult } from './check-result.js';
 import type { UnitSpec } from './unit.js';
 
 export type UnitStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** One check of a unit's last iteration. */
-export interface CheckOutcome {
-  name: string;
-  passed: boolean;
-  required: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-}
+export type CheckOutcome = Pick<CheckResult, 'name' | 'passed' | 'required' | 'exitCode' | 'timedOut'>;
 
 export interface UnitState {
   spec: UnitSpec;

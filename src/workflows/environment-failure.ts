@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import type { CheckResult } from '../domain/check-result.js';
 import { ENVIRONMENT_FAILURE } from '../domain/failure-types.js';
 
 /** patched() id of environment failures stopping a unit instead of feeding the agent. */
@@ -17,14 +18,7 @@ export function environmentFailure(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`environment failure: ${message}`, ENVIRONMENT_FAILURE);
 }
 
-interface CheckOutcome {
-  name: string;
-  command: string;
-  required: boolean;
-  passed: boolean;
-  exitCode: number | null;
-  outputTail: string;
-}
+type CheckOutcome = Pick<CheckResult, 'name' | 'command' | 'required' | 'passed' | 'exitCode' | 'outputTail'>;
 
 /** Required checks whose command could not start (exit 126/127), described; undefined when none. */
 export function checksThatCouldNotStart(results: CheckOutcome[]): string | undefined {

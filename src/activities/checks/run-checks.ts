@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckConfig } from '../../config/repo-config.js';
+import type { CheckResult } from '../../domain/check-result.js';
 import type { UntrustedRun } from '../../sandbox/untrusted-run.js';
 import { runInProcessGroup } from '../agent/process-group.js';
 
@@ -8,16 +9,7 @@ export const CHECK_OUTPUT_TAIL_BYTES = 4_000;
 
 export type NamedCheckConfig = { name: string } & CheckConfig;
 
-export interface CheckResult {
-  name: string;
-  command: string;
-  required: boolean;
-  passed: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
-  outputTail: string;
-}
+export type { CheckResult };
 
 export interface RunCheckListInput {
   worktreePath: string;
