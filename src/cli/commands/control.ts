@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { featureStatus, isRunning, retryUnits, type FeatureHandle } from '../../features/feature-client.js';
 import { connectClient, openEngine, workflowUiUrl, type TemporalEndpoint } from '../../temporal/engine.js';
 import {
@@ -38,6 +39,20 @@ async function mustBeRunning(handle: FeatureHandle): Promise<void> {
   if (!(await isRunning(handle))) throw new InputError(`${handle.workflowId} has finished; see it with: aidp status ${handle.workflowId}`);
 }
 
+/** `aidp <name> <id>`: one signal to a running feature run, and what it did. */
+function registerSignalCommand(program: Command, name: string, description: string, signal: SignalDefinition, done: (id: string) => string): void {
+  program
+    .command(`${name} <id>`)
+    .description(description)
+    .action(async (id: string) =>
+      withFeature(id, async (handle) => {
+        await mustBeRunning(handle);
+        await handle.signal(signal);
+        process.stdout.write(`${done(id)}\n`);
+      }),
+    );
+}
+
 export function registerControlCommands(program: Command): void {
   program
     .command('status [id]')
@@ -69,38 +84,9 @@ export function registerControlCommands(program: Command): void {
       });
     });
 
-  program
-    .command('pause <id>')
-    .description('stop starting units and pause every running work loop after its current iteration')
-    .action(async (id: string) =>
-      withFeature(id, async (handle) => {
-        await mustBeRunning(handle);
-        await handle.signal(pauseSignal);
-        process.stdout.write(`paused ${id}; continue with: aidp resume ${id}\n`);
-      }),
-    );
-
-  program
-    .command('resume <id>')
-    .description('resume a paused feature run')
-    .action(async (id: string) =>
-      withFeature(id, async (handle) => {
-        await mustBeRunning(handle);
-        await handle.signal(resumeSignal);
-        process.stdout.write(`resumed ${id}\n`);
-      }),
-    );
-
-  program
-    .command('cancel <id>')
-    .description('cancel a feature run: agents are killed and worktrees removed')
-    .action(async (id: string) =>
-      withFeature(id, async (handle) => {
-        await mustBeRunning(handle);
-        await handle.signal(cancelSignal);
-        process.stdout.write(`cancelling ${id}; agents are being stopped\n`);
-      }),
-    );
+  registerSignalCommand(program, 'pause', 'stop starting units and pause every running work loop after its current iteration', pauseSignal, (id) => `paused ${id}; continue with: aidp resume ${id}`);
+  registerSignalCommand(program, 'resume', 'resume a paused feature run', resumeSignal, (id) => `resumed ${id}`);
+  registerSignalCommand(program, 'cancel', 'cancel a feature run: agents are killed and worktrees removed', cancelSignal, (id) => `cancelling ${id}; agents are being stopped`);
 
   program
     .command('retry <id> [units...]')
