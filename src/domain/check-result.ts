@@ -13,3 +13,9 @@ export interface CheckResult {
   durationMs: number;
   outputTail: string;
 }
+
+/** How a check that did not pass ended, for a prompt or a failure message: "exited with code 1". */
+export function howItFailed(r: Pick<CheckResult, 'timedOut' | 'durationMs' | 'exitCode'>): string {
+  if (r.timedOut) return `timed out after ${Math.round(r.durationMs / 1000)}s`;
+  return r.exitCode === null ? 'was killed by a signal' : `exited with code ${r.exitCode}`;
+}

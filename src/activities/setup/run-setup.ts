@@ -1,5 +1,6 @@
 import type { SetupSettings } from '../../domain/setup.js';
 import type { CheckResult, NamedCheckConfig } from '../checks/run-checks.js';
+import { howItFailed } from '../../domain/check-result.js';
 import { cacheKey, cacheRoot, findEntry, restoreEntry, saveEntry } from './setup-cache.js';
 
 export interface SetupResult {
@@ -55,10 +56,5 @@ export async function runSetup(
 }
 
 function describeSetupFailure(r: CheckResult): string {
-  const how = r.timedOut
-    ? `timed out after ${Math.round(r.durationMs / 1000)}s`
-    : r.exitCode === null
-      ? 'was killed by a signal'
-      : `exited with code ${r.exitCode}`;
-  return `setup command \`${r.command}\` ${how}. Output (tail):\n${r.outputTail.trim() || '(no output)'}`;
+  return `setup command \`${r.command}\` ${howItFailed(r)}. Output (tail):\n${r.outputTail.trim() || '(no output)'}`;
 }

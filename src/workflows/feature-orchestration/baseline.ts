@@ -1,5 +1,6 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { AgentQueueActivities, HostActivities } from '../../activities/index.js';
+import { howItFailed } from '../../domain/check-result.js';
 import { setupSeconds } from '../../domain/setup.js';
 import { checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
@@ -66,10 +67,7 @@ export async function baselineProblem(input: FeatureInput): Promise<string | und
   const notFound = failing.some((c) => c.exitCode === 126 || c.exitCode === 127);
   return [
     `checks fail on ${where}: ${failing.map((c) => `"${c.name}"`).join(', ')} fail on the base branch itself, before any agent ran, so no unit was started.`,
-    ...failing.map((c) => {
-      const how = c.timedOut ? `timed out after ${Math.round(c.durationMs / 1000)}s` : `exited with code ${c.exitCode ?? 'none (killed)'}`;
-      return `Check "${c.name}" (\`${c.command}\`) ${how}. Output (tail):\n${tail(c.outputTail)}`;
-    }),
+    ...failing.map((c) => `Check "${c.name}" (\`${c.command}\`) ${howItFailed(c)}. Output (tail):\n${tail(c.outputTail)}`),
     notFound
       ? 'To fix: a program the checks run is not installed in a fresh worktree. Install the dependencies with `setup` in .github/aidp.yml (e.g. `setup: [npm ci]`, with sandbox.network.setup_allow: [registry.npmjs.org]), then build again.'
       : 'To fix: make the checks pass on the base branch (or correct `checks` in .github/aidp.yml, or mark a check `required: false`), then build again.',
