@@ -1,6 +1,7 @@
 import type { Logger } from 'probot';
 import type { z } from 'zod';
 import type { PermissionChecker, PermissionOctokit } from '../github/permissions.js';
+import { repositoryTarget } from '../github/targets.js';
 import type { DeliveryOutcome } from '../metrics/metrics.js';
 import type { AidpLabels } from '../domain/labels.js';
 import type { ProcessorPort, RepoTarget } from '../domain/processor-port.js';
@@ -37,12 +38,5 @@ export function parsePayload<S extends z.ZodType>(schema: S, ctx: EventContext):
 }
 
 export function repoTarget(payload: { repository: RepositoryPayload; installation: { id: number } }): RepoTarget {
-  const { repository, installation } = payload;
-  return {
-    owner: repository.owner.login,
-    repo: repository.name,
-    installationId: installation.id,
-    cloneUrl: repository.clone_url,
-    defaultBranch: repository.default_branch,
-  };
+  return repositoryTarget(payload.repository, payload.installation.id);
 }

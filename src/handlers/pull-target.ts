@@ -1,5 +1,4 @@
 import type { LinkedPullRequest } from './payloads.js';
-import type { PullRequestTarget, RepoTarget } from '../domain/processor-port.js';
 
 /** Every branch aidp creates starts with this (see `src/domain/branches.ts`). */
 export const AIDP_BRANCH_PREFIX = 'aidp/';
@@ -13,12 +12,4 @@ export function isSameRepoPull(pr: LinkedPullRequest, repositoryId: number): boo
   return pr.head.repo?.id === repositoryId && pr.base.repo?.id === repositoryId;
 }
 
-export function pullTarget(target: RepoTarget, pr: LinkedPullRequest): PullRequestTarget {
-  return {
-    ...target,
-    prNumber: pr.number,
-    headBranch: pr.head.ref,
-    headSha: pr.head.sha,
-    baseBranch: pr.base.ref,
-  };
-}
+export { pullTarget } from '../github/targets.js';

@@ -1,6 +1,7 @@
 import { BUILD_MARKER } from '../../github/build-marker.js';
 import { GITHUB_COM, offGitHubReason, type GitHubHost } from '../../github/github-host.js';
 import { createPermissionChecker, isBot, type PermissionChecker } from '../../github/permissions.js';
+import { pullTarget, repositoryTarget, type GitHubRepository } from '../../github/targets.js';
 import { repoTriggerLabels } from './repo-labels.js';
 import { DEFAULT_LABELS } from '../../domain/labels.js';
 import type { BuildRequest, CiFixRequest, RepoTarget } from '../../domain/processor-port.js';
@@ -44,15 +45,8 @@ async function* installedRepositories(github: ReconcileGitHub): AsyncGenerator<I
       const client = await github.installation(installation.id);
       for await (const repos of client.paginate.iterator('GET /installation/repositories', { per_page: 100 })) {
         const list = (repos.data as { repositories?: unknown[] }).repositories ?? (repos.data as unknown[]);
-        for (const repository of list as Array<{ name: string; owner: { login: string }; clone_url: string; default_branch: string }>) {
-          const target = {
-            owner: repository.owner.login,
-            repo: repository.name,
-            installationId: installation.id,
-            cloneUrl: repository.clone_url,
-            defaultBranch: repository.default_branch,
-          };
-          yield { client, target, offHost: offHost(github, repository) };
+        for (const repository of list as GitHubRepository[]) {
+          yield { client, target: repositoryTarget(repository, installation.id), offHost: offHost(github, repository) };
         }
       }
     }
@@ -235,11 +229,7 @@ export async function findFailedAidpPullRequests(
         );
         if (!failed) continue;
         found.push({
-          ...target,
-          prNumber: pr.number,
-          headBranch: pr.head.ref,
-          headSha: pr.head.sha,
-          baseBranch: pr.base.ref,
+          ...pullTarget(target, pr),
           failure: { source: 'check_run', id: failed.id, conclusion: failed.conclusion ?? 'failure', name: failed.name },
         });
         if (found.length >= MAX_TARGETS) return found;
