@@ -82,6 +82,8 @@ const running = workers.run();
 
 await scenario('orchestration overhead, 50 units', () => overhead(client, deps, 50, server.pid));
 await scenario('orchestration overhead, 200 units', () => overhead(client, deps, 200, server.pid));
+// The same with CPU to spare: what orchestration costs in latency alone.
+await scenario('orchestration overhead, 50 units, concurrency 2', () => overhead(client, deps, 50, server.pid, 2));
 await scenario('fan-out, 500 units', () => fanout(client, 500, 50));
 
 workers.shutdown();

@@ -403,6 +403,18 @@ describeRecording('recording histories for the replay test', () => {
     expect(await record('feature-units', 'local feature, 2 units as UnitWorkflow: part one fails twice, part two passes', handle.workflowId)).toBe(4);
   });
 
+  recordingOf('feature-units-one-step')('records a feature whose units run each iteration as one step: one passes, one fails', async () => {
+    const repo = await createTestRepo();
+    const handle = await harness.startFeature(repo, taskListSpec('One step per iteration', ['Part one', 'Part two']), {
+      providers: agent('--write --fail-units part-one'),
+      concurrency: 2,
+      maxIterations: 2,
+    });
+    expect(await handle.result()).toMatchObject({ completed: 1, failed: 1 });
+    // The feature, its two units (prepare, then agent + checks + finish in one activity) and the merge.
+    expect(await record('feature-units-one-step', 'local feature, 2 units, each iteration one activity: part one fails twice, part two passes', handle.workflowId)).toBe(4);
+  });
+
   recordingOf('feature-retried')('records a feature whose failed unit was retried by retry_failed while it ran', async () => {
     const repo = await createTestRepo();
     const marker = join(agentIoDir('marker'), 'fixed');

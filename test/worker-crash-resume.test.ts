@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultPromise } from 'execa';
+import { simpleGit } from 'simple-git';
 import { startFeature } from '../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../src/features/local-feature.js';
 import { WORKER_RESTARTED } from '../src/domain/failure-types.js';
@@ -47,6 +48,12 @@ describe('no finished agent runs twice', () => {
     await temporal.close();
   });
 
+  /** The activity types a unit workflow scheduled, in order. */
+  async function scheduledActivities(workflowId: string): Promise<(string | null | undefined)[]> {
+    const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  }
+
   /**
    * One unit built by a worker that SIGKILLs itself the first time it reaches `point`, then by
    * its restart on the same host (same env: the marker keeps the fault from firing again).
@@ -71,7 +78,7 @@ describe('no finished agent runs twice', () => {
     const second = await startWorkerProcess(env);
     workers.push(second.process);
     const result = await handle.result();
-    return { feature, logDir, fired, firstSignal, result };
+    return { feature, repo, logDir, fired, firstSignal, result };
   }
 
   it('a worker killed after its agent exited, before the activity reported, is restarted and goes on without running that agent again', async () => {
@@ -87,15 +94,25 @@ describe('no finished agent runs twice', () => {
     expect(failures).toEqual([WORKER_RESTARTED]);
   }, 180_000);
 
-  it("a worker killed while a unit's checks run is restarted, runs the checks again and keeps the agent's work", async () => {
+  it("a worker killed while a unit's checks run is restarted, runs the iteration step again and keeps the agent's work", async () => {
     const { feature, logDir, fired, result } = await crashOnceAt('checks-running', 'Crash during checks', 'Checked unit');
     expect(fired).toBe(true);
 
     expect(result.status).toBe('completed');
     expect(starts(logDir, 'checked-unit')).toHaveLength(1);
-    const history = await temporal.client.workflow.getHandle(`${feature.workflowId}/unit/checked-unit/run-1`).fetchHistory();
-    const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
-    expect(scheduled).toEqual(['prepareUnit', 'runAgent', 'runChecks', 'runChecks', 'finishUnit']);
+    expect(await scheduledActivities(`${feature.workflowId}/unit/checked-unit/run-1`)).toEqual(['prepareUnit', 'runIteration', 'runIteration']);
+  }, 180_000);
+
+  it('a worker killed after the checks passed, before the push, is restarted and pushes the agent\'s commit without running the agent again', async () => {
+    const { feature, repo, logDir, fired, result } = await crashOnceAt('before-finish', 'Crash before the push', 'Pushed unit');
+    expect(fired).toBe(true);
+
+    expect(result.status).toBe('completed');
+    expect(starts(logDir, 'pushed-unit')).toHaveLength(1);
+    const unit = result.units[0]!;
+    expect(unit.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    expect((await simpleGit(repo).raw(['rev-parse', unit.branch])).trim()).toBe(unit.commitSha);
+    expect(await scheduledActivities(`${feature.workflowId}/unit/pushed-unit/run-1`)).toEqual(['prepareUnit', 'runIteration', 'runIteration']);
   }, 180_000);
 
   it('a unit whose host dies for good starts over on another host and completes', async () => {
@@ -116,7 +133,7 @@ describe('no finished agent runs twice', () => {
     const unitId = `${feature.workflowId}/unit/moving-unit/run-1`;
     const firstHost = await waitFor(async () => {
       const progress = await temporal.client.workflow.getHandle(unitId).query(unitProgressQuery).catch(() => undefined);
-      return progress?.step === 'agent' && starts(logDir, 'moving-unit').length === 1 ? progress.host : undefined;
+      return progress?.step === 'iteration' && starts(logDir, 'moving-unit').length === 1 ? progress.host : undefined;
     }, 60_000, 'the agent running on one host');
     const doomed = firstHost === envA.AIDP_HOST_ID ? hostA : hostB;
     expect([envA.AIDP_HOST_ID, envB.AIDP_HOST_ID]).toContain(firstHost);

@@ -87,12 +87,13 @@ function hostActivities(deps: ActivityDeps & { hostQueue: string }) {
     untrackedPaths: git.untrackedPaths,
   });
   const prepareWorktree = withSetup(git.prepareWorktree, setup.runSetup);
-  const { prepareUnit, runAgent, finishUnit, discardUnit } = createUnitActivities({
+  const { prepareUnit, runAgent, finishUnit, discardUnit, runIteration } = createUnitActivities({
     workDir: deps.workDir,
     hostQueue: deps.hostQueue,
     git,
     prepareWorktree,
     executeAgent: measured.executeAgent,
+    runChecks: measured.runChecks,
     logger: deps.logger,
   });
   return {
@@ -109,8 +110,9 @@ function hostActivities(deps: ActivityDeps & { hostQueue: string }) {
       return measured.runChecks(input);
     },
     ...heartbeatAll(setup),
-    // A unit's worktree and its setup in one activity: one hop fewer per unit.
-    ...heartbeatAll({ prepareWorktree, finishUnit, discardUnit }),
+    // A unit's worktree and its setup in one activity: one hop fewer per unit. An iteration
+    // (agent, checks, finish) is one activity too; its agent and checks heartbeat as well.
+    ...heartbeatAll({ prepareWorktree, finishUnit, discardUnit, runIteration }),
     // The agent heartbeats from its own process loop.
     runAgent,
     /** Not served on the host queue: see agentQueue below. */

@@ -1,7 +1,10 @@
 import type { WorkflowClient } from '@temporalio/client';
 import type { OrchestrationStatus } from '../domain/feature-status.js';
 import type { AgentDetail } from '../workflows/feature-orchestration/messages.js';
-import { unitProgressQuery, type UnitProgress } from '../workflows/unit/messages.js';
+import { unitProgressQuery, type UnitProgress, type UnitStep } from '../workflows/unit/messages.js';
+
+/** What a person reads for a step: an iteration step runs the agent, then the checks, then the push. */
+const stepLabel = (step: UnitStep): string => (step === 'iteration' ? 'agent, checks, push' : step);
 
 /**
  * Units report no progress to their feature (a signal per step cost a workflow task each): a
@@ -13,7 +16,7 @@ export async function withUnitProgress(workflows: Pick<WorkflowClient, 'getHandl
     status.unit_details.map(async (u) => {
       if (u.status !== 'running' || !u.workflowId) return u;
       const progress = await unitProgress(workflows, u.workflowId);
-      return progress && progress.iteration > 0 ? { ...u, currentIteration: progress.iteration, step: progress.step } : u;
+      return progress && progress.iteration > 0 ? { ...u, currentIteration: progress.iteration, step: stepLabel(progress.step) } : u;
     }),
   );
   return { ...status, unit_details };
@@ -26,7 +29,7 @@ export async function runningAgents(workflows: Pick<WorkflowClient, 'getHandle'>
       .filter((u) => u.status === 'running' && u.workflowId)
       .map(async (u): Promise<AgentDetail> => {
         const progress = await unitProgress(workflows, u.workflowId!);
-        return { unitId: u.id, iteration: progress?.iteration || undefined, provider: progress?.provider, phase: progress?.step };
+        return { unitId: u.id, iteration: progress?.iteration || undefined, provider: progress?.provider, phase: progress && stepLabel(progress.step) };
       }),
   );
   return details;

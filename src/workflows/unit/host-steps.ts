@@ -27,6 +27,8 @@ export function unitStepOptions(hostQueue: string, limits: { agentTimeoutMs: num
     agent: step(limits.agentTimeoutMs * limits.providers + 60_000),
     checks: step((checksSeconds + 60) * 1000),
     finish: step('10m'),
+    /** Agent, checks and finish in one step. */
+    iteration: step(limits.agentTimeoutMs * limits.providers + (checksSeconds + 60) * 1000 + 10 * 60_000 + 60_000),
     /** Cleanup after a failure: best effort, and never waits long on a host that is gone. */
     discard: step('2m', '20s'),
   };
@@ -43,6 +45,7 @@ export function unitSteps(hostQueue: string, limits: Parameters<typeof unitStepO
     agent: proxyActivities<HostActivities>(options.agent).runAgent,
     checks: proxyActivities<HostActivities>(options.checks).runChecks,
     finish: proxyActivities<HostActivities>(options.finish).finishUnit,
+    iteration: proxyActivities<HostActivities>(options.iteration).runIteration,
     discard: proxyActivities<HostActivities>(options.discard).discardUnit,
   };
 }

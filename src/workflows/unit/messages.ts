@@ -3,7 +3,8 @@ import type { IterationRecord } from '../work-loop/messages.js';
 
 export type { AtomicUnitInput as UnitInput, AtomicUnitResult as UnitResult } from '../atomic-unit/messages.js';
 
-export type UnitStep = 'preparing' | 'agent' | 'checks' | 'finishing' | 'done';
+/** `iteration`: agent, checks and (when they pass) finish, run as one step on the host. */
+export type UnitStep = 'preparing' | 'agent' | 'checks' | 'finishing' | 'iteration' | 'done';
 
 /** Where a unit is: read by query (`aidp status`, `aidp run`), never pushed to the feature. */
 export interface UnitProgress {

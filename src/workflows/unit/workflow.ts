@@ -2,11 +2,13 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { AgentQueueActivities } from '../../activities/index.js';
+import type { AgentStepResult, IterationOutcome } from '../../activities/unit/unit-activities.js';
 import { setupKeepOut } from '../../domain/setup.js';
 import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { AGENT_QUEUE } from '../../domain/task-queues.js';
@@ -25,10 +27,14 @@ const MAX_HOST_ATTEMPTS = 3;
 /** Times one step may run again on its host after that host's worker restarted. */
 const MAX_RESUMES = 5;
 
+/** patched() id of an iteration run as one step on the host (agent, checks, finish) instead of three. */
+export const UNIT_ITERATION_STEP_PATCH = 'aidp-unit-iteration-step';
+
 /**
- * One unit in one workflow: prepare (a host claims it: mirror, worktree, setup) → agent → checks
- * → … iterations … → finish (commit, push, clean up). Four activities and five workflow tasks
- * for a unit that passes at once; progress is read by query, never signalled.
+ * One unit in one workflow: prepare (a host claims it: mirror, worktree, setup), then iterations,
+ * each one step on the host: agent → checks → (when they pass) finish (commit, push, clean up).
+ * Two activities and three workflow tasks for a unit that passes at once (units started before
+ * UNIT_ITERATION_STEP_PATCH run agent, checks and finish as three); progress is read by query.
  */
 export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
   const info = workflowInfo();
@@ -74,6 +80,7 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
     };
     let keepOut = setupKeepOut(input.setup);
     let finished = false;
+    const finishRequest = { message: `${input.unit.title}\n\naidp unit ${input.unit.id}`, branch: input.branch, remoteUrl: input.repo.remoteUrl };
     try {
       if (prepared.setup) {
         const setup = prepared.setup;
@@ -92,10 +99,11 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
         result.error = loop.reason;
         return result;
       }
-      progress.step = 'finishing';
-      const commit = await onHost((s) =>
-        s.finish({ ...where, worktreePath, message: `${input.unit.title}\n\naidp unit ${input.unit.id}`, branch: input.branch, remoteUrl: input.repo.remoteUrl, ...(keepOut.length ? { keepOut } : {}) }),
-      );
+      let commit = loop.finished?.commit;
+      if (!loop.finished) {
+        progress.step = 'finishing';
+        commit = await onHost((s) => s.finish({ ...where, worktreePath, ...finishRequest, ...(keepOut.length ? { keepOut } : {}) }));
+      }
       finished = true;
       if (!commit) {
         result.error = 'the checks passed but nothing was left to commit';
@@ -120,7 +128,7 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
     }
 
     /** agent → checks → failures fed back, up to max_iterations, all in this workflow. */
-    async function iterate(attemptNo: number): Promise<{ ok: boolean; reason?: string; agentMs: number; history: IterationRecord[] }> {
+    async function iterate(attemptNo: number): Promise<{ ok: boolean; reason?: string; agentMs: number; history: IterationRecord[]; finished?: IterationOutcome['finished'] }> {
       const history: IterationRecord[] = [];
       progress.history = history;
       let agentMs = 0;
@@ -130,22 +138,29 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
         progress.step = 'agent';
         progress.iteration = iteration;
         const prompt = buildPrompt({ title: input.unit.title, task: input.unit.description, conventions: input.conventions, instructions, lastFailure, iteration, seed: info.runId });
-        const run = await onHost((s) =>
-          s.agent({
-            ...where,
-            worktreePath,
-            baseSha: prepared.baseSha,
-            prompt,
-            providers: input.providers,
-            timeoutMs: input.agentTimeoutMs,
-            unitId: input.unit.id,
-            iteration,
-            // Unique per unit run, host attempt and iteration: the journal key of this agent run.
-            promptKey: `${input.featureSlug}--${input.unit.slug}--${info.runId.slice(0, 8)}-a${attemptNo}-${iteration}`,
-            network: agentNetwork(input.network, input.providers),
-            ...(keepOut.length ? { keepOut } : {}),
-          }),
-        );
+        const agentRequest = {
+          ...where,
+          worktreePath,
+          baseSha: prepared.baseSha,
+          prompt,
+          providers: input.providers,
+          timeoutMs: input.agentTimeoutMs,
+          unitId: input.unit.id,
+          iteration,
+          // Unique per unit run, host attempt and iteration: the journal key of this agent run.
+          promptKey: `${input.featureSlug}--${input.unit.slug}--${info.runId.slice(0, 8)}-a${attemptNo}-${iteration}`,
+          network: agentNetwork(input.network, input.providers),
+          ...(keepOut.length ? { keepOut } : {}),
+        };
+        let step: IterationOutcome | undefined;
+        let run: AgentStepResult;
+        if (patched(UNIT_ITERATION_STEP_PATCH)) {
+          progress.step = 'iteration';
+          step = await onHost((s) => s.iteration({ ...agentRequest, checks: input.checks, checkNetwork: checkNetwork(input.network), finish: finishRequest }));
+          run = step.agent;
+        } else {
+          run = await onHost((s) => s.agent(agentRequest));
+        }
         agentMs += run.durationMs;
         progress.provider = run.provider;
         const record: IterationRecord = {
@@ -173,14 +188,17 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
           lastFailure = 'You changed no files. The task needs changes in this repository.';
           continue;
         }
-        progress.step = 'checks';
-        const results = await onHost((s) => s.checks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) }));
+        let results = step?.checks;
+        if (!results) {
+          progress.step = 'checks';
+          results = await onHost((s) => s.checks({ worktreePath, checks: input.checks, network: checkNetwork(input.network) }));
+        }
         record.checks = results.map(({ name, passed, required, exitCode, timedOut }) => ({ name, passed, required, exitCode, timedOut }));
         const cannotStart = checksThatCouldNotStart(results);
         if (cannotStart) throw environmentFailure(`${cannotStart} (unit ${input.unit.id}, worker ${workerOf(hostQueue)})`);
         if (results.every((r) => r.passed || !r.required)) {
           record.outcome = 'passed';
-          return { ok: true, agentMs, history };
+          return { ok: true, agentMs, history, ...(step?.finished ? { finished: step.finished } : {}) };
         }
         record.outcome = 'checks_failed';
         lastFailure = describeCheckFailures(results);
@@ -197,6 +215,7 @@ function phaseOf(progress: UnitProgress): UnitPhase {
       return 'preparing';
     case 'agent':
     case 'checks':
+    case 'iteration':
       return 'working';
     case 'finishing':
       return 'pushing';
