@@ -19,7 +19,7 @@ const AIDP_YML = [
   '',
 ].join('\n');
 
-/** The `network` of every scheduled activity of these types, across the feature's workflows. */
+/** The network policies (`network`, and an iteration's `checkNetwork`) of every scheduled activity of these types, across the feature's workflows. */
 async function networksOf(client: Client, featureId: string, types: string[]): Promise<Record<string, unknown[]>> {
   const found: Record<string, unknown[]> = Object.fromEntries(types.map((t) => [t, []]));
   for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "${featureId}"` })) {
@@ -29,7 +29,8 @@ async function networksOf(client: Client, featureId: string, types: string[]): P
       const type = scheduled?.activityType?.name ?? '';
       const data = scheduled?.input?.payloads?.[0]?.data;
       if (!types.includes(type) || !data) continue;
-      found[type]?.push((JSON.parse(Buffer.from(data).toString('utf8')) as { network?: unknown }).network);
+      const { network, checkNetwork } = JSON.parse(Buffer.from(data).toString('utf8')) as { network?: unknown; checkNetwork?: unknown };
+      found[type]?.push(checkNetwork === undefined ? { network } : { network, checkNetwork });
     }
   }
   return found;
@@ -54,14 +55,18 @@ describe('the network policy of a repository', () => {
     const result = await handle.result();
     expect(result.status).toBe('completed');
 
-    const networks = await networksOf(harness.client, handle.workflowId, ['decomposeFeature', 'runAgent', 'runChecks']);
+    const networks = await networksOf(harness.client, handle.workflowId, ['decomposeFeature', 'runIteration', 'runChecks']);
     const agents = { allow: ['api.anthropic.com', 'registry.npmjs.org'] };
     const checks = { allow: ['registry.npmjs.org'] };
     expect(networks).toEqual({
-      decomposeFeature: [agents],
-      runAgent: [agents, agents],
-      // Each unit's checks, then the checks after each merge.
-      runChecks: [checks, checks, checks, checks],
+      decomposeFeature: [{ network: agents }],
+      // Each unit's iteration: its agent, then its checks.
+      runIteration: [
+        { network: agents, checkNetwork: checks },
+        { network: agents, checkNetwork: checks },
+      ],
+      // The checks after each merge.
+      runChecks: [{ network: checks }, { network: checks }],
     });
   });
 });

@@ -14,7 +14,7 @@ import type { AgentQueueActivities, HostActivities } from '../../activities/inde
 import { AGENT_QUEUE, UNIT_WORKFLOW_TASK_TIMEOUT } from '../../domain/task-queues.js';
 import { setupKeepOut, setupSeconds, type SetupSettings } from '../../domain/setup.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
-import { environmentFailure, workerOf } from '../environment-failure.js';
+import { acceptSetup, completedWith } from '../unit-records.js';
 import {
   injectInstructionSignal,
   iterationProgressSignal,
@@ -125,12 +125,9 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
       });
       worktreePath = worktree.worktreePath;
       if (worktree.setup) {
-        const setup = worktree.setup;
-        result.setup = { cache: setup.cache, durationMs: setup.durationMs };
-        keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
-        if (!setup.ok) {
-          throw environmentFailure(`setup failed for unit ${input.unit.id} on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
-        }
+        const accepted = acceptSetup(worktree.setup, { unitId: input.unit.id, hostQueue, keepOut });
+        result.setup = accepted.summary;
+        keepOut = accepted.keepOut;
       }
       phase = 'working';
       loop = await startChild(WorkLoopWorkflow, {
@@ -182,11 +179,7 @@ export async function AtomicUnitWorkflow(input: AtomicUnitInput): Promise<Atomic
         return result;
       }
       await git.pushBranch({ worktreePath: worktree.worktreePath, branch: input.branch, remoteUrl: input.repo.remoteUrl });
-      result.status = 'completed';
-      result.commitSha = commit.sha;
-      result.filesChanged = commit.filesChanged;
-      result.error = undefined;
-      return result;
+      return completedWith(result, commit);
     } catch (err) {
       loop = undefined;
       if (cancelRequested() || !isHostLost(err)) throw err;

@@ -21,6 +21,7 @@ import { buildPrompt, describeCheckFailures, giveUpReason } from '../work-loop/p
 import { prepareOptions, unitSteps, workerRestartedOnHost } from './host-steps.js';
 import { unitProgressQuery, type UnitInput, type UnitProgress, type UnitResult } from './messages.js';
 import { logSwallowed } from '../swallowed.js';
+import { acceptSetup, agentIterationRecord, completedWith } from '../unit-records.js';
 
 /** Fresh starts (prepare → loop) allowed when the host holding the worktree is lost. */
 const MAX_HOST_ATTEMPTS = 3;
@@ -83,12 +84,9 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
     const finishRequest = { message: `${input.unit.title}\n\naidp unit ${input.unit.id}`, branch: input.branch, remoteUrl: input.repo.remoteUrl };
     try {
       if (prepared.setup) {
-        const setup = prepared.setup;
-        result.setup = { cache: setup.cache, durationMs: setup.durationMs };
-        keepOut = [...new Set([...keepOut, ...(setup.produced ?? [])])];
-        if (!setup.ok) {
-          throw environmentFailure(`setup failed for unit ${input.unit.id} on worker ${workerOf(hostQueue)}; no agent ran. ${setup.failure ?? ''}`);
-        }
+        const accepted = acceptSetup(prepared.setup, { unitId: input.unit.id, hostQueue, keepOut });
+        result.setup = accepted.summary;
+        keepOut = accepted.keepOut;
       }
       const loop = await iterate(attempt);
       result.iterations += loop.history.length;
@@ -109,11 +107,7 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
         result.error = 'the checks passed but nothing was left to commit';
         return result;
       }
-      result.status = 'completed';
-      result.commitSha = commit.sha;
-      result.filesChanged = commit.filesChanged;
-      result.error = undefined;
-      return result;
+      return completedWith(result, commit);
     } catch (err) {
       if (cancelRequested() || !isHostLost(err)) throw err;
       // The host stopped answering: its worktree is out of reach. Start over on whichever host is free, now.
@@ -163,17 +157,7 @@ export async function UnitWorkflow(input: UnitInput): Promise<UnitResult> {
         }
         agentMs += run.durationMs;
         progress.provider = run.provider;
-        const record: IterationRecord = {
-          iteration,
-          provider: run.provider,
-          agentOk: run.ok,
-          agentReason: run.reason,
-          agentMs: run.durationMs,
-          filesChanged: run.changedFiles.length,
-          checks: [],
-          outcome: 'agent_failed',
-          ...(run.sandboxed === false ? { unsandboxed: true } : {}),
-        };
+        const record = agentIterationRecord(iteration, run, run.changedFiles.length);
         history.push(record);
         if (!run.ok && run.missingCli) {
           throw environmentFailure(`${run.reason ?? 'the agent CLI is not installed'} (unit ${input.unit.id}, worker ${workerOf(hostQueue)})`);

@@ -1,16 +1,10 @@
+import type { CheckResult } from '../../domain/check-result.js';
 import { untrustedBlock, untrustedNote } from '../../domain/untrusted-block.js';
 import { stripHiddenMarkdown, stripInvisible } from '../../domain/untrusted-text.js';
 import type { IterationRecord } from './messages.js';
 
-export interface CheckOutcome {
-  name: string;
-  command: string;
-  required: boolean;
-  passed: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-  outputTail: string;
-}
+/** A check as the next prompt needs it (its duration does not matter there). */
+export type CheckOutcome = Omit<CheckResult, 'durationMs'>;
 
 /** What went wrong in an iteration, for the next prompt and for the final reason. */
 export function describeCheckFailures(results: CheckOutcome[]): string {

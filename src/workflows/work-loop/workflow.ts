@@ -13,6 +13,7 @@ import { agentNetwork, checkNetwork } from '../../sandbox/network-settings.js';
 import { cancelRequested, isHostLost } from '../activity-errors.js';
 import { HOST_LOST } from '../../domain/failure-types.js';
 import { checksThatCouldNotStart, environmentFailure, ENVIRONMENT_FAILURES_PATCH, workerOf } from '../environment-failure.js';
+import { agentIterationRecord } from '../unit-records.js';
 import {
   historyQuery,
   injectInstructionSignal,
@@ -97,17 +98,7 @@ export async function WorkLoopWorkflow(input: WorkLoopInput): Promise<WorkLoopRe
         network: agentNetwork(input.network, input.providers),
       });
       agentMs += run.durationMs;
-      const record: IterationRecord = {
-        iteration,
-        provider: run.provider,
-        agentOk: run.ok,
-        agentReason: run.reason,
-        agentMs: run.durationMs,
-        filesChanged: 0,
-        checks: [],
-        outcome: 'agent_failed',
-        ...(run.sandboxed === false ? { unsandboxed: true } : {}),
-      };
+      const record = agentIterationRecord(iteration, run, 0);
       history.push(record);
       // The agent's program is not on this worker: no later iteration can fix that, and it is not the agent's doing.
       if (!run.ok && 'missingCli' in run && run.missingCli === true && patched(ENVIRONMENT_FAILURES_PATCH)) {
