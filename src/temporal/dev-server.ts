@@ -204,7 +204,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
   });
 
   try {
-    await waitForTemporal(address, { timeoutMs: opts.startTimeoutMs ?? 60_000, stillStarting: () => exitReason });
+    await waitForTemporal(address, { timeoutMs: opts.startTimeoutMs ?? 60_000, stillStarting: () => exitReason, namespace: opts.namespace });
   } catch (err) {
     await stopProcessGroup(child, pid);
     throw err;

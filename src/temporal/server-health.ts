@@ -89,12 +89,16 @@ export function describeTemporalProblem(address: string, health: Extract<Tempora
   }
 }
 
-/** Connects and asks for the system info: undefined when the frontend answered, else the error. */
-async function tryConnect(options: ConnectOptions, timeoutMs: number): Promise<unknown> {
+/**
+ * Connects and asks for the system info (and, given one, the namespace): undefined when the
+ * frontend answered, else the error.
+ */
+async function tryConnect(options: ConnectOptions, timeoutMs: number, namespace?: string): Promise<unknown> {
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ ...options, connectTimeout: timeoutMs });
     await connection.workflowService.getSystemInfo({});
+    if (namespace) await connection.workflowService.describeNamespace({ namespace });
     return undefined;
   } catch (err) {
     return err ?? new Error('connect failed');
@@ -117,21 +121,26 @@ export async function temporalHealth(target: string | ConnectOptions, timeoutMs 
 }
 
 /** True when a Temporal frontend answers within `timeoutMs` (for pollers of a server still starting: no diagnosis). */
-export async function temporalAnswers(target: string | ConnectOptions, timeoutMs = 2000): Promise<boolean> {
-  return (await tryConnect(typeof target === 'string' ? { address: target } : target, timeoutMs)) === undefined;
+export async function temporalAnswers(target: string | ConnectOptions, timeoutMs = 2000, namespace?: string): Promise<boolean> {
+  return (await tryConnect(typeof target === 'string' ? { address: target } : target, timeoutMs, namespace)) === undefined;
 }
 
-/** Polls until Temporal answers; rejects after `timeoutMs` or as soon as `stillStarting()` reports a problem. */
+/**
+ * Polls until Temporal answers and, given `namespace`, can describe it (a server that just started
+ * on an old database may answer before it can read it); rejects after `timeoutMs` or as soon as
+ * `stillStarting()` reports a problem.
+ */
 export async function waitForTemporal(
   address: string,
-  opts: { timeoutMs: number; stillStarting?: () => string | undefined },
+  opts: { timeoutMs: number; stillStarting?: () => string | undefined; namespace?: string },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline) {
     const problem = opts.stillStarting?.();
     if (problem) throw new Error(problem);
-    if (await temporalAnswers(address, 1000)) return;
+    if (await temporalAnswers(address, 1000, opts.namespace)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`Temporal at ${address} did not answer within ${Math.round(opts.timeoutMs / 1000)} s`);
+  const what = opts.namespace ? `answer for its namespace ${opts.namespace}` : 'answer';
+  throw new Error(`Temporal at ${address} did not ${what} within ${Math.round(opts.timeoutMs / 1000)} s`);
 }
