@@ -1,7 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
-import { slugify } from '../../src/domain/slug.js';
+import type { UnitSpec } from '../../src/domain/unit.js';
+import type { BaselineResult } from '../../src/activities/setup/setup-activities.js';
 import { unitBranchName } from '../../src/domain/branches.js';
 import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
@@ -46,15 +47,30 @@ export async function temporalUnitPhase(
   return { ms, workflowId: feature.workflowId, times, cpu: spent };
 }
 
-/** The same activity functions, driven by an in-process pool: no Temporal. */
+const CHECKS = [{ name: 'test', command: 'node scripts/check.mjs', timeout_seconds: 60, required: true }];
+
+/**
+ * The same work as a feature through Temporal, by the same activity functions in an in-process
+ * pool: the checks once on the untouched base, the task list split into units, then each unit's
+ * prepare and one iteration (agent, checks, finish).
+ */
 async function directBaseline(deps: ActivityDeps, n: number, concurrency: number, flags: string): Promise<{ ms: number; unitWall: number[]; cpu: CpuSpent }> {
   const repo = await benchRepo();
-  const host = createActivities({ ...deps, hostQueue: 'direct' }).host;
+  const activities = createActivities({ ...deps, hostQueue: 'direct' });
+  const host = activities.host;
   const env = new MockActivityEnvironment();
   const featureSlug = `direct-${Date.now()}`;
-  const units = Array.from({ length: n }, (_, i) => slugify(`Unit ${i + 1}`));
   const started = Date.now();
   const cpu = startCpuMeter(undefined);
+  const base: BaselineResult = await env.run(host.checkBaseline, { remoteUrl: repo, baseBranch: 'main', featureSlug, checks: CHECKS });
+  if (base.checks.some((c) => !c.passed)) throw new Error('bench: the checks fail on the bench repository\'s base');
+  const specs: UnitSpec[] = await env.run(activities.orchestrator.decomposeFeature, {
+    specText: taskList(`Overhead ${n} direct`, n),
+    repoDir: repo,
+    providers: agent(flags),
+    timeoutMs: 60_000,
+  });
+  const units = specs.map((spec) => spec.slug);
   let next = 0;
   const unitWall: number[] = [];
   const worker = async (): Promise<void> => {
@@ -75,7 +91,7 @@ async function directBaseline(deps: ActivityDeps, n: number, concurrency: number
         unitId: unitSlug,
         iteration: 1,
         promptKey: `${featureSlug}--${unitSlug}`,
-        checks: [{ name: 'test', command: 'node scripts/check.mjs', timeout_seconds: 60, required: true }],
+        checks: CHECKS,
         finish: { message: unitSlug, branch, remoteUrl: repo },
       });
       unitWall.push(Date.now() - unitStarted);

@@ -110,7 +110,7 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
-      extraArgs: [...uiCodecArgs(opts), ...searchAttributeArgs()],
+      extraArgs: [...uiCodecArgs(opts), ...searchAttributeArgs(), ...dynamicConfigArgs(opts)],
     },
   });
   return {
@@ -126,6 +126,21 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
 
 function uiCodecArgs(opts: EmbeddedServerOptions): string[] {
   return opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+}
+
+/**
+ * Eager activity dispatch: an activity a workflow task schedules on the workflow's own queue (a
+ * unit's prepare) comes back with the task's completion to the worker that ran it, instead of
+ * waiting in the queue for a poll. Off by default in the server; a self-hosted server sets the
+ * same `system.enableActivityEagerExecution` in its dynamic config.
+ */
+const DYNAMIC_CONFIG_DEFAULTS = { 'system.enableActivityEagerExecution': true };
+
+function dynamicConfigArgs(opts: EmbeddedServerOptions): string[] {
+  return Object.entries({ ...DYNAMIC_CONFIG_DEFAULTS, ...opts.dynamicConfig }).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${JSON.stringify(value)}`,
+  ]);
 }
 
 /** aidp's search attributes, registered on the namespace as the server starts (idempotent). */
@@ -188,7 +203,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       'warn',
       ...uiCodecArgs(opts),
       ...searchAttributeArgs(),
-      ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
+      ...dynamicConfigArgs(opts),
     ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );

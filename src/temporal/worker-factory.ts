@@ -47,6 +47,10 @@ export async function createAidpWorkers(opts: WorkerFactoryOptions): Promise<Aid
     // before any worker may take it (replaying the history). After a SIGKILL, tasks already
     // waiting for the dead worker wait out this whole time: 3 s instead of the SDK's 10 s.
     stickyQueueScheduleToStartTimeout: '3s' as const,
+    // A cancel reaches a running activity with the answer to its next heartbeat, and the SDK sends
+    // heartbeats at most every 80% of the heartbeat timeout (8 s of 10 s) by default: a cancelled
+    // feature's agents would run up to 8 s on. Every 2 s at most.
+    maxHeartbeatThrottleInterval: '2s' as const,
   };
   const workers: Worker[] = [];
   if (opts.queues.includes('orchestrator')) {
