@@ -16,7 +16,8 @@ import { Client } from '@temporalio/client';
 import { startEmbeddedServer } from '../dist/src/temporal/dev-server.js';
 import { ensureSearchAttributes } from '../dist/src/temporal/search-attribute-registry.js';
 
-export const TEST_SERVER_FILE = join(tmpdir(), 'aidp-jest-temporal.json');
+/** Where the test files find the server: in the run's own temporary directory (see below). */
+export const testServerFile = () => join(tmpdir(), 'aidp-jest-temporal.json');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -66,6 +67,12 @@ async function withRetries(fn, attempts = 20) {
 const QUIET = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export default async function globalSetup() {
+  // One temporary directory for the whole run: TMPDIR, which the test files' workers and every
+  // process they start inherit, so the repositories, work dirs and agents' files of all tests land
+  // in it, and the teardown removes it at once (AIDP_TEST_KEEP_TMP=1 keeps it to look into).
+  const runDir = mkdtempSync(join(tmpdir(), 'aidp-jest-run-'));
+  process.env.TMPDIR = runDir;
+  globalThis.aidpTestRunDir = runDir;
   if (process.env.AIDP_TEST_NO_TEMPORAL === '1') return;
   const workDir = mkdtempSync(join(tmpdir(), 'aidp-jest-temporal-'));
   const bundling = bundleWorkflowCode({
@@ -88,5 +95,5 @@ export default async function globalSetup() {
   writeFileSync(bundlePath, (await bundling).code);
   globalThis.aidpTestServer = { server, workDir };
   process.env.AIDP_TEST_TEMPORAL_ADDRESS = server.address;
-  writeFileSync(TEST_SERVER_FILE, JSON.stringify({ address: server.address, bundlePath, namespaces }));
+  writeFileSync(testServerFile(), JSON.stringify({ address: server.address, bundlePath, namespaces }));
 }
