@@ -1,5 +1,5 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { pino } from 'pino';
@@ -27,6 +27,10 @@ import { freePort, ROOT, SCRIPTED_AGENT, tempDir, type Figure } from './support.
 // `npm run bench -- recovery overhead` runs only the scenarios whose names contain one of the words;
 // only a full run writes bench/results/latest.json.
 const logger = pino({ level: 'warn' }, pino.destination(2));
+// Every repository, work dir and server database of this run under one TMPDIR (the worker
+// processes the recovery scenario starts inherit it), removed at the end.
+const runDir = mkdtempSync(join(tmpdir(), 'aidp-bench-run-'));
+process.env.TMPDIR = runDir;
 const figures: Figure[] = [];
 const started = Date.now();
 const only = process.argv.slice(2);
@@ -91,6 +95,7 @@ await running;
 await native.close();
 await connection.close();
 await server.stop();
+rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, temporal: temporalVersion };
 const result = { date: new Date().toISOString(), durationSeconds: Math.round((Date.now() - started) / 1000), machine, figures };
