@@ -43,7 +43,8 @@ const agentRan = (): AgentRunResult => ({
 
 /**
  * Every git process blocks the worker's event loop while it forks and execs: a unit's count is
- * pinned here. The agent writes a file, the checks pass (neither runs a process here).
+ * pinned here. The agent writes a file and the checks pass without a process of their own (in a
+ * worker they are two bwrap processes more).
  */
 describe("a unit's git processes", () => {
   let remote: string;
@@ -94,7 +95,6 @@ describe("a unit's git processes", () => {
 
     const spawned = await gitProcessesOf(() => oneUnit('second'));
 
-    if (process.env.AIDP_TEST_SHOW_GIT) process.stderr.write(spawned.map((a) => a.filter((x) => !x.startsWith('-c') && !/^[a-z.]+=/i.test(x)).join(' ')).join('\n') + '\n');
     expect(await git(remote, 'ls-tree', '--name-only', 'aidp/login/second')).toContain('second.txt');
     expect(spawned.length).toBeLessThanOrEqual(15);
   });
