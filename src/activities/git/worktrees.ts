@@ -199,5 +199,6 @@ export async function removeWorktreeAt(deps: WorktreeDeps, worktreePath: string)
  * git command in the mirror.
  */
 async function deleteBranch(git: GitRunner, mirrorPath: string, branch: string): Promise<void> {
-  await git(['update-ref', '-d', `refs/heads/${branch}`], { cwd: mirrorPath });
+  // --no-deref: a branch that is a symbolic ref goes itself, never the ref it points at.
+  await git(['update-ref', '--no-deref', '-d', `refs/heads/${branch}`], { cwd: mirrorPath });
 }
