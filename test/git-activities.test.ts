@@ -222,6 +222,51 @@ describe('git activities', () => {
     expect(files).toEqual(['LICENSE', 'README.md', 'committed.txt', 'staged.txt', 'untracked.txt']);
   });
 
+  it('lists staged, modified, deleted and untracked files with any name while HEAD is the base, but not ignored, kept-out or added-then-deleted ones', async () => {
+    const wt = await activities.prepareWorktree(unit('api'));
+    const at = (name: string) => join(wt.worktreePath, name);
+    writeFileSync(at('staged.txt'), 's\n');
+    writeFileSync(at('gone.txt'), 'g\n');
+    await git(wt.worktreePath, 'add', 'staged.txt', 'gone.txt');
+    rmSync(at('gone.txt'));
+    writeFileSync(at('README.md'), 'modified\n');
+    rmSync(at('LICENSE'));
+    mkdirSync(at('dir'));
+    writeFileSync(at('dir/deep.txt'), 'd\n');
+    writeFileSync(at('new\nline.txt'), 'n\n');
+    writeFileSync(at('with space.txt'), 'w\n');
+    mkdirSync(at('cache'));
+    writeFileSync(at('cache/kept-out.txt'), 'k\n');
+    writeFileSync(at('debug.log'), 'ignored\n');
+
+    const files = await activities.changedFiles({ worktreePath: wt.worktreePath, baseSha: wt.baseSha, keepOut: ['cache'] });
+
+    expect(files).toEqual(['LICENSE', 'README.md', 'dir/deep.txt', 'new\nline.txt', 'staged.txt', 'with space.txt']);
+  });
+
+  it('does not count a file staged with a change and then changed back in the working tree', async () => {
+    const wt = await activities.prepareWorktree(unit('api'));
+    writeFileSync(join(wt.worktreePath, 'README.md'), 'changed\n');
+    await git(wt.worktreePath, 'add', 'README.md');
+    writeFileSync(join(wt.worktreePath, 'README.md'), '# remote\n');
+    writeFileSync(join(wt.worktreePath, 'other.txt'), 'o\n');
+
+    expect(await activities.changedFiles({ worktreePath: wt.worktreePath, baseSha: wt.baseSha })).toEqual(['other.txt']);
+  });
+
+  it('prepares again after a finish that removed the worktree but not yet its branch', async () => {
+    const first = await activities.prepareWorktree(unit('api'));
+    writeFileSync(join(first.worktreePath, 'half.txt'), 'x\n');
+    await activities.commitAll({ worktreePath: first.worktreePath, message: 'half' });
+    const { mirrorPath } = await activities.ensureMirror({ remoteUrl: remote });
+    await git(mirrorPath, 'worktree', 'remove', '--force', first.worktreePath);
+
+    const second = await activities.prepareWorktree(unit('api'));
+
+    expect(await git(second.worktreePath, 'rev-parse', 'aidp/login/api')).toBe(first.baseSha);
+    expect(existsSync(join(second.worktreePath, 'half.txt'))).toBe(false);
+  });
+
   it('prepares 8 units of one feature at the same moment', async () => {
     const slugs = Array.from({ length: 8 }, (_, i) => `unit-${i + 1}`);
 

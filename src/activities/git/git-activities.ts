@@ -5,6 +5,7 @@ import { assertMergeWorktreePath, MERGE_WORKTREE_NAME } from '../merge/merge-wor
 import { assertAidpBranch, assertBranchName, assertRemoteUrl, assertSha } from './guards.js';
 import { pushWithLease } from './push.js';
 import { syncMirror } from './mirror.js';
+import { changedFilesSince } from './changed-files.js';
 import { commitOf, splitZ } from './queries.js';
 import { stageAll } from './stage.js';
 import { getWorktreeConfig } from './worktree-config.js';
@@ -16,11 +17,6 @@ export type GitActivityDeps = ActivityGitDeps;
 
 /** aidp's identity on the command line of every commit it makes: no config file decides it. */
 export const COMMITTER_CONFIG = ['-c', `user.name=${AIDP_IDENTITY.name}`, '-c', `user.email=${AIDP_IDENTITY.email}`];
-
-/** Pathspecs leaving out these paths (all of `.` but them), or none. */
-function keepOutSpecs(paths: string[] | undefined): string[] {
-  return paths && paths.length > 0 ? ['.', ...paths.map((p) => `:(exclude,literal)${p}`)] : [];
-}
 
 export function createGitActivities(deps: GitActivityDeps) {
   const { logger } = deps;
@@ -73,10 +69,7 @@ export function createGitActivities(deps: GitActivityDeps) {
   async function changedFiles(input: { worktreePath: string; baseSha: string; keepOut?: string[] }): Promise<string[]> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertSha(input.baseSha);
-    const keepOut = keepOutSpecs(input.keepOut);
-    const tracked = await out(['diff', '--name-only', '-z', '--no-renames', input.baseSha, '--', ...keepOut], worktreePath);
-    const untracked = await out(['ls-files', '--others', '--exclude-standard', '-z', '--', ...keepOut], worktreePath);
-    return [...new Set([...splitZ(tracked), ...splitZ(untracked)])].sort();
+    return changedFilesSince(git, worktreePath, input.baseSha, input.keepOut);
   }
 
   /**
@@ -128,17 +121,25 @@ export function createGitActivities(deps: GitActivityDeps) {
   }
 
   /**
-   * Pushes HEAD to `refs/heads/<branch>`. Without `expectedRemoteSha` it force-pushes: a unit's
-   * branch is aidp's own, and a restarted unit overwrites it. With it (a pull request's branch,
-   * which people push to as well) the push only lands while the remote branch still points
-   * there; otherwise it fails with `BranchMoved` and overwrites nothing.
+   * Pushes HEAD (or `sha`, HEAD as commitAll just reported it) to `refs/heads/<branch>`. Without
+   * `expectedRemoteSha` it force-pushes: a unit's branch is aidp's own, and a restarted unit
+   * overwrites it. With it (a pull request's branch, which people push to as well) the push only
+   * lands while the remote branch still points there; otherwise it fails with `BranchMoved` and
+   * overwrites nothing.
    */
-  async function pushBranch(input: { worktreePath: string; branch: string; remoteUrl: string; expectedRemoteSha?: string }): Promise<{ sha: string }> {
+  async function pushBranch(input: {
+    worktreePath: string;
+    branch: string;
+    remoteUrl: string;
+    expectedRemoteSha?: string;
+    sha?: string;
+  }): Promise<{ sha: string }> {
     const worktreePath = (await layout()).assertWorktreePath(input.worktreePath);
     assertAidpBranch(input.branch);
     assertRemoteUrl(input.remoteUrl);
     if (input.expectedRemoteSha) assertSha(input.expectedRemoteSha);
-    const sha = (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
+    if (input.sha) assertSha(input.sha);
+    const sha = input.sha ?? (await out(['rev-parse', 'HEAD'], worktreePath)).trim();
     const lease = input.expectedRemoteSha ? { expected: input.expectedRemoteSha } : undefined;
     await pushWithLease(git, { cwd: worktreePath, remoteUrl: input.remoteUrl, branch: input.branch, sha, lease });
     return { sha };

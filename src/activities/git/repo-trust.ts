@@ -63,6 +63,16 @@ export class RepoTrust {
 
   /** The worktree at `worktreePath` (already checked to be a worktree path of the layout), verified. */
   async worktree(worktreePath: string): Promise<TrustedWorktree> {
+    const { gitDir, mirrorPath } = await this.worktreeDirs(worktreePath);
+    const config = await this.configs.check(join(gitDir, 'config.worktree'), this.layout.mirrorsDir, worktreeConfigRule);
+    return { gitDir, mirrorPath, config };
+  }
+
+  /**
+   * The worktree's git dir and mirror, with everything but its config.worktree verified: for
+   * aidp writing that file (which the next `worktree` call then checks).
+   */
+  async worktreeDirs(worktreePath: string): Promise<{ gitDir: string; mirrorPath: string }> {
     const worktreeKind = await kind(worktreePath);
     if (worktreeKind === 'missing') {
       throw ApplicationFailure.nonRetryable(`${worktreePath} does not exist (prepare the worktree first)`, WORKTREE_MISSING);
@@ -83,8 +93,7 @@ export class RepoTrust {
     }
     if ((await readSmall(join(gitDir, 'commondir')))?.trim() !== '../..') throw tampered(`${gitDir}/commondir is not "../.."`);
     await this.mirror(mirrorPath);
-    const config = await this.configs.check(join(gitDir, 'config.worktree'), this.layout.mirrorsDir, worktreeConfigRule);
-    return { gitDir, mirrorPath, config };
+    return { gitDir, mirrorPath };
   }
 
   /**

@@ -1,24 +1,47 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConfigEntries } from './config-check.js';
+import { type ConfigEntries, worktreeConfigRule } from './config-check.js';
 import type { RepoTrust } from './repo-trust.js';
-import type { GitRunner } from './run-git.js';
+
+/** `section.name` keys without subsections, as aidp's worktree config keys are. */
+const PLAIN_KEY = /^([A-Za-z][A-Za-z0-9-]*)\.([A-Za-z][A-Za-z0-9-]*)$/;
 
 /**
- * A worktree's own config file (`<mirror>/worktrees/<name>/config.worktree`), found from the
- * mirror's side. `git config --worktree` would find it too, but first reads every worktree's
- * records and fails (exit 128) while another unit's worktree is half added or removed; and
- * RepoTrust only lets the keys of config-check.ts's worktreeConfigRule stand in it.
+ * `entries` in git's config format. Each must be one that config-check.ts's worktreeConfigRule
+ * accepts (whose values are all plain words, a mail address or a sha: nothing to quote).
  */
-export async function setWorktreeConfig(
-  git: GitRunner,
-  trust: RepoTrust,
-  worktreePath: string,
-  entries: Record<string, string>,
-): Promise<void> {
-  const { gitDir } = await trust.worktree(worktreePath);
-  const file = join(gitDir, 'config.worktree');
+export function worktreeConfigText(entries: Record<string, string>): string {
+  const sections = new Map<string, string[]>();
   for (const [key, value] of Object.entries(entries)) {
-    await git(['config', '--file', file, key, value], { cwd: worktreePath });
+    const [, section, name] = PLAIN_KEY.exec(key) ?? [];
+    if (!section || !name || !worktreeConfigRule(key.toLowerCase(), value)) {
+      throw new Error(`${JSON.stringify(key)} = ${JSON.stringify(value)} is not worktree config aidp writes`);
+    }
+    const lines = sections.get(section.toLowerCase()) ?? [];
+    sections.set(section.toLowerCase(), [...lines, `\t${name} = ${value}`]);
+  }
+  return [...sections].map(([section, lines]) => `[${section}]\n${lines.join('\n')}\n`).join('');
+}
+
+/**
+ * Writes a new worktree's own config file (`<mirror>/worktrees/<name>/config.worktree`, found from
+ * the mirror's side) whole, holding `entries` only, in one go: no `git config` per key, and the
+ * file is checked once, by git's parser, before the next git command in the worktree.
+ * `git config --worktree` would find the file too, but first reads every worktree's records and
+ * fails (exit 128) while another unit's worktree is half added or removed. Written under git's
+ * own lock name (`config.worktree.lock`, created exclusively, so no planted file or symlink is
+ * followed), then renamed over the file, as git does.
+ */
+export async function writeWorktreeConfig(trust: RepoTrust, worktreePath: string, entries: Record<string, string>): Promise<void> {
+  const text = worktreeConfigText(entries);
+  const file = join((await trust.worktreeDirs(worktreePath)).gitDir, 'config.worktree');
+  const lock = `${file}.lock`;
+  try {
+    await writeFile(lock, text, { flag: 'wx', mode: 0o644 });
+    await rename(lock, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(lock, { force: true });
+    throw err;
   }
 }
 

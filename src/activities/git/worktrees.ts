@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../../logging/logger.js';
@@ -7,7 +7,8 @@ import type { WorkDirLayout } from './layout.js';
 import { mirrorQueue } from './mirror.js';
 import type { RepoTrust } from './repo-trust.js';
 import type { GitRunner } from './run-git.js';
-import { setWorktreeConfig } from './worktree-config.js';
+import { writeWorktreeConfig } from './worktree-config.js';
+import { WORKTREE_CONFLICT } from '../../domain/failure-types.js';
 
 /** What the worktree helpers work with: the guarded git of a git or merge activities factory. */
 export interface WorktreeDeps {
@@ -16,7 +17,6 @@ export interface WorktreeDeps {
   trust: RepoTrust;
   logger?: Logger;
 }
-import { WORKTREE_CONFLICT } from '../../domain/failure-types.js';
 
 interface WorktreeEntry {
   path: string;
@@ -55,13 +55,9 @@ async function headBranchOf(gitDir: string): Promise<string | undefined> {
   return branch && !branch.split('/').some((p) => p === '' || p.startsWith('.')) ? branch : undefined;
 }
 
-async function branchExists(git: GitRunner, mirrorPath: string, branch: string): Promise<boolean> {
-  const shown = await git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: mirrorPath, okExitCodes: [1] });
-  return shown.exitCode === 0;
-}
-
 /**
- * Removes a worktree of this mirror and its directory, then prunes stale worktree records.
+ * Removes a worktree of this mirror and its directory. When git did not know it as one (a
+ * directory left behind, or records whose directory is gone), it prunes stale worktree records.
  * Call inside the mirror's queue.
  */
 async function removeFromMirror(git: GitRunner, mirrorPath: string, worktreePath: string, logger?: Logger): Promise<void> {
@@ -71,14 +67,43 @@ async function removeFromMirror(git: GitRunner, mirrorPath: string, worktreePath
   });
   if (removed.exitCode !== 0) logger?.debug({ worktreePath, stderr: removed.stderr }, 'not a worktree of this mirror');
   await rm(worktreePath, { recursive: true, force: true });
-  await git(['worktree', 'prune'], { cwd: mirrorPath });
+  // A removed worktree takes its records with it: only a failed removal can leave stale ones.
+  if (removed.exitCode !== 0) await git(['worktree', 'prune'], { cwd: mirrorPath });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw err;
+  }
+}
+
+/** The aidp branches this mirror's worktrees are on, read from their records (`worktrees/<name>/HEAD`). */
+async function branchesInUse(mirrorPath: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(join(mirrorPath, 'worktrees'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+  const branches = await Promise.all(names.map((name) => headBranchOf(join(mirrorPath, 'worktrees', name))));
+  return branches.filter((b) => b !== undefined);
 }
 
 /**
  * Clears the way for a fresh worktree at `worktreePath` on `branch`: whatever an earlier,
  * interrupted attempt left there (the worktree, its directory, the branch), and any worktree
  * still on that branch, is removed. Only paths `assertPath` accepts (a unit's worktree, or a
- * feature's merge worktree) are ever removed. Call inside the mirror's queue.
+ * feature's merge worktree) are ever removed. When the disk shows none of these (no record of
+ * a worktree at that path in any mirror, no directory, no worktree of this mirror on the
+ * branch), git is not asked: `worktree add -B` resets a branch left behind. Call inside the
+ * mirror's queue.
  */
 async function discardEarlierAttempt(
   deps: WorktreeDeps,
@@ -91,6 +116,7 @@ async function discardEarlierAttempt(
     // Same feature and unit slugs on another repository: never destroy that one's live work.
     throw ApplicationFailure.nonRetryable(`${worktreePath} is a worktree of another repository`, WORKTREE_CONFLICT);
   }
+  if (owner === undefined && !(await exists(worktreePath)) && !(await branchesInUse(mirrorPath)).includes(branch)) return;
   const listed = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: mirrorPath });
   const stale = parseWorktreeList(listed.stdout)
     .filter((e) => e.path === worktreePath || e.branch === `refs/heads/${branch}`)
@@ -99,7 +125,7 @@ async function discardEarlierAttempt(
     logger?.debug({ worktreePath: path }, 'removing an earlier worktree');
     await removeFromMirror(git, mirrorPath, path, logger);
   }
-  await deleteBranchIfPresent(git, mirrorPath, branch);
+  await deleteBranch(git, mirrorPath, branch);
 }
 
 /**
@@ -128,14 +154,15 @@ export async function addWorktree<S extends { sha: string }>(
     await git(['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, worktreePath, picked.sha], { cwd: mirrorPath });
     return picked;
   });
-  await git(['reset', '--quiet', '--hard'], { cwd: worktreePath });
   // The identity stays in the worktree's config for agents that commit on their own; aidp passes its own.
-  await setWorktreeConfig(git, deps.trust, worktreePath, {
+  await writeWorktreeConfig(deps.trust, worktreePath, {
     'user.name': AIDP_IDENTITY.name,
     'user.email': AIDP_IDENTITY.email,
     'commit.gpgsign': 'false',
     ...req.config(start),
   });
+  // The checkout; RepoTrust checks the config just written before it runs.
+  await git(['reset', '--quiet', '--hard'], { cwd: worktreePath });
   return start;
 }
 
@@ -152,7 +179,7 @@ export async function removeWorktreeAt(deps: WorktreeDeps, worktreePath: string)
     const branch = await headBranchOf(found.gitDir);
     await mirrorQueue.run(mirrorPath, async () => {
       await removeFromMirror(git, mirrorPath, worktreePath, logger);
-      if (branch?.startsWith('aidp/')) await deleteBranchIfPresent(git, mirrorPath, branch);
+      if (branch?.startsWith('aidp/')) await deleteBranch(git, mirrorPath, branch);
     });
     return;
   }
@@ -165,8 +192,13 @@ export async function removeWorktreeAt(deps: WorktreeDeps, worktreePath: string)
   }
 }
 
-async function deleteBranchIfPresent(git: GitRunner, mirrorPath: string, branch: string): Promise<void> {
-  if (await branchExists(git, mirrorPath, branch)) {
-    await git(['branch', '--quiet', '-D', branch], { cwd: mirrorPath });
-  }
+/**
+ * Deletes a local branch of the mirror, when present (no worktree is on it any more). `update-ref`
+ * rather than `branch -D`: the latter rewrites the mirror's config file (dropping the branch's
+ * section) even when there is none, so RepoTrust would parse the config again before the next
+ * git command in the mirror.
+ */
+async function deleteBranch(git: GitRunner, mirrorPath: string, branch: string): Promise<void> {
+  // --no-deref: a branch that is a symbolic ref goes itself, never the ref it points at.
+  await git(['update-ref', '--no-deref', '-d', `refs/heads/${branch}`], { cwd: mirrorPath });
 }

@@ -111,7 +111,7 @@ export function createUnitActivities(deps: {
         message: input.message,
         ...(input.keepOut?.length ? { keepOut: input.keepOut } : {}),
       });
-      if (commit) await deps.git.pushBranch({ worktreePath: input.worktreePath, branch: input.branch, remoteUrl: input.remoteUrl });
+      if (commit) await deps.git.pushBranch({ worktreePath: input.worktreePath, branch: input.branch, remoteUrl: input.remoteUrl, sha: commit.sha });
       await journal.write(where(input), FINISHED, { result: commit });
     }
     await deps.git.removeWorktree({ worktreePath: input.worktreePath });
