@@ -1,15 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
-import { SandboxUnavailableError } from '../sandbox/unavailable.js';
-import { registerControlCommands } from './commands/control.js';
-import { registerExecCommand } from './commands/exec.js';
-import { registerGitCredentialCommand } from './commands/git-credential.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerServeCommands } from './commands/serve.js';
 import { InputError } from '../domain/input-error.js';
 import { innermostMessage } from '../domain/innermost-message.js';
 
-export function buildProgram(): Command {
+/**
+ * The commands are imported when the program is built, not with this module: git runs
+ * `aidp git-credential` once per fetch and push, and that command alone loads in about a third of
+ * the time of all of them (the Temporal client and worker, the webhook server).
+ */
+export async function buildProgram(only?: 'git-credential'): Promise<Command> {
   const program = new Command('aidp')
     .description('Issues in, pull requests out: parallel AI coding agents in git worktrees, made durable by Temporal.')
     .version('0.1.0')
@@ -20,6 +19,17 @@ export function buildProgram(): Command {
       '\nConfiguration comes from the environment (see README: APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, AIDP_ENGINE,\n' +
         'TEMPORAL_ADDRESS, AIDP_WORKDIR, ...) and from .github/aidp.yml on the repository\'s default branch.',
     );
+  const { registerGitCredentialCommand } = await import('./commands/git-credential.js');
+  if (only === 'git-credential') {
+    registerGitCredentialCommand(program);
+    return program;
+  }
+  const [{ registerServeCommands }, { registerRunCommand }, { registerExecCommand }, { registerControlCommands }] = await Promise.all([
+    import('./commands/serve.js'),
+    import('./commands/run.js'),
+    import('./commands/exec.js'),
+    import('./commands/control.js'),
+  ]);
   registerServeCommands(program);
   registerRunCommand(program);
   registerExecCommand(program);
@@ -31,13 +41,13 @@ export function buildProgram(): Command {
 /** Runs the CLI; every failure is one line on stderr and an exit code (2: bad input or config). */
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv[2] === 'git-credential' ? 'git-credential' : undefined)).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (err instanceof SandboxUnavailableError) {
+    if (err instanceof Error && err.name === 'SandboxUnavailableError') {
       // The fix takes several lines: all of them.
       process.stderr.write(`aidp: ${err.message}\n`);
       process.exitCode = 2;
