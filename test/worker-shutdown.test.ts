@@ -69,7 +69,8 @@ describe('a worker process stopped with SIGTERM', () => {
       repo: await resolveLocalRepo(await createTestRepo()),
       specText: taskListSpec('Survive a restart', ['Restart unit 1', 'Restart unit 2']),
       overrides: {
-        providers: scriptedProviders(`--write --sleep 4000 --log ${logDir}`),
+        // Asleep until the first worker stops; run again by the next worker, at once.
+        providers: scriptedProviders(`--write --sleep-first 120000 --log ${logDir}`),
         concurrency: 2,
       },
     });
