@@ -80,7 +80,8 @@ describe('a worker process stopped with SIGTERM', () => {
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);
 
-    const { process: second } = await startWorkerProcess(env);
+    // Same host and work dir, metrics on ports of its own: the first's may have been taken since it exited.
+    const { process: second } = await startWorkerProcess({ ...env, AIDP_METRICS_PORT: String(await freeMetricsPort()) });
     const result = await handle.result();
     second.kill('SIGTERM');
     await second;
