@@ -12,7 +12,7 @@ import { terminateRunningWorkflows } from './support/cleanup.js';
 import { AIDP_BIN, SCRIPTED_AGENT, waitForOutput } from './support/cli.js';
 import { loadComposeProject } from './support/compose-env.js';
 import { sandboxEnv } from './support/sandbox.js';
-import { freePort } from './support/free-port.js';
+import { freeMetricsPort, freePort } from './support/free-port.js';
 import { startGitHubStandIn, type GitHubStandIn } from './support/github-standin.js';
 import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { testServerAddress } from './support/temporal.js';
@@ -35,7 +35,8 @@ async function onThisMachine(env: Record<string, string>, secrets: Record<string
   if (env.PRIVATE_KEY_PATH) local.PRIVATE_KEY_PATH = secrets[env.PRIVATE_KEY_PATH] ?? `no secret file for ${env.PRIVATE_KEY_PATH}`;
   if (env.PORT) local.PORT = String(await freePort());
   if (env.HOST) local.HOST = '127.0.0.1';
-  if (env.AIDP_METRICS_PORT) local.AIDP_METRICS_PORT = String(await freePort());
+  // The next port too is the process's (the Temporal SDK's own metrics): both must be free.
+  if (env.AIDP_METRICS_PORT) local.AIDP_METRICS_PORT = String(await freeMetricsPort());
   return local;
 }
 

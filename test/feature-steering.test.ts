@@ -23,7 +23,11 @@ import { waitFor } from './support/wait-for.js';
 import { workflowTreeIsIdle } from './support/idle.js';
 import { scriptedProviders } from './support/scripted-agent.js';
 
-const units = (n: number) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}`);
+/**
+ * `n` unit titles in dispatch order; the first `slow` carry "slow" in their ids, for agents run with
+ * `--sleep-first-only slow`: those sleep, the rest (started later) finish at once.
+ */
+const units = (n: number, slow = 0) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}${i < slow ? ' slow' : ''}`);
 
 describe('steering a running feature', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -39,8 +43,9 @@ describe('steering a running feature', () => {
   it('shows running agents, starts no agent while paused, and finishes after resume', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6)), {
-      providers: scriptedProviders(`--write --sleep 1000 --log ${logDir}`),
+    // The two units running when paused sleep; the four the resume starts need not.
+    const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6, 2)), {
+      providers: scriptedProviders(`--write --sleep-first 1000 --sleep-first-only slow --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
@@ -94,9 +99,10 @@ describe('steering a running feature', () => {
   it('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    // Eight units: two running and six pending when widened, so a cap of six can be overshot.
-    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(8)), {
-      providers: scriptedProviders(`--write --sleep 2500 --log ${logDir}`),
+    // Eight units: two running and six pending when widened, so a cap of six can be overshot. The
+    // six that can run at once sleep to overlap; the last two (an overshoot shows in their starts) need not.
+    const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(8, 6)), {
+      providers: scriptedProviders(`--write --sleep-first 2500 --sleep-first-only slow --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
@@ -117,7 +123,8 @@ describe('steering a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Instruct me', ['Needs a hint']), {
-      providers: scriptedProviders(`--write --sleep 1500 --log ${logDir} --require-prompt PINEAPPLE`),
+      // The first iteration sleeps so the instruction lands while it runs; the second need not.
+      providers: scriptedProviders(`--write --sleep-first 1500 --log ${logDir} --require-prompt PINEAPPLE`),
       maxIterations: 3,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'the first iteration');

@@ -41,9 +41,11 @@ describe('a worker killed with SIGKILL mid-run', () => {
     logDir = agentIoDir('log');
     const feature = await prepareLocalFeature({
       repo: await resolveLocalRepo(repo),
-      specText: taskListSpec('Survive a crash', Array.from({ length: 8 }, (_, i) => `Crash unit ${i + 1}`)),
+      // Two units done at once, two whose first agent sleeps until the worker dies (a restarted one
+      // finds its first start in the log and runs at once): the kill finds both kinds, with no waiting.
+      specText: taskListSpec('Survive a crash', ['Quick unit 1', 'Quick unit 2', 'Slow unit 3', 'Slow unit 4']),
       overrides: {
-        providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep 6000 --log ${logDir}`, args: [] }],
+        providers: [{ preset: 'command', command: `node ${SCRIPTED_AGENT} --write --sleep-first 120000 --sleep-first-only slow --log ${logDir}`, args: [] }],
         concurrency: 4,
       },
     });

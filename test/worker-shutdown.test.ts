@@ -69,7 +69,8 @@ describe('a worker process stopped with SIGTERM', () => {
       repo: await resolveLocalRepo(await createTestRepo()),
       specText: taskListSpec('Survive a restart', ['Restart unit 1', 'Restart unit 2']),
       overrides: {
-        providers: scriptedProviders(`--write --sleep 4000 --log ${logDir}`),
+        // Asleep until the first worker stops; run again by the next worker, at once.
+        providers: scriptedProviders(`--write --sleep-first 120000 --log ${logDir}`),
         concurrency: 2,
       },
     });
@@ -79,7 +80,8 @@ describe('a worker process stopped with SIGTERM', () => {
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(0);
 
-    const { process: second } = await startWorkerProcess(env);
+    // Same host and work dir, metrics on ports of its own: the first's may have been taken since it exited.
+    const { process: second } = await startWorkerProcess({ ...env, AIDP_METRICS_PORT: String(await freeMetricsPort()) });
     const result = await handle.result();
     second.kill('SIGTERM');
     await second;

@@ -100,28 +100,38 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     ctx.logger.info({ url: `${metricsServer.url}/codec`, tokenRequired: Boolean(ctx.env.codecToken) }, 'payloads encrypted; codec endpoint for the Web UI');
   }
   if (runWorkers) {
-    installRuntime(
-      ctx.logger,
-      plan.serveMetrics ? temporalRuntimeTelemetry(temporalMetricsBindAddress(ctx.env.metricsPort, ctx.env.host)) : undefined,
-    );
-    const connection = await connectWorker(endpoint);
-    closeWorkerConnection = () => connection.close();
-    const queues = plan.mode === 'always' ? wanted : missing;
-    workers = await createAidpWorkers({
-      connection,
-      namespace: endpoint.namespace,
-      dataConverter: endpoint.dataConverter,
-      queues,
-      hostId,
-      workflows: plan.workflows ?? defaultWorkflowSource(),
-      maxConcurrentActivities: ctx.env.maxConcurrentActivities,
-      maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
-      shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
-      activityDeps: { ...activityDeps(ctx), temporalClient: client, metrics, ...reconcileStarts(client, endpoint, metrics) },
-      logger: ctx.logger,
-    });
-    unregister = registerWorker(ctx.env.workDir, queues);
-    workersDone = workers.run().finally(() => unregister?.());
+    try {
+      installRuntime(
+        ctx.logger,
+        plan.serveMetrics ? temporalRuntimeTelemetry(temporalMetricsBindAddress(ctx.env.metricsPort, ctx.env.host)) : undefined,
+      );
+      const connection = await connectWorker(endpoint);
+      closeWorkerConnection = () => connection.close();
+      const queues = plan.mode === 'always' ? wanted : missing;
+      workers = await createAidpWorkers({
+        connection,
+        namespace: endpoint.namespace,
+        dataConverter: endpoint.dataConverter,
+        queues,
+        hostId,
+        workflows: plan.workflows ?? defaultWorkflowSource(),
+        maxConcurrentActivities: ctx.env.maxConcurrentActivities,
+        maxConcurrentWorkflowTasks: ctx.env.maxConcurrentWorkflowTasks,
+        shutdownGraceMs: ctx.env.shutdownGraceSeconds * 1000,
+        activityDeps: { ...activityDeps(ctx), temporalClient: client, metrics, ...reconcileStarts(client, endpoint, metrics) },
+        logger: ctx.logger,
+      });
+      unregister = registerWorker(ctx.env.workDir, queues);
+      workersDone = workers.run().finally(() => unregister?.());
+    } catch (err) {
+      // E.g. the SDK's metrics port taken: close what is open, so the process exits with the error
+      // instead of staying up, serving /metrics, with no worker.
+      await closeWorkerConnection?.().catch(() => undefined);
+      await metricsServer?.close().catch(() => undefined);
+      await client.connection.close().catch(() => undefined);
+      await endpoint.close().catch(() => undefined);
+      throw err;
+    }
   }
   return {
     endpoint,
