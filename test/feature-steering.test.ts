@@ -43,9 +43,10 @@ describe('steering a running feature', () => {
   it('shows running agents, starts no agent while paused, and finishes after resume', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    // The two units running when paused sleep; the four the resume starts need not.
+    // The two units running when paused sleep (3 s: the pause must land while they run, or the four
+    // quick ones could all finish first); the four the resume starts need not.
     const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6, 2)), {
-      providers: scriptedProviders(`--write --sleep-first 1000 --sleep-first-only slow --log ${logDir}`),
+      providers: scriptedProviders(`--write --sleep-first 3000 --sleep-first-only slow --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
