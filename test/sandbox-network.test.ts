@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { startEgressProxy } from '../src/sandbox/egress-proxy.js';
+import { MAX_SOCKET_PATH_BYTES, startEgressProxy } from '../src/sandbox/egress-proxy.js';
 import type { NetworkPolicy } from '../src/domain/network-policy.js';
-import { openSandboxNetwork, type SandboxNetwork } from '../src/sandbox/network.js';
+import { openSandboxNetwork, proxySocketPath, type SandboxNetwork } from '../src/sandbox/network.js';
 import { tempDir } from './support/repos.js';
 
 /** The node install, read-only inside the sandbox at the same path. */
@@ -86,7 +86,7 @@ describe('the sandbox network', () => {
   });
 
   async function withNetwork<T>(policy: NetworkPolicy, fn: (network: SandboxNetwork) => Promise<T>): Promise<T> {
-    const network = await openSandboxNetwork(policy, { runDir: tempDir('net') });
+    const network = await openSandboxNetwork(policy, { socketPath: join(tempDir('net'), 'proxy.sock') });
     try {
       return await fn(network);
     } finally {
@@ -126,12 +126,12 @@ describe('the sandbox network', () => {
   });
 
   it('adds nothing to a sandbox with no allowed host', async () => {
-    const network = await openSandboxNetwork({ allow: [] }, { runDir: tempDir('net') });
+    const network = await openSandboxNetwork({ allow: [] }, { socketPath: join(tempDir('net'), 'proxy.sock') });
     expect({ args: network.bwrapArgs, env: network.env, argv: network.wrapArgv(['a', 'b']) }).toEqual({ args: [], env: {}, argv: ['a', 'b'] });
   });
 
   it('lets "*" through the proxy like any other list', async () => {
-    const network = await openSandboxNetwork({ allow: ['*'] }, { runDir: tempDir('net') });
+    const network = await openSandboxNetwork({ allow: ['*'] }, { socketPath: join(tempDir('net'), 'proxy.sock') });
     try {
       expect({ shared: network.bwrapArgs.includes('--share-net'), proxy: network.env.HTTPS_PROXY }).toEqual({ shared: false, proxy: 'http://127.0.0.1:3128' });
     } finally {
@@ -157,7 +157,7 @@ describe('the sandbox network', () => {
   });
 
   it('passes the command its stdin', async () => {
-    const network = await openSandboxNetwork({ allow: ['127.0.0.1'] }, { runDir: tempDir('net') });
+    const network = await openSandboxNetwork({ allow: ['127.0.0.1'] }, { socketPath: join(tempDir('net'), 'proxy.sock') });
     try {
       const argv = network.wrapArgv([process.execPath, '-e', "process.stdin.on('data', (d) => process.stdout.write(String(d).toUpperCase()))"]);
       const run = await execa('bwrap', ['--unshare-all', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--ro-bind', NODE_PREFIX, NODE_PREFIX, '--proc', '/proc', '--dev', '/dev', ...network.bwrapArgs, '--', ...argv], {
@@ -172,9 +172,17 @@ describe('the sandbox network', () => {
     }
   });
 
+  it('puts the proxy socket of a run with long slugs in a long work dir where a unix socket fits, one per run', () => {
+    const workDir = `/var/lib/${'w'.repeat(60)}`;
+    const scratch = (unit: string) => join(workDir, 'sandboxes', `${'a-long-feature-slug-'.repeat(3)}--${unit}-3`);
+    const [first, second] = [proxySocketPath(workDir, scratch('first-unit')), proxySocketPath(workDir, scratch('second-unit'))];
+    expect(Buffer.byteLength(first)).toBeLessThanOrEqual(MAX_SOCKET_PATH_BYTES);
+    expect(Buffer.byteLength(scratch('first-unit'))).toBeGreaterThan(MAX_SOCKET_PATH_BYTES);
+    expect(first).not.toBe(second);
+  });
+
   it('removes the proxy socket when closed', async () => {
-    const runDir = tempDir('net');
-    const network = await openSandboxNetwork({ allow: ['127.0.0.1'] }, { runDir });
+    const network = await openSandboxNetwork({ allow: ['127.0.0.1'] }, { socketPath: join(tempDir('net'), 'proxy.sock') });
     const socket = network.bwrapArgs[network.bwrapArgs.indexOf('--bind') + 1] ?? '';
     const before = existsSync(socket);
     await network.close();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { asyncLocalStorage } from '@temporalio/activity';
@@ -22,7 +23,16 @@ export const SANDBOX_NET_DIR = '/run/aidp-net';
 export const FORWARDER_PORT = 3128;
 /** The forwarder script, next to this module in src/ and in dist/ alike. */
 export const FORWARDER_PATH = fileURLToPath(new URL('./forwarder.mjs', import.meta.url));
-const PROXY_SOCKET_NAME = 'egress-proxy.sock';
+
+/**
+ * Where the egress proxy of a sandbox whose scratch dir is `scratch` listens:
+ * `<workDir>/net/<16 hex>.sock`, named after that dir. A unix socket's path must fit in 107
+ * bytes, and inside the scratch dir (named after the feature and the unit) it did not with long
+ * slugs or a long work dir; this one stays under it for any work dir of up to 80 bytes.
+ */
+export function proxySocketPath(workDir: string, scratch: string): string {
+  return join(workDir, 'net', `${createHash('sha256').update(scratch).digest('hex').slice(0, 16)}.sock`);
+}
 
 const NO_NETWORK: SandboxNetwork = {
   bwrapArgs: [],
@@ -33,7 +43,7 @@ const NO_NETWORK: SandboxNetwork = {
 
 /**
  * The network side of one sandbox. No hosts: nothing is added, and bwrap's `--unshare-all`
- * leaves the sandbox with loopback only. Otherwise an egress proxy on a unix socket in `runDir`,
+ * leaves the sandbox with loopback only. Otherwise an egress proxy on the unix socket `socketPath`,
  * reached inside the sandbox through a forwarder on 127.0.0.1:{@link FORWARDER_PORT} that runs
  * the command, lets through the listed hosts (`*`: any host) at public addresses only, so not
  * even `*` reaches the worker's loopback services, its LAN or cloud metadata; close() stops it.
@@ -41,11 +51,11 @@ const NO_NETWORK: SandboxNetwork = {
  */
 export async function openSandboxNetwork(
   policy: NetworkPolicy,
-  opts: { runDir: string; log?: NetworkLog },
+  opts: { socketPath: string; log?: NetworkLog },
 ): Promise<SandboxNetwork> {
   if (policy.allow.length === 0) return NO_NETWORK;
 
-  const socketPath = join(opts.runDir, PROXY_SOCKET_NAME);
+  const { socketPath } = opts;
   // The activity's logger, captured now: the proxy's callbacks run outside the activity's context.
   const log = opts.log ?? asyncLocalStorage.getStore()?.log;
   const proxy = await startEgressProxy({ socketPath, allow: policy.allow, log });

@@ -1,11 +1,11 @@
 import { existsSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildAgentEnv } from './agent-env.js';
 import { buildBwrapArgs, type DroppedPath } from './bwrap-args.js';
 import { hostSystemRoots, mountsFor, nodePrefix, pathDirectories, resolvedProtectedPaths } from './host-mounts.js';
 import type { NetworkPolicy } from '../domain/network-policy.js';
-import { openSandboxNetwork } from './network.js';
+import { openSandboxNetwork, proxySocketPath } from './network.js';
 import { isWithin } from './protected-paths.js';
 import { buildSandboxEnv } from './sandbox-env.js';
 import type { SandboxSettings } from './settings.js';
@@ -61,7 +61,9 @@ async function openSandboxedRun(settings: SandboxSettings, spec: UntrustedRunSpe
   const promptFile = join(scratch, 'prompt.md');
   const home = join(scratch, 'home');
   const tmp = join(scratch, 'tmp');
-  const network = await openSandboxNetwork(spec.network ?? { allow: [] }, { runDir: scratch });
+  const socketPath = proxySocketPath(settings.workDir, scratch);
+  mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+  const network = await openSandboxNetwork(spec.network ?? { allow: [] }, { socketPath });
   const protectedPaths = resolvedProtectedPaths(settings.protectedPaths);
   const sealedDirs = resolvedProtectedPaths([settings.workDir]);
   let promptWritten = false;
