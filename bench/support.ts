@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,17 +22,7 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `aidp-bench-${prefix}-`));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const server = createServer();
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => res(port));
-    });
-  });
-}
+export { freeMetricsPort, freePort } from './free-port.js';
 
 /** A repository whose check fails only when units/ exists and is empty (so the untouched base passes it). */
 export async function benchRepo(opts: { files?: number } = {}): Promise<string> {

@@ -6,7 +6,7 @@ import { startFeature } from '../../src/features/feature-client.js';
 import { prepareLocalFeature, resolveLocalRepo } from '../../src/features/local-feature.js';
 import { unitProgressQuery } from '../../src/workflows/unit/messages.js';
 import { historyTimeline } from '../hop-report.js';
-import { AIDP_BIN, benchRepo, freePort, sleep, taskList, tempDir, SCRIPTED_AGENT, type Figure } from '../support.js';
+import { AIDP_BIN, benchRepo, freeMetricsPort, sleep, taskList, tempDir, SCRIPTED_AGENT, type Figure } from '../support.js';
 
 interface Start {
   event: string;
@@ -23,13 +23,15 @@ function events(logDir: string): Start[] {
 
 function spawnWorker(env: Record<string, string>, logFile: string): { process: ResultPromise; ready: Promise<number> } {
   const child = execa('node', [AIDP_BIN, 'worker'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, reject: false, stdin: 'ignore' });
-  const ready = new Promise<number>((resolve) => {
+  const ready = new Promise<number>((resolve, reject) => {
     let seen = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       appendFileSync(logFile, chunk);
       if (/worker on/.test(seen)) resolve(Date.now());
     });
+    // A worker that cannot start exits (e.g. a port taken): the scenario fails instead of waiting forever.
+    void child.then((result) => reject(new Error(`the worker exited before it was ready (exit ${result.exitCode}); see ${logFile}`)));
   });
   return { process: child, ready };
 }
@@ -50,7 +52,7 @@ async function recoverAfter(client: Client, address: string, signal: 'SIGKILL' |
     TEMPORAL_ADDRESS: address,
     AIDP_WORKDIR: tempDir('recovery'),
     AIDP_HOST_ID: `bench-recovery-${signal}-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_METRICS_PORT: String(await freeMetricsPort()),
     AIDP_SHUTDOWN_GRACE_SECONDS: '1',
   };
   const logDir = tempDir('log');
@@ -97,7 +99,7 @@ async function lostHost(client: Client, address: string): Promise<number> {
     TEMPORAL_ADDRESS: address,
     AIDP_WORKDIR: tempDir(`lost-${name}`),
     AIDP_HOST_ID: `bench-lost-${name}-${Date.now()}`,
-    AIDP_METRICS_PORT: String(await freePort()),
+    AIDP_METRICS_PORT: String(await freeMetricsPort()),
     AIDP_SANDBOX_READ_PATHS: dirname(SCRIPTED_AGENT),
     AIDP_SANDBOX_WRITE_PATHS: logDir,
   });
