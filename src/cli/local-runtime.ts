@@ -99,6 +99,13 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
   if (metricsServer && endpoint.dataConverter) {
     ctx.logger.info({ url: `${metricsServer.url}/codec`, tokenRequired: Boolean(ctx.env.codecToken) }, 'payloads encrypted; codec endpoint for the Web UI');
   }
+  /** The worker's and the client's connections, /metrics and the engine: what close() ends after the workers. */
+  const closeConnections = async (): Promise<void> => {
+    await closeWorkerConnection?.();
+    await client.connection.close();
+    await metricsServer?.close();
+    await endpoint.close();
+  };
   if (runWorkers) {
     try {
       installRuntime(
@@ -126,10 +133,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     } catch (err) {
       // E.g. the SDK's metrics port taken: close what is open, so the process exits with the error
       // instead of staying up, serving /metrics, with no worker.
-      await closeWorkerConnection?.().catch(() => undefined);
-      await metricsServer?.close().catch(() => undefined);
-      await client.connection.close().catch(() => undefined);
-      await endpoint.close().catch(() => undefined);
+      await closeConnections().catch(() => undefined);
       throw err;
     }
   }
@@ -143,10 +147,7 @@ export async function openLocalRuntime(ctx: CliContext, plan: WorkerPlan): Promi
     async close() {
       workers?.shutdown();
       await workersDone?.catch((err: unknown) => ctx.logger.error({ err }, 'worker stopped with an error'));
-      await closeWorkerConnection?.();
-      await client.connection.close();
-      await metricsServer?.close();
-      await endpoint.close();
+      await closeConnections();
     },
   };
 }
