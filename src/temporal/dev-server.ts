@@ -12,6 +12,12 @@ export interface EmbeddedServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /**
+   * More namespaces the server creates as it starts, each with aidp's search attributes, in its
+   * database before it answers: no registration and no wait for the namespace cache (tests: one per
+   * test file).
+   */
+  extraNamespaces?: string[];
   /** Defaults to findTemporalCli(); undefined there means the SDK's own download. */
   cliPath?: string;
   startTimeoutMs?: number;
@@ -110,7 +116,7 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       dbFilename: join(stateDir(opts.workDir), 'temporal.db'),
-      extraArgs: [...uiCodecArgs(opts), ...searchAttributeArgs(), ...dynamicConfigArgs(opts)],
+      extraArgs: [...extraNamespaceArgs(opts), ...uiCodecArgs(opts), ...searchAttributeArgs(), ...dynamicConfigArgs(opts)],
     },
   });
   return {
@@ -122,6 +128,10 @@ async function startWithSdkDownload(opts: EmbeddedServerOptions, logFile: string
     logFile,
     stop: () => env.teardown(),
   };
+}
+
+function extraNamespaceArgs(opts: EmbeddedServerOptions): string[] {
+  return (opts.extraNamespaces ?? []).flatMap((namespace) => ['--namespace', namespace]);
 }
 
 function uiCodecArgs(opts: EmbeddedServerOptions): string[] {
@@ -143,7 +153,7 @@ function dynamicConfigArgs(opts: EmbeddedServerOptions): string[] {
   ]);
 }
 
-/** aidp's search attributes, registered on the namespace as the server starts (idempotent). */
+/** aidp's search attributes, registered on every namespace the server creates as it starts (idempotent). */
 function searchAttributeArgs(): string[] {
   return cliSearchAttributeTypes().flatMap(({ name, type }) => ['--search-attribute', `${name}=${type}`]);
 }
@@ -199,6 +209,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions): Promise<
       String(opts.uiPort),
       '--namespace',
       opts.namespace,
+      ...extraNamespaceArgs(opts),
       '--log-level',
       'warn',
       ...uiCodecArgs(opts),
