@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { execa } from 'execa';
 import { runInProcessGroup, type ProcessRunResult } from '../src/activities/agent/process-group.js';
 import { buildAgentInvocation } from '../src/activities/agent/presets.js';
 import { AGENT_CLIS, installAgentCli, type PinnedAgentCli } from './support/agent-clis.js';
@@ -140,6 +141,46 @@ function connectsBeyondLoopback(traceFile: string): string[] {
   return addresses.filter((a) => !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(a));
 }
 
+/** Every run's environment before its CLI's own variables: the CLI on PATH, and every proxy closed. */
+function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    PATH: [binDir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    LANG: 'C.UTF-8',
+    HTTPS_PROXY: CLOSED_PORT_PROXY,
+    HTTP_PROXY: CLOSED_PORT_PROXY,
+    ALL_PROXY: CLOSED_PORT_PROXY,
+    https_proxy: CLOSED_PORT_PROXY,
+    http_proxy: CLOSED_PORT_PROXY,
+    all_proxy: CLOSED_PORT_PROXY,
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+    ...unpackedCodeEnv(cli, binDir),
+  };
+}
+
+/**
+ * Where a CLI keeps the code it unpacks from itself, outside the run's fresh HOME, so that it is
+ * unpacked once per pinned install rather than once per run. copilot's platform package is a
+ * single executable that unpacks its own 235 MB package into ~/.cache/copilot/pkg when it finds
+ * none there (seconds of disk writes); COPILOT_PKG_CACHE_HOME puts that elsewhere, here beside the
+ * pinned install. It holds the CLI's own code only: no configuration, no login, no session.
+ */
+function unpackedCodeEnv(cli: PinnedAgentCli, binDir: string): NodeJS.ProcessEnv {
+  return cli.preset === 'copilot' ? { COPILOT_PKG_CACHE_HOME: join(binDir, '..', '..', 'unpacked') } : {};
+}
+
+/** Unpacks copilot's code before its runs (at once when done already), so two runs never unpack it together. */
+async function unpackCode(cli: PinnedAgentCli, binDir: string): Promise<void> {
+  if (cli.preset !== 'copilot') return;
+  await execa(join(binDir, 'copilot'), [], {
+    env: { ...closedEnv(cli, binDir, tempDir('home-unpack')), COPILOT_SEA_EXTRACT_ONLY: '1' },
+    extendEnv: false,
+    stdin: 'ignore',
+    timeout: RUN_TIMEOUT_MS,
+  });
+}
+
 async function runPreset(
   cli: PinnedAgentCli,
   binDir: string,
@@ -157,20 +198,7 @@ async function runPreset(
     argv: [...tracer, ...invocation.argv],
     stdin: invocation.stdin,
     cwd: worktree,
-    env: {
-      HOME: home,
-      PATH: [binDir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-      LANG: 'C.UTF-8',
-      HTTPS_PROXY: CLOSED_PORT_PROXY,
-      HTTP_PROXY: CLOSED_PORT_PROXY,
-      ALL_PROXY: CLOSED_PORT_PROXY,
-      https_proxy: CLOSED_PORT_PROXY,
-      http_proxy: CLOSED_PORT_PROXY,
-      all_proxy: CLOSED_PORT_PROXY,
-      NO_PROXY: '127.0.0.1,localhost',
-      no_proxy: '127.0.0.1,localhost',
-      ...env(home),
-    },
+    env: { ...closedEnv(cli, binDir, home), ...env(home) },
     timeoutMs: RUN_TIMEOUT_MS,
     signal,
   });
@@ -219,12 +247,21 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 const runs = new Map<string, Promise<PresetRun>>();
 const runOf = (cli: PinnedAgentCli, kind: RunKind): Promise<PresetRun> => runs.get(`${cli.preset}:${kind}`)!;
 
+/**
+ * The order runs start in: the slowest first (aider's Python imports and opencode's first start
+ * take several times as long as claude's), so the file does not end waiting on one slow run that
+ * started last.
+ */
+const SLOWEST_FIRST: readonly PinnedAgentCli['preset'][] = ['aider', 'opencode', 'gemini', 'copilot', 'codex', 'claude'];
+const startOrder = (cli: PinnedAgentCli): number => SLOWEST_FIRST.indexOf(cli.preset);
+
 // Every run starts here, a few at a time; each test waits for its own.
 beforeAll(async () => {
-  for (const cli of AGENT_CLIS) {
+  for (const cli of [...AGENT_CLIS].sort((a, b) => startOrder(a) - startOrder(b))) {
     const binDir = await installAgentCli(cli);
+    const unpacked = unpackCode(cli, binDir);
     for (const kind of ['offline', 'fakeKey'] as const) {
-      const run = inTurn(() => runAgainstRefusingApi(cli, binDir, kind));
+      const run = unpacked.then(() => inTurn(() => runAgainstRefusingApi(cli, binDir, kind)));
       run.catch(() => undefined); // its test reports the failure
       runs.set(`${cli.preset}:${kind}`, run);
     }

@@ -74,7 +74,7 @@ async function deadPid(): Promise<number> {
 describe('running a process group', () => {
   it('kills the agent and its grandchild when the timeout passes', async () => {
     const log = tempDir('log');
-    const run = await runInProcessGroup({ argv: scripted('--hang', '--log', log), cwd: log, env: process.env, timeoutMs: 3000 });
+    const run = await runInProcessGroup({ argv: scripted('--hang', '--log', log), cwd: log, env: process.env, timeoutMs: 2000 });
 
     expect(run.timedOut).toBe(true);
     expect(run.exitCode).toBeNull();

@@ -32,11 +32,10 @@ describe('a worker killed with SIGKILL mid-run', () => {
       AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_HOST_ID: `crash-${Date.now()}`,
     };
-    const startWorker = async (): Promise<{ process: ResultPromise }> => {
-      const worker = await startWorkerProcess(env);
-      workers.push(worker.process);
-      return worker;
-    };
+    const startWorker = (): Promise<{ process: ResultPromise }> => startWorkerProcess(env, workers);
+    // The first worker starts while the repository and the feature are made.
+    const starting = startWorker();
+    starting.catch(() => undefined); // awaited below
     const repo = await createTestRepo();
     logDir = agentIoDir('log');
     const feature = await prepareLocalFeature({
@@ -51,7 +50,7 @@ describe('a worker killed with SIGKILL mid-run', () => {
     });
     featureId = feature.workflowId;
 
-    const first = await startWorker();
+    const first = await starting;
     const handle = await startFeature(temporal.client, feature);
     // Kill once some units are done and others have agents running.
     const before = await waitFor(async () => {

@@ -26,20 +26,23 @@ describe('a worker process stopped with SIGTERM', () => {
   it('cancels its running agent within the grace time and exits 0', async () => {
     const hostId = `sigterm-${Date.now()}`;
     const logDir = agentIoDir('agent-log');
-    const repo = await createTestRepo();
     const worker = spawnCli(['worker', '--queue', 'agent'], {
       AIDP_ENGINE: 'temporal',
       TEMPORAL_ADDRESS: testServerAddress(),
       AIDP_WORKDIR: tempDir('work'),
       AIDP_METRICS_PORT: String(await freeMetricsPort()),
       AIDP_HOST_ID: hostId,
-      AIDP_SHUTDOWN_GRACE_SECONDS: '2',
+      AIDP_SHUTDOWN_GRACE_SECONDS: '1',
     });
-    await waitForOutput(worker, /worker on/);
+    // The worker starts while the repository and the loop's input are made.
+    const [input] = await Promise.all([
+      (async () => sleepingLoopInput({ name: 'slow', repo: await createTestRepo(), hostId, logDir }))(),
+      waitForOutput(worker, /worker on/),
+    ]);
     await temporal.client.workflow.start('WorkLoopWorkflow', {
       workflowId: `sigterm-loop-${hostId}`,
       taskQueue: AGENT_QUEUE,
-      args: [await sleepingLoopInput({ name: 'slow', repo, hostId, logDir })],
+      args: [input],
     });
     const [agent] = await waitFor(() => starts(logDir).length > 0 && starts(logDir), 30_000, 'the agent to start');
 
@@ -51,7 +54,7 @@ describe('a worker process stopped with SIGTERM', () => {
     expect(result.exitCode).toBe(0);
     expect(agent).toBeDefined();
     expect(livePidsMentioning(logDir)).toEqual([]);
-    // Grace (2 s) plus the group kill's own 2 s escalation, well inside the 15 s force limit.
+    // Grace (1 s) plus the group kill's own 2 s escalation, well inside the 15 s force limit.
     expect(exitedAfterMs).toBeLessThan(15_000);
   });
 

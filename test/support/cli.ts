@@ -45,10 +45,12 @@ export function spawnCli(args: string[], env: Record<string, string>): ResultPro
 
 /**
  * Spawns `aidp worker` and resolves once it polls. Wrapped in an object: awaiting an execa
- * process itself would wait for it to exit.
+ * process itself would wait for it to exit. `started`, when given, gets the process at once, so a
+ * test that starts several together can kill every one it started even if another failed to start.
  */
-export async function startWorkerProcess(env: Record<string, string>): Promise<{ process: ResultPromise }> {
+export async function startWorkerProcess(env: Record<string, string>, started?: ResultPromise[]): Promise<{ process: ResultPromise }> {
   const worker = spawnCli(['worker'], env);
+  started?.push(worker);
   await waitForOutput(worker, /worker on/);
   return { process: worker };
 }
