@@ -141,10 +141,14 @@ function connectsBeyondLoopback(traceFile: string): string[] {
   return addresses.filter((a) => !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(a));
 }
 
-/** Every run's environment before its CLI's own variables: the CLI on PATH, and every proxy closed. */
+/**
+ * Every run's environment before its CLI's own variables: the CLI on PATH, every proxy closed, and
+ * its temporary files in its fresh HOME (gemini writes error reports to os.tmpdir(), which was /tmp).
+ */
 function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
   return {
     HOME: home,
+    TMPDIR: home,
     PATH: [binDir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     LANG: 'C.UTF-8',
     HTTPS_PROXY: CLOSED_PORT_PROXY,
