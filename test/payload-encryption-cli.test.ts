@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import type { ResultPromise } from 'execa';
@@ -20,17 +20,17 @@ describe('the aidp CLI with AIDP_PAYLOAD_KEY set', () => {
   beforeAll(async () => {
     raw = await connectToTestServer();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     for (const child of children.splice(0)) {
       child.kill('SIGINT');
       await child;
     }
+  });
+  afterAll(async () => {
     await raw?.close();
   });
 
-  // `aidp temporal` has its own server, work dir and ports, so it runs beside `aidp run` (jest starts
-  // the concurrent tests together, before the worker's); the worker and the run share the dev server's queues: not side by side.
-  it.concurrent('aidp run builds the feature, prints its result, and leaves only ciphertext in the history', async () => {
+  it('aidp run builds the feature, prints its result, and leaves only ciphertext in the history', async () => {
     const repo = await createTestRepo();
     const spec = ['# Cli encrypted', '', `Reported: ${MARKER}`, '', '- [ ] Only part', ''].join('\n');
     const result = await runCli(['run', '--repo', repo, '--text', spec, '--agent-command', `node ${SCRIPTED_AGENT} --write`, '--json'], await cliEnv(), 120_000);
@@ -60,7 +60,7 @@ describe('the aidp CLI with AIDP_PAYLOAD_KEY set', () => {
     expect(Buffer.from(payload.metadata['encryption-key-id']!, 'base64').toString()).toBe(payloadKeyId(KEY));
   });
 
-  it.concurrent('aidp temporal starts the embedded Web UI with the codec endpoint of the metrics port', async () => {
+  it('aidp temporal starts the embedded Web UI with the codec endpoint of the metrics port', async () => {
     const env = {
       AIDP_WORKDIR: tempDir('embedded-codec'),
       AIDP_TEMPORAL_PORT: String(await freePort()),
