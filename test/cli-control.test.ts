@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import { starts } from './support/agent-log.js';
@@ -26,23 +28,28 @@ describe('aidp commands on a running feature', () => {
   it('status, pause, concurrency and resume act on the run and say what they did', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
+    // The agents work until the commands below are done: the run is running whenever they act.
+    const release = join(agentIoDir('release'), 'go');
     const handle = await harness.startFeature(repo, taskListSpec('Steer from the CLI', ['One', 'Two', 'Three']), {
-      providers: scriptedProviders(`--write --sleep 1500 --log ${logDir}`),
+      providers: scriptedProviders(`--write --wait-for ${release} --log ${logDir}`),
       concurrency: 1,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
     const id = handle.workflowId;
 
-    const status = await runCli(['status', id, '--json'], env());
+    // Side by side while the first agent works: none of the three changes what the others check.
+    const [status, pause, refused] = await Promise.all([
+      runCli(['status', id, '--json'], env()),
+      runCli(['pause', id], env()),
+      runCli(['concurrency', id, '0'], env()),
+    ]);
     expect(status.exitCode).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ workflowId: id, total_units: 3, concurrency: 1 });
 
-    const pause = await runCli(['pause', id], env());
     expect(pause.exitCode).toBe(0);
     expect(pause.stdout).toContain(`aidp resume ${id}`);
     expect((await handle.query(orchestrationStatusQuery)).paused).toBe(true);
 
-    const refused = await runCli(['concurrency', id, '0'], env());
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr.trim()).toBe('aidp: concurrency must be an integer from 1 to 100 (got "0")');
 
@@ -51,16 +58,18 @@ describe('aidp commands on a running feature', () => {
     expect((await handle.query(orchestrationStatusQuery)).concurrency).toBe(3);
 
     expect((await runCli(['resume', id], env())).exitCode).toBe(0);
+    writeFileSync(release, '');
     expect((await handle.result()).status).toBe('completed');
   });
 
-  it('status of an unknown id is one line and exit 2', async () => {
+  // The two refusals touch no run and no worker: they run side by side.
+  it.concurrent('status of an unknown id is one line and exit 2', async () => {
     const result = await runCli(['status', 'aidp/local/nothing-here/none'], env());
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('aidp: no feature run with id aidp/local/nothing-here/none');
   });
 
-  it('run --detach refuses when no worker outlives the command', async () => {
+  it.concurrent('run --detach refuses when no worker outlives the command', async () => {
     const repo = await createTestRepo();
     const result = await runCli(['run', '--repo', repo, '--text', '- [ ] x', '--detach'], env());
     expect(result.exitCode).toBe(2);

@@ -6,6 +6,7 @@ import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 
 /** `aidp run` against the run's dev server, with a worker in its own process (none serves this work dir). */
 const cliEnv = () => temporalCliEnv('cli');
+const CHECKS = 'checks:\n  test:\n    command: node scripts/check-units.mjs\n    timeout_seconds: 60\n';
 
 describe('aidp run', () => {
   it('builds a feature and prints one JSON object with the units, the feature branch and the summary', async () => {
@@ -30,10 +31,11 @@ describe('aidp run', () => {
   });
 
   it('exits 1 when a unit fails, naming it and why', async () => {
-    const repo = await createTestRepo();
+    // One unit of two merged is a partial result (not too few merges) at this threshold.
+    const repo = await createTestRepo({ aidpYml: `merge:\n  threshold: 0.5\n${CHECKS}` });
     const result = await runCli(
       [
-        'run', '--repo', repo, '--text', taskListSpec('Half run', ['Good part', 'Fine part', 'Nice part', 'Neat part', 'Bad part']),
+        'run', '--repo', repo, '--text', taskListSpec('Half run', ['Good part', 'Bad part']),
         '--agent-command', `node ${SCRIPTED_AGENT} --write --fail-units bad-part`, '--max-iterations', '1', '--json',
       ],
       await cliEnv(),

@@ -22,6 +22,7 @@ describe('aidp status without an id', () => {
     await temporal?.close();
   });
 
+  // Every test lists its own repository (or none): they run side by side.
   /** Builds of a repository no other test uses, started by the processor (no worker runs them). */
   async function startBuilds(issues: Array<{ number: number; title: string }>): Promise<{ repository: string; ids: string[] }> {
     const owner = `list-${randomUUID().slice(0, 8)}`;
@@ -50,7 +51,7 @@ describe('aidp status without an id', () => {
     return { repository, ids };
   }
 
-  it('lists the runs of a repository newest first with kind, issue, status and title', async () => {
+  it.concurrent('lists the runs of a repository newest first with kind, issue, status and title', async () => {
     const { repository, ids } = await startBuilds([
       { number: 3, title: 'Older issue' },
       { number: 4, title: 'Newer issue' },
@@ -66,7 +67,7 @@ describe('aidp status without an id', () => {
     ]);
   });
 
-  it('--status keeps only the runs in that state', async () => {
+  it.concurrent('--status keeps only the runs in that state', async () => {
     const { repository, ids } = await startBuilds([
       { number: 5, title: 'Stopped' },
       { number: 6, title: 'Going on' },
@@ -85,19 +86,19 @@ describe('aidp status without an id', () => {
     ]);
   });
 
-  it('a repository with no runs prints that nothing matches', async () => {
+  it.concurrent('a repository with no runs prints that nothing matches', async () => {
     const result = await runCli(['status', '--repo', `nobody-${randomUUID().slice(0, 8)}/none`], env());
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('no aidp runs match');
   });
 
-  it('list filters with an id are refused with exit 2', async () => {
+  it.concurrent('list filters with an id are refused with exit 2', async () => {
     const result = await runCli(['status', 'aidp/local/x/y', '--status', 'running'], env());
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('aidp: --repo, --status, --kind and --limit list runs: leave out the id');
   });
 
-  it('--help describes listing and its filters', async () => {
+  it.concurrent('--help describes listing and its filters', async () => {
     const result = await runCli(['status', '--help'], env());
     expect(result.exitCode).toBe(0);
     for (const words of ['list aidp runs, newest first', '--repo <owner/name>', '--status <state>', '--kind <kind>', '--limit <n>', '(default 20)', '"cancelled"', 'the Web UI filters on them']) {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import type { ResultPromise } from 'execa';
 import { spawnCli, runCli, waitForOutput } from './support/cli.js';
@@ -21,11 +21,12 @@ async function stop(child: ResultPromise): Promise<number | undefined> {
 
 describe('the embedded Temporal server', () => {
   const children: ResultPromise[] = [];
-  afterEach(async () => {
+  // The two tests have their own work dirs and ports: they run side by side (and so without afterEach).
+  afterAll(async () => {
     for (const child of children.splice(0)) if (child.exitCode === null) await stop(child);
   });
 
-  it('keeps a started workflow across a restart of aidp on the same work dir', async () => {
+  it.concurrent('keeps a started workflow across a restart of aidp on the same work dir', async () => {
     const env = {
       AIDP_WORKDIR: tempDir('embedded'),
       AIDP_TEMPORAL_PORT: String(await freePort()),
@@ -52,7 +53,7 @@ describe('the embedded Temporal server', () => {
     expect(description.status.name).toBe('RUNNING');
   });
 
-  it('is reused by a second aidp on the same work dir instead of failing', async () => {
+  it.concurrent('is reused by a second aidp on the same work dir instead of failing', async () => {
     const env = {
       AIDP_WORKDIR: tempDir('embedded'),
       AIDP_TEMPORAL_PORT: String(await freePort()),

@@ -187,7 +187,9 @@ describe('work on an aidp pull request branch', () => {
 
   it('pushes nothing when someone pushed to the PR branch while the agent worked, and says so', async () => {
     const logDir = agentIoDir('agent-log');
-    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--sleep 2000 --log ${logDir}`);
+    // The agent works until the person's commit is on the branch.
+    const release = join(agentIoDir('release'), 'go');
+    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--wait-for ${release} --log ${logDir}`);
     const bodies: { finished?: { conclusion: string }; reply?: string } = {};
     const api = nock(GITHUB_API)
       .post('/repos/octo-org/widgets/check-runs')
@@ -206,6 +208,7 @@ describe('work on an aidp pull request branch', () => {
     await git.commit('a human commit');
     const humanSha = (await git.revparse(['HEAD'])).trim();
     await git.checkout('main');
+    writeFileSync(release, '');
     const result = await harness.client.workflow.getHandle(workflowId).result();
 
     api.done();

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { credentialHelperCommand, credentialHelperEnv } from '../github/git-credential.js';
 import { apiBaseUrlOf, gitHubHostOf } from '../github/github-host.js';
-import { Probot } from 'probot';
+import type { Probot } from 'probot';
 import { appCanAuthenticate, loadEnvConfig, secretValues, SECRET_ENV_NAMES, type EnvConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
 import type { EngineConfig } from '../temporal/engine.js';
@@ -52,11 +52,14 @@ export function engineConfig(env: EnvConfig): EngineConfig {
 function githubClients(env: EnvConfig): Pick<ActivityDeps, 'appId' | 'octokitFor' | 'reconcileGitHub'> {
   if (!appCanAuthenticate(env)) return {};
   const host = gitHubHostOf(env);
-  const probot = new Probot({ appId: env.appId, privateKey: env.privateKey, baseUrl: apiBaseUrlOf(host) });
+  // Probot is imported at the first GitHub call: the commands that never make one start without it.
+  let probot: Promise<Probot> | undefined;
+  const app = (): Promise<Probot> =>
+    (probot ??= import('probot').then(({ Probot }) => new Probot({ appId: env.appId, privateKey: env.privateKey, baseUrl: apiBaseUrlOf(host) })));
   return {
     appId: env.appId,
-    octokitFor: (installationId) => probot.auth(installationId),
-    reconcileGitHub: { app: () => probot.auth(), installation: (id) => probot.auth(id), host },
+    octokitFor: async (installationId) => (await app()).auth(installationId),
+    reconcileGitHub: { app: async () => (await app()).auth(), installation: async (id) => (await app()).auth(id), host },
   };
 }
 

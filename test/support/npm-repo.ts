@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit } from 'simple-git';
@@ -31,31 +31,47 @@ async function packRunner(): Promise<string> {
   return join(dir, packed.stdout.trim().split('\n').pop()!);
 }
 
+/** package.json of the repository: `npm test` runs the runner, a devDependency from vendor/. */
+const PACKAGE_JSON = JSON.stringify(
+  { name: 'demo', version: '1.0.0', private: true, type: 'module', scripts: { test: 'minirun' }, devDependencies: { minirun: 'file:vendor/minirun-1.0.0.tgz' } },
+  null,
+  2,
+);
+const NPMRC = 'audit=false\nfund=false\nupdate-notifier=false\n';
+
+/**
+ * package.json, .npmrc, vendor/ with the packed runner and the package-lock.json npm wrote for
+ * them: the same for every repository, so packed and locked once per test file (two npm runs).
+ */
+let packageFiles: Promise<string> | undefined;
+function lockedPackage(): Promise<string> {
+  packageFiles ??= (async () => {
+    const tarball = await packRunner();
+    const dir = tempDir('npm-package');
+    mkdirSync(join(dir, 'vendor'));
+    await execa('cp', [tarball, join(dir, 'vendor', 'minirun-1.0.0.tgz')]);
+    writeFileSync(join(dir, 'package.json'), PACKAGE_JSON);
+    writeFileSync(join(dir, '.npmrc'), NPMRC);
+    await execa('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts'], { cwd: dir });
+    return dir;
+  })();
+  return packageFiles;
+}
+
 /**
  * A real-style npm package on `main` that is its own remote: its test runner is a devDependency
  * (a tarball in vendor/, so no registry is needed), node_modules is ignored, `npm test` runs the
  * runner, which fails with 127 when the dependencies are not installed.
  */
 export async function createNpmRepo(opts: { aidpYml: string; gitignore?: boolean }): Promise<string> {
-  const tarball = await packRunner();
+  const packageDir = await lockedPackage();
   const dir = tempDir('npm-repo');
   mkdirSync(join(dir, '.github'));
-  mkdirSync(join(dir, 'vendor'));
   mkdirSync(join(dir, 'test'));
-  await execa('cp', [tarball, join(dir, 'vendor', 'minirun-1.0.0.tgz')]);
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify(
-      { name: 'demo', version: '1.0.0', private: true, type: 'module', scripts: { test: 'minirun' }, devDependencies: { minirun: 'file:vendor/minirun-1.0.0.tgz' } },
-      null,
-      2,
-    ),
-  );
-  writeFileSync(join(dir, '.npmrc'), 'audit=false\nfund=false\nupdate-notifier=false\n');
+  cpSync(packageDir, dir, { recursive: true });
   if (opts.gitignore ?? true) writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
   writeFileSync(join(dir, 'test', 'base.test.mjs'), "import assert from 'node:assert';\nassert.equal(1 + 1, 2);\n");
   writeFileSync(join(dir, '.github', 'aidp.yml'), opts.aidpYml);
-  await execa('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts'], { cwd: dir });
   const git = simpleGit(dir);
   await git.init(['--initial-branch=main']);
   await git.addConfig('user.name', 'test');

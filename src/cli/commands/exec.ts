@@ -14,7 +14,6 @@ import { unitBranchName } from '../../domain/branches.js';
 import type { UnitWorkflow } from '../../workflows/unit/workflow.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../../domain/input-error.js';
-import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
 
 interface ExecOptions {
@@ -44,6 +43,8 @@ export function registerExecCommand(program: Command): void {
       const settings = featureSettings(config, { providers: agentOverride(opts), maxIterations: opts.maxIterations });
       const title = featureTitle(opts.text);
       const workflowId = localExecWorkflowId(repo.path, slugify(title));
+      // The worker SDK comes with the runtime, here: a refused command (bad input or config) answers without loading it.
+      const { openLocalRuntime } = await import('../local-runtime.js');
       const runtime = await openLocalRuntime(ctx, { mode: 'auto', queues: ['agent'] });
       try {
         const unitSlug = slugify(title);

@@ -11,7 +11,6 @@ import { servedQueues } from '../../temporal/worker-registry.js';
 import { SANDBOX_OFF_WARNING } from '../../sandbox/unavailable.js';
 import { loadCliContext } from '../context.js';
 import { InputError } from '../../domain/input-error.js';
-import { openLocalRuntime } from '../local-runtime.js';
 import { agentOverride, positiveInt } from '../options.js';
 import { ProgressView, renderMergeOutcome } from '../progress-view.js';
 import { statusLines } from '../../domain/summary/status-lines.js';
@@ -96,6 +95,8 @@ export function registerRunCommand(program: Command): void {
           `--detach needs a worker that outlives this command: start \`aidp start\` or \`aidp worker\` on ${ctx.env.workDir} first`,
         );
       }
+      // The worker SDK comes with the runtime, here: a refused command (bad input or config) answers without loading it.
+      const { openLocalRuntime } = await import('../local-runtime.js');
       const runtime = await openLocalRuntime(ctx, { mode: opts.detach ? 'never' : 'auto' });
       try {
         const handle = await startFeature(runtime.client, feature);
