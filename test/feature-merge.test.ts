@@ -38,7 +38,7 @@ describe('merging units into one feature branch', () => {
     await harness?.close();
   });
 
-  it('merges 6 units touching different files into a feature branch that holds all 6 and passes its checks', async () => {
+  it.concurrent('merges 6 units touching different files into a feature branch that holds all 6 and passes its checks', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Six parts', titles('Part', 6)), {
       providers: scriptedProviders('--write'),
@@ -56,7 +56,7 @@ describe('merging units into one feature branch', () => {
     for (const title of titles('Part', 6)) expect(summary).toContain(title);
   });
 
-  it('hands a conflict on the same lines to the resolver agent and merges its resolution', async () => {
+  it.concurrent('hands a conflict on the same lines to the resolver agent and merges its resolution', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Same lines', titles('Clash', 3)), {
       providers: scriptedProviders(`--write --resolve --shared-units ${id('Clash', 1)},${id('Clash', 2)}`),
@@ -71,7 +71,7 @@ describe('merging units into one feature branch', () => {
     expect(shared).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
   });
 
-  it('records a conflict the resolver cannot fix, leaves no marker in the feature branch and merges the others', async () => {
+  it.concurrent('records a conflict the resolver cannot fix, leaves no marker in the feature branch and merges the others', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Unresolved', titles('Knot', 4)), {
       providers: scriptedProviders(`--write --shared-units ${id('Knot', 1)},${id('Knot', 2)}`),
@@ -86,7 +86,7 @@ describe('merging units into one feature branch', () => {
     expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
   });
 
-  it('reverts a unit whose merge breaks the checks, and the feature branch still passes them', async () => {
+  it.concurrent('reverts a unit whose merge breaks the checks, and the feature branch still passes them', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Breaker', titles('Piece', 3)), {
       providers: scriptedProviders(`--write --exclusive-units ${id('Piece', 1)},${id('Piece', 2)}`),
@@ -101,7 +101,7 @@ describe('merging units into one feature branch', () => {
     expect(await checksPassOn(repo, result.featureBranch)).toBe(true);
   });
 
-  it('reports insufficient_merges when fewer units merged than the threshold asks', async () => {
+  it.concurrent('reports insufficient_merges when fewer units merged than the threshold asks', async () => {
     const repo = await createTestRepo();
     const failing = [4, 5].map((i) => id('Share', i)).join(',');
     const handle = await harness.startFeature(repo, taskListSpec('Three of five', titles('Share', 5)), {
@@ -119,7 +119,7 @@ describe('merging units into one feature branch', () => {
     expect(summary).toMatch(/3 of 5/);
   });
 
-  it('merges a dependency first, and does not merge a unit whose dependency failed, saying why', async () => {
+  it.concurrent('merges a dependency first, and does not merge a unit whose dependency failed, saying why', async () => {
     const repo = await createTestRepo();
     const spec = [
       '# Layers',

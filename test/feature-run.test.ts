@@ -20,23 +20,49 @@ function agent(flags: string) {
 
 const eight = Array.from({ length: 8 }, (_, i) => `Unit number ${i + 1}`);
 
+/** The 16-unit feature of the continue-as-new tests: what they look at once it has finished. */
+interface LongFeature {
+  repo: string;
+  logDir: string;
+  handle: Awaited<ReturnType<Harness['startFeature']>>;
+  result: Awaited<ReturnType<Awaited<ReturnType<Harness['startFeature']>>['result']>>;
+}
+
+async function runLongFeature(harness: Harness): Promise<LongFeature> {
+  const repo = await createTestRepo();
+  const logDir = agentIoDir('log');
+  const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
+  const handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
+    providers: agent(`--write --log ${logDir}`),
+    concurrency: 4,
+  });
+  return { repo, logDir, handle, result: await handle.result() };
+}
+
+// The tests share one harness and run at once (each on its own repository, log dir and feature):
+// most of a feature's time is spent waiting on agents, git and Temporal, not on the CPU.
 describe('a feature built by parallel agents', () => {
   let bundle: WorkflowBundleWithSourceMap;
   let harness: Harness;
+  let longFeature: Promise<LongFeature>;
   beforeAll(async () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({ bundle });
+    // Started here, looked at by its own describe below: it runs while the other tests do.
+    longFeature = runLongFeature(harness);
+    longFeature.catch(() => undefined);
   });
   afterAll(async () => {
     await harness?.close();
   });
 
-  it('completes 8 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
+  it.concurrent('completes 8 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Eight units', eight), {
-      // Long enough that agents of units prepared one after another still overlap on a loaded machine.
-      providers: agent(`--write --sleep 1500 --log ${logDir}`),
+      // Long enough that more than four agents would overlap if the cap let them; and the first
+      // agent waits for a second to start, so at least two overlap however loaded the machine is.
+      providers: agent(`--write --sleep 1500 --await-starts 2 --log ${logDir}`),
       concurrency: 4,
     });
     const result = await handle.result();
@@ -55,7 +81,7 @@ describe('a feature built by parallel agents', () => {
     expect(maxConcurrentAgents(agentEvents(logDir))).toBeGreaterThan(1);
   });
 
-  it('runs a unit that passes at once in two activities and at most six workflow tasks, counted from the histories', async () => {
+  it.concurrent('runs a unit that passes at once in two activities and at most six workflow tasks, counted from the histories', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Counted hops', ['First', 'Second', 'Third', 'Fourth']), {
       providers: agent('--write'),
@@ -72,7 +98,7 @@ describe('a feature built by parallel agents', () => {
     expect(counts.workflowTasksPerUnit).toBeLessThanOrEqual(6);
   });
 
-  it('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
+  it.concurrent('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const marker = join(agentIoDir('marker'), 'fixed');
@@ -111,17 +137,10 @@ describe('a feature built by parallel agents', () => {
   describe('a feature long enough that Temporal suggests continuing as new', () => {
     let repo: string;
     let logDir: string;
-    let handle: Awaited<ReturnType<Harness['startFeature']>>;
-    let result: Awaited<ReturnType<typeof handle.result>>;
+    let handle: LongFeature['handle'];
+    let result: LongFeature['result'];
     beforeAll(async () => {
-      repo = await createTestRepo();
-      logDir = agentIoDir('log');
-      const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
-      handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
-        providers: agent(`--write --log ${logDir}`),
-        concurrency: 4,
-      });
-      result = await handle.result();
+      ({ repo, logDir, handle, result } = await longFeature);
     }, 120_000);
 
     it('continues as new, keeping every unit and running none twice', async () => {
@@ -144,7 +163,7 @@ describe('a feature built by parallel agents', () => {
     });
   });
 
-  it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
+  it.concurrent('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const pwnedIn = [process.cwd(), repo, harness.workDir, tempDir('probe')];
