@@ -84,7 +84,7 @@ describe('search attributes and summaries on aidp workflows', () => {
     expect(await description.staticSummary()).toBe('Local search');
   });
 
-  it.concurrent('a child keeps its parent repository, issue and requester and gets its own kind and summary', () => {
+  it('a child keeps its parent repository, issue and requester and gets its own kind and summary', () => {
     const parent = new TypedSearchAttributes([
       { key: AIDP_REPOSITORY, value: 'octo/app' },
       { key: AIDP_ISSUE, value: 7 },
