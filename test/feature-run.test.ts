@@ -20,23 +20,75 @@ function agent(flags: string) {
 
 const eight = Array.from({ length: 8 }, (_, i) => `Unit number ${i + 1}`);
 
+/** Unit ids no branch or directory name can take as they are (each a unit of the long feature, titled `Do <id>`). */
+const hostile = [
+  '../x',
+  '$(touch pwned)',
+  `it's "quoted"`,
+  'spaces and\ttabs',
+  'ünïcødé 🚀 名前',
+  'x'.repeat(300),
+  '--force',
+  'refs/heads/main',
+];
+const parts = Array.from({ length: 8 }, (_, i) => `long-feature-part-${i + 1}`);
+
+/** The 16-unit feature of the continue-as-new and hostile-name tests: what they look at once it has finished. */
+interface LongFeature {
+  repo: string;
+  logDir: string;
+  /** A directory that exists while the feature runs, where no agent may create anything. */
+  probe: string;
+  handle: Awaited<ReturnType<Harness['startFeature']>>;
+  result: Awaited<ReturnType<Awaited<ReturnType<Harness['startFeature']>>['result']>>;
+}
+
+/**
+ * 16 units at concurrency 4: long enough for the test server's 120-event suggestion (the first run
+ * takes about 14 units). Eight parts first, then the eight hostile ids, which so also cross the
+ * continue-as-new in the carried state.
+ */
+async function runLongFeature(harness: Harness): Promise<LongFeature> {
+  const repo = await createTestRepo();
+  const logDir = agentIoDir('log');
+  const probe = tempDir('probe');
+  const spec = [
+    '# Long feature',
+    '',
+    '```aidp-units',
+    ...parts.map((id, i) => `- id: ${id}\n  title: Long feature part ${i + 1}`),
+    ...hostile.map((id) => `- id: ${JSON.stringify(id)}\n  title: ${JSON.stringify(`Do ${id}`)}`),
+    '```',
+    '',
+  ].join('\n');
+  const handle = await harness.startFeature(repo, spec, { providers: agent(`--write --log ${logDir}`), concurrency: 4 });
+  return { repo, logDir, probe, handle, result: await handle.result() };
+}
+
+// The tests share one harness and run at once (each on its own repository, log dir and feature):
+// most of a feature's time is spent waiting on agents, git and Temporal, not on the CPU.
 describe('a feature built by parallel agents', () => {
   let bundle: WorkflowBundleWithSourceMap;
   let harness: Harness;
+  let longFeature: Promise<LongFeature>;
   beforeAll(async () => {
     bundle = await bundleWorkflows();
     harness = await startHarness({ bundle });
+    // Started here, looked at by its own describe below: it runs while the other tests do.
+    longFeature = runLongFeature(harness);
+    longFeature.catch(() => undefined);
   });
   afterAll(async () => {
     await harness?.close();
   });
 
-  it('completes 8 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
+  it.concurrent('completes 8 units at concurrency 4, each on its own branch with its agent commit, never more than 4 agents at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Eight units', eight), {
-      // Long enough that agents of units prepared one after another still overlap on a loaded machine.
-      providers: agent(`--write --sleep 1500 --log ${logDir}`),
+      // Long enough that more than four agents would overlap if the cap let them; and the first
+      // agent waits for a second to start, so at least two overlap however loaded the machine is.
+      providers: agent(`--write --sleep 1500 --await-starts 2 --log ${logDir}`),
       concurrency: 4,
     });
     const result = await handle.result();
@@ -55,7 +107,7 @@ describe('a feature built by parallel agents', () => {
     expect(maxConcurrentAgents(agentEvents(logDir))).toBeGreaterThan(1);
   });
 
-  it('runs a unit that passes at once in two activities and at most six workflow tasks, counted from the histories', async () => {
+  it.concurrent('runs a unit that passes at once in two activities and at most six workflow tasks, counted from the histories', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Counted hops', ['First', 'Second', 'Third', 'Fourth']), {
       providers: agent('--write'),
@@ -72,7 +124,7 @@ describe('a feature built by parallel agents', () => {
     expect(counts.workflowTasksPerUnit).toBeLessThanOrEqual(6);
   });
 
-  it('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
+  it.concurrent('fails only the unit whose agent fails, says why, and a retry after the fix runs that unit alone', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const marker = join(agentIoDir('marker'), 'fixed');
@@ -111,17 +163,10 @@ describe('a feature built by parallel agents', () => {
   describe('a feature long enough that Temporal suggests continuing as new', () => {
     let repo: string;
     let logDir: string;
-    let handle: Awaited<ReturnType<Harness['startFeature']>>;
-    let result: Awaited<ReturnType<typeof handle.result>>;
+    let handle: LongFeature['handle'];
+    let result: LongFeature['result'];
     beforeAll(async () => {
-      repo = await createTestRepo();
-      logDir = agentIoDir('log');
-      const units = Array.from({ length: 16 }, (_, i) => `Long feature part ${i + 1}`);
-      handle = await harness.startFeature(repo, taskListSpec('Long feature', units), {
-        providers: agent(`--write --log ${logDir}`),
-        concurrency: 4,
-      });
-      result = await handle.result();
+      ({ repo, logDir, handle, result } = await longFeature);
     }, 120_000);
 
     it('continues as new, keeping every unit and running none twice', async () => {
@@ -131,7 +176,8 @@ describe('a feature built by parallel agents', () => {
       for await (const run of harness.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) runs.push(run);
       expect(runs.length).toBeGreaterThan(1);
       expect(runs.filter((r) => r.status.name === 'CONTINUED_AS_NEW').length).toBe(runs.length - 1);
-      for (let i = 1; i <= 16; i++) expect(starts(logDir, `long-feature-part-${i}`)).toHaveLength(1);
+      expect(result.units.map((u) => u.spec.id)).toEqual([...parts, ...hostile]);
+      for (const id of [...parts, ...hostile]) expect(starts(logDir, id)).toHaveLength(1);
     });
 
     it('keeps its search attributes and is listed once, with its title', async () => {
@@ -144,41 +190,21 @@ describe('a feature built by parallel agents', () => {
     });
   });
 
-  it('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
-    const repo = await createTestRepo();
-    const logDir = agentIoDir('log');
-    const pwnedIn = [process.cwd(), repo, harness.workDir, tempDir('probe')];
-    const hostile = [
-      '../x',
-      '$(touch pwned)',
-      `it's "quoted"`,
-      'spaces and\ttabs',
-      'ünïcødé 🚀 名前',
-      'x'.repeat(300),
-      '--force',
-      'refs/heads/main',
-    ];
-    const spec = [
-      '# Hostile names',
-      '',
-      '```aidp-units',
-      ...hostile.map((id) => `- id: ${JSON.stringify(id)}\n  title: ${JSON.stringify(`Do ${id}`)}`),
-      '```',
-      '',
-    ].join('\n');
-    const handle = await harness.startFeature(repo, spec, { providers: agent(`--write --log ${logDir}`), concurrency: 4 });
-    const result = await handle.result();
+  it.concurrent('gives hostile unit ids and titles safe branch and directory names and evaluates nothing', async () => {
+    // The long feature's units: its eight parts beside the eight hostile ones show the names are unique across them too.
+    const { repo, probe, result } = await longFeature;
+    const pwnedIn = [process.cwd(), repo, harness.workDir, probe];
 
-    expect(result.units.map((u) => u.status)).toEqual(Array(hostile.length).fill('completed'));
+    expect(result.units.filter((u) => hostile.includes(u.spec.id)).map((u) => u.status)).toEqual(Array(hostile.length).fill('completed'));
     const git = simpleGit(repo);
     for (const unit of result.units) {
       expect(unit.branch).toMatch(/^aidp\/[a-z0-9-]+\/[a-z0-9-]+$/);
       await expect(git.raw(['check-ref-format', '--branch', unit.branch])).resolves.toBeDefined();
       expect((await git.raw(['rev-parse', '--verify', unit.branch])).trim()).toBe(unit.commitSha);
     }
-    expect(new Set(result.units.map((u) => u.branch)).size).toBe(hostile.length);
+    expect(new Set(result.units.map((u) => u.branch)).size).toBe(result.units.length);
     for (const dir of pwnedIn) expect(existsSync(join(dir, 'pwned'))).toBe(false);
     for (const unit of result.units) expect(unit.filesChanged.some((f) => f.includes('pwned'))).toBe(false);
     expect(existsSync(join(repo, '..', 'x'))).toBe(false);
-  });
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -25,10 +25,18 @@ import { scriptedProviders } from './support/scripted-agent.js';
 
 /**
  * `n` unit titles in dispatch order; the first `slow` carry "slow" in their ids, for agents run with
- * `--sleep-first-only slow`: those sleep, the rest (started later) finish at once.
+ * `--hold-first <file> --sleep-first-only slow`: those wait for the test to write the file, the rest
+ * (started later) finish at once.
  */
 const units = (n: number, slow = 0) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}${i < slow ? ' slow' : ''}`);
 
+/** A file path in a fresh agent I/O dir: agents run with `--hold-first` on it wait until `release` writes it. */
+function holdFile(): { path: string; release(): void } {
+  const path = join(agentIoDir('hold'), 'release');
+  return { path, release: () => writeFileSync(path, 'go') };
+}
+
+// The tests share one harness and run at once, each on its own repository, log dir and feature.
 describe('steering a running feature', () => {
   let bundle: WorkflowBundleWithSourceMap;
   let harness: Harness;
@@ -40,13 +48,14 @@ describe('steering a running feature', () => {
     await harness?.close();
   });
 
-  it('shows running agents, starts no agent while paused, and finishes after resume', async () => {
+  it.concurrent('shows running agents, starts no agent while paused, and finishes after resume', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
-    // The two units running when paused sleep (3 s: the pause must land while they run, or the four
-    // quick ones could all finish first); the four the resume starts need not.
+    const hold = holdFile();
+    // The two units running when paused wait until the pause has been sent (or the four quick ones
+    // could all finish first); the four the resume starts need not.
     const handle = await harness.startFeature(repo, taskListSpec('Pause me', units(6, 2)), {
-      providers: scriptedProviders(`--write --sleep-first 3000 --sleep-first-only slow --log ${logDir}`),
+      providers: scriptedProviders(`--write --hold-first ${hold.path} --sleep-first-only slow --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
@@ -54,11 +63,12 @@ describe('steering a running feature', () => {
       // Units are asked directly: they report no progress to their feature.
       const details = await runningAgents(harness.client.workflow, await handle.query(orchestrationStatusQuery));
       return details.some((d) => d.iteration === 1) && details;
-    }, 10_000, 'agent details');
+    }, 30_000, 'agent details');
     expect(agents.length).toBeLessThanOrEqual(2);
     expect(agents.every((a) => a.unitId.startsWith('steered-unit-'))).toBe(true);
     expect((await handle.query(progressQuery)).total).toBe(6);
     await handle.signal(pauseSignal);
+    hold.release();
     // Agents already running finish their iteration; then the paused feature waits for a resume
     // with nothing in flight anywhere (no agent, no activity, no workflow task): from there nothing
     // can start an agent but the resume, so no window to sleep through.
@@ -78,7 +88,7 @@ describe('steering a running feature', () => {
     expect(result.completed).toBe(6);
   });
 
-  it('cancel stops every agent, removes every worktree and reports cancelled', async () => {
+  it.concurrent('cancel stops every agent, removes every worktree and reports cancelled', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     const handle = await harness.startFeature(repo, taskListSpec('Cancel me', units(6)), {
@@ -97,13 +107,15 @@ describe('steering a running feature', () => {
     expect(existsSync(worktrees) ? readdirSync(worktrees) : []).toEqual([]);
   });
 
-  it('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
+  it.concurrent('adjust_concurrency from 2 to 6 lets six agents run at once', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
+    const hold = holdFile();
     // Eight units: two running and six pending when widened, so a cap of six can be overshot. The
-    // six that can run at once sleep to overlap; the last two (an overshoot shows in their starts) need not.
+    // six that can run at once wait until all six have started; the last two (an overshoot shows
+    // in their starts: they would start beside the six held ones) need not.
     const handle = await harness.startFeature(repo, taskListSpec('Widen me', units(8, 6)), {
-      providers: scriptedProviders(`--write --sleep-first 2500 --sleep-first-only slow --log ${logDir}`),
+      providers: scriptedProviders(`--write --hold-first ${hold.path} --sleep-first-only slow --log ${logDir}`),
       concurrency: 2,
     });
     await waitFor(() => starts(logDir).length >= 2, 30_000, 'two agents');
@@ -112,6 +124,8 @@ describe('steering a running feature', () => {
     expect(maxConcurrentAgents(agentEvents(logDir))).toBeLessThanOrEqual(2);
 
     expect(await handle.executeUpdate(adjustConcurrencyUpdate, { args: [6] })).toBe(6);
+    await waitFor(() => starts(logDir).length >= 6, 30_000, 'six agents');
+    hold.release();
     const result = await handle.result();
     expect(result.status).toBe('completed');
     expect(result.concurrency).toBe(6);
@@ -120,23 +134,25 @@ describe('steering a running feature', () => {
     expect(widest).toBeLessThanOrEqual(6);
   });
 
-  it('inject_instruction reaches the next iteration of a running unit', async () => {
+  it.concurrent('inject_instruction reaches the next iteration of a running unit', async () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
+    const hold = holdFile();
     const handle = await harness.startFeature(repo, taskListSpec('Instruct me', ['Needs a hint']), {
-      // The first iteration sleeps so the instruction lands while it runs; the second need not.
-      providers: scriptedProviders(`--write --sleep-first 1500 --log ${logDir} --require-prompt PINEAPPLE`),
+      // The first iteration waits until the instruction has landed; the second need not.
+      providers: scriptedProviders(`--write --hold-first ${hold.path} --log ${logDir} --require-prompt PINEAPPLE`),
       maxIterations: 3,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'the first iteration');
     expect(await handle.executeUpdate(injectInstructionUpdate, { args: [{ text: 'The password is PINEAPPLE.' }] })).toBe(1);
+    hold.release();
     const result = await handle.result();
 
     expect(result.status).toBe('completed');
     expect(result.units[0]?.iterations).toBe(2);
   });
 
-  it('rejects a concurrency of 0 with a message that says what is allowed', async () => {
+  it.concurrent('rejects a concurrency of 0 with a message that says what is allowed', async () => {
     const repo = await createTestRepo();
     const handle = await harness.startFeature(repo, taskListSpec('Reject me', units(2)), {
       providers: scriptedProviders('--write --sleep 2000'),

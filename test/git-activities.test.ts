@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { createGitActivities } from '../src/activities/git/git-activities.js';
@@ -27,29 +27,41 @@ async function createRemote(): Promise<string> {
   return dir;
 }
 
+interface Fixture {
+  remote: string;
+  workDir: string;
+  activities: ReturnType<typeof createGitActivities>;
+  unit(unitSlug: string): { remoteUrl: string; baseBranch: string; featureSlug: string; unitSlug: string; branch: string };
+}
+
+// Every test has a remote and a work dir of its own, so the tests run at once (it.concurrent):
+// their time is spent waiting on git processes. The remotes are copies of one made once.
 describe('git activities', () => {
-  let remote: string;
-  let workDir: string;
-  let activities: ReturnType<typeof createGitActivities>;
-  const unit = (unitSlug: string) => ({
-    remoteUrl: remote,
-    baseBranch: 'main',
-    featureSlug: 'login',
-    unitSlug,
-    branch: `aidp/login/${unitSlug}`,
+  let template: string;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    template = await createRemote();
+    dirs.push(template);
+  });
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  beforeEach(async () => {
-    remote = await createRemote();
-    workDir = realpathSync(tempDir('work'));
-    activities = createGitActivities({ workDir });
-  });
-  afterEach(() => {
-    rmSync(remote, { recursive: true, force: true });
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  function fixture(): Fixture {
+    const remote = tempDir('remote');
+    cpSync(template, remote, { recursive: true });
+    const workDir = realpathSync(tempDir('work'));
+    dirs.push(remote, workDir);
+    return {
+      remote,
+      workDir,
+      activities: createGitActivities({ workDir }),
+      unit: (unitSlug) => ({ remoteUrl: remote, baseBranch: 'main', featureSlug: 'login', unitSlug, branch: `aidp/login/${unitSlug}` }),
+    };
+  }
 
-  it('creates the worktree on the unit branch from the base branch', async () => {
+  it.concurrent('creates the worktree on the unit branch from the base branch', async () => {
+    const { remote, workDir, activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
 
     expect(wt.worktreePath).toBe(join(workDir, 'worktrees', 'login', 'api'));
@@ -59,7 +71,8 @@ describe('git activities', () => {
     expect(readFileSync(join(wt.worktreePath, 'README.md'), 'utf8')).toBe('# remote\n');
   });
 
-  it('keeps a bare mirror that fetches branches as remote-tracking refs, not as a --mirror', async () => {
+  it.concurrent('keeps a bare mirror that fetches branches as remote-tracking refs, not as a --mirror', async () => {
+    const { remote, activities } = fixture();
     const { mirrorPath } = await activities.ensureMirror({ remoteUrl: remote });
 
     expect(mirrorPath).toMatch(/[/\\]mirrors[/\\][0-9a-f]{16}\.git$/);
@@ -70,7 +83,8 @@ describe('git activities', () => {
     );
   });
 
-  it('fetches and prunes on a later ensureMirror', async () => {
+  it.concurrent('fetches and prunes on a later ensureMirror', async () => {
+    const { remote, activities } = fixture();
     await git(remote, 'branch', 'doomed');
     const { mirrorPath } = await activities.ensureMirror({ remoteUrl: remote });
     await git(remote, 'branch', '-D', 'doomed');
@@ -82,14 +96,16 @@ describe('git activities', () => {
     expect(await git(mirrorPath, 'for-each-ref', '--format=%(refname)', 'refs/remotes/origin/doomed')).toBe('');
   });
 
-  it('sets aidp as the committer in the worktree config', async () => {
+  it.concurrent('sets aidp as the committer in the worktree config', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
 
     expect(await git(wt.worktreePath, 'config', '--worktree', 'user.name')).toBe('aidp');
     expect(await git(wt.worktreePath, 'config', '--worktree', 'user.email')).toBe('aidp@users.noreply.github.com');
   });
 
-  it('starts a unit prepared a second time from a clean worktree on the base commit', async () => {
+  it.concurrent('starts a unit prepared a second time from a clean worktree on the base commit', async () => {
+    const { activities, unit } = fixture();
     const first = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(first.worktreePath, 'README.md'), 'changed\n');
     writeFileSync(join(first.worktreePath, 'committed.txt'), 'x\n');
@@ -106,7 +122,8 @@ describe('git activities', () => {
     expect(existsSync(join(second.worktreePath, 'committed.txt'))).toBe(false);
   });
 
-  it('prepares again when an earlier worktree directory was deleted behind git\'s back', async () => {
+  it.concurrent('prepares again when an earlier worktree directory was deleted behind git\'s back', async () => {
+    const { activities, unit } = fixture();
     const first = await activities.prepareWorktree(unit('api'));
     rmSync(first.worktreePath, { recursive: true, force: true });
 
@@ -115,7 +132,8 @@ describe('git activities', () => {
     expect(await git(second.worktreePath, 'symbolic-ref', '--short', 'HEAD')).toBe('aidp/login/api');
   });
 
-  it('lands a committed and pushed unit branch in the remote with its file', async () => {
+  it.concurrent('lands a committed and pushed unit branch in the remote with its file', async () => {
+    const { remote, activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     mkdirSync(join(wt.worktreePath, 'src'));
     writeFileSync(join(wt.worktreePath, 'src', 'api.ts'), 'export const api = 1;\n');
@@ -132,7 +150,8 @@ describe('git activities', () => {
     );
   });
 
-  it('overwrites its own branch when a restarted unit pushes again', async () => {
+  it.concurrent('overwrites its own branch when a restarted unit pushes again', async () => {
+    const { remote, activities, unit } = fixture();
     const first = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(first.worktreePath, 'one.txt'), '1\n');
     await activities.commitAll({ worktreePath: first.worktreePath, message: 'one' });
@@ -147,7 +166,8 @@ describe('git activities', () => {
     expect(await git(remote, 'ls-tree', '--name-only', 'aidp/login/api')).not.toMatch(/one\.txt/);
   });
 
-  it('waits out another git process holding the index lock', async () => {
+  it.concurrent('waits out another git process holding the index lock', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(wt.worktreePath, 'a.txt'), 'a\n');
     const lock = `${await git(wt.worktreePath, 'rev-parse', '--path-format=absolute', '--git-path', 'index')}.lock`;
@@ -161,38 +181,44 @@ describe('git activities', () => {
   });
 
   /** What another unit's worktree looks like halfway through `git worktree add` or `remove`. */
-  async function halfAddedSibling(): Promise<void> {
+  async function halfAddedSibling({ activities, unit }: Fixture): Promise<void> {
     const sibling = await activities.prepareWorktree(unit('sibling'));
     writeFileSync(join(await git(sibling.worktreePath, 'rev-parse', '--path-format=absolute', '--git-dir'), 'commondir'), '');
   }
 
-  it("reads a worktree's own config while another unit's worktree is half added", async () => {
+  it.concurrent("reads a worktree's own config while another unit's worktree is half added", async () => {
+    const f = fixture();
+    const { activities, unit, workDir } = f;
     const wt = await activities.prepareWorktree(unit('api'));
-    await halfAddedSibling();
+    await halfAddedSibling(f);
     const trust = await openActivityGit({ workDir }).trust();
 
     expect(await getWorktreeConfig(trust, wt.worktreePath, 'aidp.baseSha')).toBe(wt.baseSha);
     expect(await getWorktreeConfig(trust, wt.worktreePath, 'user.name')).toBe('aidp');
   });
 
-  it("commits and counts a unit's changes from its base while another unit's worktree is half added", async () => {
+  it.concurrent("commits and counts a unit's changes from its base while another unit's worktree is half added", async () => {
+    const f = fixture();
+    const { activities, unit } = f;
     const wt = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(wt.worktreePath, 'api.txt'), 'x\n');
-    await halfAddedSibling();
+    await halfAddedSibling(f);
 
     const commit = await activities.commitAll({ worktreePath: wt.worktreePath, message: 'Add the API' });
 
     expect(commit?.filesChanged).toEqual(['api.txt']);
   });
 
-  it('commits nothing and answers null when nothing changed', async () => {
+  it.concurrent('commits nothing and answers null when nothing changed', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
 
     expect(await activities.commitAll({ worktreePath: wt.worktreePath, message: 'nothing' })).toBeNull();
     expect(await git(wt.worktreePath, 'rev-parse', 'HEAD')).toBe(wt.baseSha);
   });
 
-  it('counts a commit the agent made itself among the changed files', async () => {
+  it.concurrent('counts a commit the agent made itself among the changed files', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(wt.worktreePath, 'by-agent.txt'), 'x\n');
     await git(wt.worktreePath, 'add', '.');
@@ -204,7 +230,8 @@ describe('git activities', () => {
     expect(commit?.filesChanged).toEqual(['by-agent.txt', 'later.txt']);
   });
 
-  it('lists committed, staged, modified, deleted and untracked files but not ignored ones', async () => {
+  it.concurrent('lists committed, staged, modified, deleted and untracked files but not ignored ones', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     const at = (name: string) => join(wt.worktreePath, name);
     writeFileSync(at('committed.txt'), 'c\n');
@@ -222,7 +249,8 @@ describe('git activities', () => {
     expect(files).toEqual(['LICENSE', 'README.md', 'committed.txt', 'staged.txt', 'untracked.txt']);
   });
 
-  it('lists staged, modified, deleted and untracked files with any name while HEAD is the base, but not ignored, kept-out or added-then-deleted ones', async () => {
+  it.concurrent('lists staged, modified, deleted and untracked files with any name while HEAD is the base, but not ignored, kept-out or added-then-deleted ones', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     const at = (name: string) => join(wt.worktreePath, name);
     writeFileSync(at('staged.txt'), 's\n');
@@ -244,7 +272,8 @@ describe('git activities', () => {
     expect(files).toEqual(['LICENSE', 'README.md', 'dir/deep.txt', 'new\nline.txt', 'staged.txt', 'with space.txt']);
   });
 
-  it('does not count a file staged with a change and then changed back in the working tree', async () => {
+  it.concurrent('does not count a file staged with a change and then changed back in the working tree', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(wt.worktreePath, 'README.md'), 'changed\n');
     await git(wt.worktreePath, 'add', 'README.md');
@@ -254,7 +283,8 @@ describe('git activities', () => {
     expect(await activities.changedFiles({ worktreePath: wt.worktreePath, baseSha: wt.baseSha })).toEqual(['other.txt']);
   });
 
-  it('prepares again after a finish that removed the worktree but not yet its branch', async () => {
+  it.concurrent('prepares again after a finish that removed the worktree but not yet its branch', async () => {
+    const { remote, activities, unit } = fixture();
     const first = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(first.worktreePath, 'half.txt'), 'x\n');
     await activities.commitAll({ worktreePath: first.worktreePath, message: 'half' });
@@ -267,7 +297,8 @@ describe('git activities', () => {
     expect(existsSync(join(second.worktreePath, 'half.txt'))).toBe(false);
   });
 
-  it('prepares 8 units of one feature at the same moment', async () => {
+  it.concurrent('prepares 8 units of one feature at the same moment', async () => {
+    const { activities, unit } = fixture();
     const slugs = Array.from({ length: 8 }, (_, i) => `unit-${i + 1}`);
 
     const worktrees = await Promise.all(slugs.map((slug) => activities.prepareWorktree(unit(slug))));
@@ -279,7 +310,8 @@ describe('git activities', () => {
     }
   });
 
-  it('refuses a unit slug that would leave the work dir, creating nothing', async () => {
+  it.concurrent('refuses a unit slug that would leave the work dir, creating nothing', async () => {
+    const { workDir, activities, unit } = fixture();
     const failure = await failureOf(activities.prepareWorktree({ ...unit('api'), unitSlug: '../../x' }));
 
     expect(failure.type).toBe('UnsafePath');
@@ -288,7 +320,8 @@ describe('git activities', () => {
     expect(existsSync(join(workDir, 'worktrees', 'x'))).toBe(false);
   });
 
-  it('leaves alone a live worktree of another repository with the same feature and unit slugs', async () => {
+  it.concurrent('leaves alone a live worktree of another repository with the same feature and unit slugs', async () => {
+    const { activities, unit } = fixture();
     const mine = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(mine.worktreePath, 'work.txt'), 'in progress\n');
     const other = await createRemote();
@@ -300,7 +333,8 @@ describe('git activities', () => {
     rmSync(other, { recursive: true, force: true });
   });
 
-  it('refuses a worktree path outside its worktrees directory', async () => {
+  it.concurrent('refuses a worktree path outside its worktrees directory', async () => {
+    const { remote, workDir, activities } = fixture();
     for (const worktreePath of [remote, join(workDir, 'worktrees', 'login'), join(workDir, 'mirrors', 'a', 'b')]) {
       const failure = await failureOf(activities.removeWorktree({ worktreePath }));
       expect(failure.type).toBe('UnsafePath');
@@ -308,7 +342,8 @@ describe('git activities', () => {
     expect(existsSync(join(remote, 'README.md'))).toBe(true);
   });
 
-  it('names a missing base branch in a non-retryable failure', async () => {
+  it.concurrent('names a missing base branch in a non-retryable failure', async () => {
+    const { activities, unit } = fixture();
     const failure = await failureOf(activities.prepareWorktree({ ...unit('api'), baseBranch: 'develop' }));
 
     expect(failure.type).toBe('BaseBranchMissing');
@@ -316,7 +351,8 @@ describe('git activities', () => {
     expect(failure.message).toContain('develop');
   });
 
-  it('refuses a remote URL that carries a token, without repeating it', async () => {
+  it.concurrent('refuses a remote URL that carries a token, without repeating it', async () => {
+    const { activities } = fixture();
     const failure = await failureOf(
       activities.ensureMirror({ remoteUrl: 'https://x-access-token:ghs_secret123@github.com/o/r.git' }),
     );
@@ -325,7 +361,8 @@ describe('git activities', () => {
     expect(failure.message).not.toContain('ghs_secret123');
   });
 
-  it('force-pushes only aidp branches', async () => {
+  it.concurrent('force-pushes only aidp branches', async () => {
+    const { remote, activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
 
     const failure = await failureOf(activities.pushBranch({ worktreePath: wt.worktreePath, branch: 'main', remoteUrl: remote }));
@@ -334,7 +371,8 @@ describe('git activities', () => {
     expect(await git(remote, 'rev-parse', 'main')).toBe(wt.baseSha);
   });
 
-  it('removes a worktree, its directory and its local branch, and a second removal is fine', async () => {
+  it.concurrent('removes a worktree, its directory and its local branch, and a second removal is fine', async () => {
+    const { remote, activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     const { mirrorPath } = await activities.ensureMirror({ remoteUrl: remote });
 
@@ -346,7 +384,8 @@ describe('git activities', () => {
     expect(await git(mirrorPath, 'for-each-ref', '--format=%(refname)', 'refs/heads/aidp')).toBe('');
   });
 
-  it('resets a worktree to its base, dropping commits, untracked and ignored files', async () => {
+  it.concurrent('resets a worktree to its base, dropping commits, untracked and ignored files', async () => {
+    const { activities, unit } = fixture();
     const wt = await activities.prepareWorktree(unit('api'));
     writeFileSync(join(wt.worktreePath, 'a.txt'), 'a\n');
     await activities.commitAll({ worktreePath: wt.worktreePath, message: 'a' });

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { featureBranch, uniqueSlugs, unitBranch } from '../src/domain/slug.js';
@@ -44,27 +44,40 @@ async function pushBranch(clone: string, branch: string, files: Record<string, s
   return git(clone, 'rev-parse', 'HEAD');
 }
 
+const parents = async (cwd: string, rev = 'HEAD') => (await git(cwd, 'rev-list', '--parents', '-n', '1', rev)).split(' ').slice(1);
+const status = (cwd: string) => git(cwd, 'status', '--porcelain', '--untracked-files=all');
+
+// Every test has a remote, a clone and a work dir of its own, so the tests run at once
+// (it.concurrent): their time is spent waiting on git processes. Remote and clone are copies of a
+// pair made once (the copied clone's origin is set to the copied remote).
 describe('merge activities', () => {
-  let remote: string;
-  let clone: string;
-  let workDir: string;
-  let merge: ReturnType<typeof createMergeActivities>;
-  const prepare = () =>
-    merge.prepareMergeWorktree({ remoteUrl: remote, baseBranch: 'main', featureSlug: 'login', featureBranch: FEATURE });
-  const parents = async (cwd: string, rev = 'HEAD') => (await git(cwd, 'rev-list', '--parents', '-n', '1', rev)).split(' ').slice(1);
-  const status = (cwd: string) => git(cwd, 'status', '--porcelain', '--untracked-files=all');
-
-  beforeEach(async () => {
-    remote = await createRemote();
-    clone = await createClone(remote);
-    workDir = realpathSync(tempDir('merge-work'));
-    merge = createMergeActivities({ workDir });
+  let templateRemote: string;
+  let templateClone: string;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    templateRemote = await createRemote();
+    templateClone = await createClone(templateRemote);
+    dirs.push(templateRemote, templateClone);
   });
-  afterEach(() => {
-    for (const dir of [remote, clone, workDir]) rmSync(dir, { recursive: true, force: true });
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('prepares a worktree on a new feature branch from the base branch, under the work dir', async () => {
+  async function fixture() {
+    const remote = tempDir('merge-remote');
+    const clone = tempDir('merge-clone');
+    cpSync(templateRemote, remote, { recursive: true });
+    cpSync(templateClone, clone, { recursive: true });
+    await git(clone, 'remote', 'set-url', 'origin', remote);
+    const workDir = realpathSync(tempDir('merge-work'));
+    dirs.push(remote, clone, workDir);
+    const merge = createMergeActivities({ workDir });
+    const prepare = () => merge.prepareMergeWorktree({ remoteUrl: remote, baseBranch: 'main', featureSlug: 'login', featureBranch: FEATURE });
+    return { remote, clone, workDir, merge, prepare };
+  }
+
+  it.concurrent('prepares a worktree on a new feature branch from the base branch, under the work dir', async () => {
+    const { remote, workDir, prepare } = await fixture();
     const wt = await prepare();
 
     expect(wt.worktreePath).toBe(join(workDir, 'worktrees', 'login', '_merge'));
@@ -75,7 +88,8 @@ describe('merge activities', () => {
     expect(await status(wt.worktreePath)).toBe('');
   });
 
-  it('merges units that touch different files, each with a merge commit, and pushes the feature branch', async () => {
+  it.concurrent('merges units that touch different files, each with a merge commit, and pushes the feature branch', async () => {
+    const { remote, clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/api', { 'api.ts': 'export const api = 1;\n' });
     await pushBranch(clone, 'aidp/login/ui', { 'ui.ts': 'export const ui = 1;\nexport const more = 2;\n', 'ui.css': 'a {}\n' });
     const wt = await prepare();
@@ -98,7 +112,8 @@ describe('merge activities', () => {
     expect(await git(remote, 'ls-tree', '--name-only', FEATURE)).toBe(['README.md', 'api.ts', 'notes.md', 'ui.css', 'ui.ts'].join('\n'));
   });
 
-  it('reports a conflict with its files and hunks, leaves the merge in progress, and concludes it once resolved', async () => {
+  it.concurrent('reports a conflict with its files and hunks, leaves the merge in progress, and concludes it once resolved', async () => {
+    const { remote, clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/a', { 'README.md': '# remote\n\nline one\nline TWO from a\nline three\n' });
     await pushBranch(clone, 'aidp/login/b', {
       'README.md': '# remote\n\nline one\nline 2 from b\nline three\n',
@@ -139,7 +154,8 @@ describe('merge activities', () => {
     expect(await merge.concludeMerge({ worktreePath: cwd, message: 'again' })).toEqual(concluded);
   });
 
-  it('aborts a conflicted merge back to a clean worktree at the same commit', async () => {
+  it.concurrent('aborts a conflicted merge back to a clean worktree at the same commit', async () => {
+    const { clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/a', { 'README.md': 'a\n' });
     await pushBranch(clone, 'aidp/login/b', { 'README.md': 'b\n' });
     const wt = await prepare();
@@ -157,7 +173,8 @@ describe('merge activities', () => {
     await merge.abortMerge({ worktreePath: cwd }); // nothing in progress: still fine
   });
 
-  it('merges again from the start when a merge is retried mid-conflict', async () => {
+  it.concurrent('merges again from the start when a merge is retried mid-conflict', async () => {
+    const { clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/a', { 'README.md': 'a\n' });
     await pushBranch(clone, 'aidp/login/b', { 'README.md': 'b\n' });
     const wt = await prepare();
@@ -168,7 +185,8 @@ describe('merge activities', () => {
     expect(again).toEqual(first);
   });
 
-  it('caps the conflicting hunks at a few KB', async () => {
+  it.concurrent('caps the conflicting hunks at a few KB', async () => {
+    const { clone, merge, prepare } = await fixture();
     const lines = (tag: string) => Array.from({ length: 800 }, (_, i) => `${tag} line ${i}`).join('\n');
     await pushBranch(clone, 'aidp/login/a', { 'README.md': lines('a') });
     await pushBranch(clone, 'aidp/login/b', { 'README.md': lines('b') });
@@ -183,7 +201,8 @@ describe('merge activities', () => {
     expect(result.hunks).toContain('more characters left out');
   });
 
-  it('rolls back to an earlier commit with resetTo, untracked and ignored files gone', async () => {
+  it.concurrent('rolls back to an earlier commit with resetTo, untracked and ignored files gone', async () => {
+    const { clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/a', { 'a.txt': 'a\n', '.gitignore': 'build/\n' });
     await pushBranch(clone, 'aidp/login/b', { 'b.txt': 'b\n' });
     const wt = await prepare();
@@ -207,7 +226,8 @@ describe('merge activities', () => {
     expect((await failureOf(merge.resetTo({ worktreePath: cwd, sha: 'f'.repeat(40) }))).type).toBe('UnknownCommit');
   });
 
-  it('merges into the feature branch already on the remote (a retry), after removing a stale merge worktree', async () => {
+  it.concurrent('merges into the feature branch already on the remote (a retry), after removing a stale merge worktree', async () => {
+    const { remote, clone, merge, prepare } = await fixture();
     const earlier = await pushBranch(clone, FEATURE, { 'first.txt': 'merged by an earlier run\n' });
     await pushBranch(clone, 'aidp/login/c', { 'c.txt': 'c\n' });
     const stale = await prepare();
@@ -226,7 +246,8 @@ describe('merge activities', () => {
     expect(await git(remote, 'show', `${FEATURE}:first.txt`)).toBe('merged by an earlier run');
   });
 
-  it('refuses to push anything but an aidp branch, or while a merge is in progress', async () => {
+  it.concurrent('refuses to push anything but an aidp branch, or while a merge is in progress', async () => {
+    const { remote, clone, merge, prepare } = await fixture();
     await pushBranch(clone, 'aidp/login/a', { 'README.md': 'a\n' });
     await pushBranch(clone, 'aidp/login/b', { 'README.md': 'b\n' });
     const wt = await prepare();
@@ -242,14 +263,16 @@ describe('merge activities', () => {
     expect(await git(remote, 'branch', '--list', FEATURE)).toBe('');
   });
 
-  it('fails non-retryably for a branch that is not on the remote', async () => {
+  it.concurrent('fails non-retryably for a branch that is not on the remote', async () => {
+    const { merge, prepare } = await fixture();
     const wt = await prepare();
     const failure = await failureOf(merge.mergeBranch({ worktreePath: wt.worktreePath, branch: 'aidp/login/nope', message: 'x' }));
     expect(failure.type).toBe('BranchMissing');
     expect(failure.nonRetryable).toBe(true);
   });
 
-  it('works only on merge worktree paths inside the work dir', async () => {
+  it.concurrent('works only on merge worktree paths inside the work dir', async () => {
+    const { remote, workDir, merge, prepare } = await fixture();
     const wt = await prepare();
     const elsewhere = [join(workDir, 'worktrees', 'login', 'api'), join(workDir, 'worktrees', 'login'), remote, `${wt.worktreePath}/../../../x/_merge`];
     for (const worktreePath of elsewhere) {
@@ -258,7 +281,8 @@ describe('merge activities', () => {
     }
   });
 
-  it('removes the merge worktree and its local branch, and may be called again', async () => {
+  it.concurrent('removes the merge worktree and its local branch, and may be called again', async () => {
+    const { workDir, merge, prepare } = await fixture();
     const wt = await prepare();
     const mirror = join(workDir, 'mirrors', (await git(wt.worktreePath, 'rev-parse', '--git-common-dir')).split('/').pop() ?? '');
 

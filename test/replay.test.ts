@@ -8,6 +8,7 @@ import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { scriptedProviders } from './support/scripted-agent.js';
 
+// The two replays run at once: one waits on its feature run while the other replays the recorded histories.
 describe('workflow determinism', () => {
   let bundle: WorkflowBundleWithSourceMap;
   let harness: Harness;
@@ -19,7 +20,7 @@ describe('workflow determinism', () => {
     await harness?.close();
   });
 
-  it('replays the histories of a feature run with a failing unit without a determinism error', async () => {
+  it.concurrent('replays the histories of a feature run with a failing unit without a determinism error', async () => {
     const repo = await createTestRepo();
     const marker = join(agentIoDir('marker'), 'fixed');
     const handle = await harness.startFeature(repo, taskListSpec('Replay me', ['First part', 'Second part', 'Third part']), {
@@ -43,7 +44,7 @@ describe('workflow determinism', () => {
     }
   });
 
-  it('replays the recorded histories in test/fixtures/histories without a determinism error', async () => {
+  it.concurrent('replays the recorded histories in test/fixtures/histories without a determinism error', async () => {
     // Replay needs each history's own workflow id: child ids are derived from it.
     const manifest = readManifest();
     expect(manifest.length).toBeGreaterThan(0);

@@ -32,6 +32,7 @@ async function freshNamespace(client: Client): Promise<string> {
   return namespace;
 }
 
+// Each test has its own workflows or namespace: they run at once (the `aidp run` one takes longest).
 describe('search attributes and summaries on aidp workflows', () => {
   let temporal: TestTemporal;
   beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('search attributes and summaries on aidp workflows', () => {
     await temporal?.close();
   });
 
-  it('a build started by the processor carries its repository, issue, kind, requester and the issue title', async () => {
+  it.concurrent('a build started by the processor carries its repository, issue, kind, requester and the issue title', async () => {
     const owner = `sa-${randomUUID().slice(0, 8)}`;
     const { workflowId } = await createTemporalProcessors({ client: temporal.client }).startBuild({
       owner,
@@ -67,7 +68,7 @@ describe('search attributes and summaries on aidp workflows', () => {
     expect(await description.staticSummary()).toBe('Add a dark mode');
   });
 
-  it('a feature started as `aidp run` does carries the directory name, the local user and the feature title', async () => {
+  it.concurrent('a feature started as `aidp run` does carries the directory name, the local user and the feature title', async () => {
     const repoDir = await createTestRepo();
     const feature = await prepareLocalFeature({ repo: await resolveLocalRepo(repoDir), specText: taskListSpec('Local search', ['One']) });
     const handle = await startFeature(temporal.client, feature);
@@ -102,13 +103,13 @@ describe('search attributes and summaries on aidp workflows', () => {
     expect(options.staticSummary).toBe('Add the parser');
   });
 
-  it('registers the attributes on a namespace that lacks them, once', async () => {
+  it.concurrent('registers the attributes on a namespace that lacks them, once', async () => {
     const namespace = await freshNamespace(temporal.client);
     expect((await ensureSearchAttributes(temporal.client, namespace)).added.sort()).toEqual(['AidpIssue', 'AidpKind', 'AidpRepository', 'AidpRequester']);
     expect((await ensureSearchAttributes(temporal.client, namespace)).added).toEqual([]);
   });
 
-  it('aidp run on a namespace without the attributes registers them and builds the feature', async () => {
+  it.concurrent('aidp run on a namespace without the attributes registers them and builds the feature', async () => {
     const namespace = await freshNamespace(temporal.client);
     const repoDir = await createTestRepo();
     const env = {
@@ -127,7 +128,7 @@ describe('search attributes and summaries on aidp workflows', () => {
     expect((await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(AIDP_KIND)).toBe('feature');
   }, 150_000);
 
-  it('a start on a namespace without the attributes fails saying how to register them', async () => {
+  it.concurrent('a start on a namespace without the attributes fails saying how to register them', async () => {
     const namespace = await freshNamespace(temporal.client);
     const client = new Client({ connection: temporal.client.connection, namespace });
     const repoDir = await createTestRepo();
