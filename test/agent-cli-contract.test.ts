@@ -141,14 +141,10 @@ function connectsBeyondLoopback(traceFile: string): string[] {
   return addresses.filter((a) => !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(a));
 }
 
-/**
- * Every run's environment before its CLI's own variables: the CLI on PATH, every proxy closed, and
- * its temporary files in its fresh HOME (gemini writes error reports to os.tmpdir(), which was /tmp).
- */
+/** Every run's environment before its CLI's own variables: the CLI on PATH, and every proxy closed. */
 function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
   return {
     HOME: home,
-    TMPDIR: home,
     PATH: [binDir, dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     LANG: 'C.UTF-8',
     HTTPS_PROXY: CLOSED_PORT_PROXY,
@@ -159,7 +155,7 @@ function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.Pr
     all_proxy: CLOSED_PORT_PROXY,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
-    ...unpackedCodeEnv(cli, binDir),
+    ...unpackedCodeEnv(cli, binDir, home),
   };
 }
 
@@ -170,8 +166,13 @@ function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.Pr
  * none there (seconds of disk writes); COPILOT_PKG_CACHE_HOME puts that elsewhere, here beside the
  * pinned install. It holds the CLI's own code only: no configuration, no login, no session.
  */
-function unpackedCodeEnv(cli: PinnedAgentCli, binDir: string): NodeJS.ProcessEnv {
-  return cli.preset === 'copilot' ? { COPILOT_PKG_CACHE_HOME: join(binDir, '..', '..', 'unpacked') } : {};
+function unpackedCodeEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
+  if (cli.preset === 'copilot') return { COPILOT_PKG_CACHE_HOME: join(binDir, '..', '..', 'unpacked') };
+  // gemini writes an error report per refused call to os.tmpdir(): into its fresh HOME, not /tmp.
+  // (Only gemini's: other CLIs keep caches in the temporary directory, and a fresh one per run
+  // made the file twice as slow.)
+  if (cli.preset === 'gemini') return { TMPDIR: home };
+  return {};
 }
 
 /** Unpacks copilot's code before its runs (at once when done already), so two runs never unpack it together. */
