@@ -155,22 +155,23 @@ function closedEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.Pr
     all_proxy: CLOSED_PORT_PROXY,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
-    ...unpackedCodeEnv(cli, binDir, home),
+    ...perCliEnv(cli, binDir, home),
   };
 }
 
 /**
- * Where a CLI keeps the code it unpacks from itself, outside the run's fresh HOME, so that it is
- * unpacked once per pinned install rather than once per run. copilot's platform package is a
- * single executable that unpacks its own 235 MB package into ~/.cache/copilot/pkg when it finds
- * none there (seconds of disk writes); COPILOT_PKG_CACHE_HOME puts that elsewhere, here beside the
- * pinned install. It holds the CLI's own code only: no configuration, no login, no session.
+ * What one CLI needs beside the closed environment, so that its runs neither redo slow work nor
+ * leave files outside the test run:
+ * - copilot's platform package is a single executable that unpacks its own 235 MB package into
+ *   ~/.cache/copilot/pkg when it finds none there (seconds of disk writes); COPILOT_PKG_CACHE_HOME
+ *   puts that beside the pinned install, unpacked once per install rather than once per run. It
+ *   holds the CLI's own code only: no configuration, no login, no session.
+ * - gemini writes an error report per refused call to os.tmpdir(): into its fresh HOME, not /tmp.
+ *   Only gemini's: the other CLIs keep caches in the temporary directory, and a fresh one per run
+ *   made the file two to four times slower.
  */
-function unpackedCodeEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
+function perCliEnv(cli: PinnedAgentCli, binDir: string, home: string): NodeJS.ProcessEnv {
   if (cli.preset === 'copilot') return { COPILOT_PKG_CACHE_HOME: join(binDir, '..', '..', 'unpacked') };
-  // gemini writes an error report per refused call to os.tmpdir(): into its fresh HOME, not /tmp.
-  // (Only gemini's: other CLIs keep caches in the temporary directory, and a fresh one per run
-  // made the file twice as slow.)
   if (cli.preset === 'gemini') return { TMPDIR: home };
   return {};
 }

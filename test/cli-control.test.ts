@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { orchestrationStatusQuery } from '../src/domain/feature-status.js';
 import { starts } from './support/agent-log.js';
@@ -10,7 +8,7 @@ import { createTestRepo, taskListSpec, tempDir } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
 import { bundleWorkflows, testServerAddress } from './support/temporal.js';
 import { waitFor } from './support/wait-for.js';
-import { scriptedProviders } from './support/scripted-agent.js';
+import { holdFile, scriptedProviders } from './support/scripted-agent.js';
 
 const env = () => ({ AIDP_ENGINE: 'temporal', TEMPORAL_ADDRESS: testServerAddress(), AIDP_WORKDIR: tempDir('cli-control') });
 
@@ -29,9 +27,9 @@ describe('aidp commands on a running feature', () => {
     const repo = await createTestRepo();
     const logDir = agentIoDir('log');
     // The agents work until the commands below are done: the run is running whenever they act.
-    const release = join(agentIoDir('release'), 'go');
+    const hold = holdFile();
     const handle = await harness.startFeature(repo, taskListSpec('Steer from the CLI', ['One', 'Two', 'Three']), {
-      providers: scriptedProviders(`--write --wait-for ${release} --log ${logDir}`),
+      providers: scriptedProviders(`--write --wait-for ${hold.path} --log ${logDir}`),
       concurrency: 1,
     });
     await waitFor(() => starts(logDir).length >= 1, 30_000, 'a first agent');
@@ -58,7 +56,7 @@ describe('aidp commands on a running feature', () => {
     expect((await handle.query(orchestrationStatusQuery)).concurrency).toBe(3);
 
     expect((await runCli(['resume', id], env())).exitCode).toBe(0);
-    writeFileSync(release, '');
+    hold.release();
     expect((await handle.result()).status).toBe('completed');
   });
 

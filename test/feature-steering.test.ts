@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -21,7 +21,7 @@ import { agentIoDir, livePidsMentioning } from './support/sandbox.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { waitFor } from './support/wait-for.js';
 import { workflowTreeIsIdle } from './support/idle.js';
-import { scriptedProviders } from './support/scripted-agent.js';
+import { holdFile, scriptedProviders } from './support/scripted-agent.js';
 
 /**
  * `n` unit titles in dispatch order; the first `slow` carry "slow" in their ids, for agents run with
@@ -29,12 +29,6 @@ import { scriptedProviders } from './support/scripted-agent.js';
  * (started later) finish at once.
  */
 const units = (n: number, slow = 0) => Array.from({ length: n }, (_, i) => `Steered unit ${i + 1}${i < slow ? ' slow' : ''}`);
-
-/** A file path in a fresh agent I/O dir: agents run with `--hold-first` on it wait until `release` writes it. */
-function holdFile(): { path: string; release(): void } {
-  const path = join(agentIoDir('hold'), 'release');
-  return { path, release: () => writeFileSync(path, 'go') };
-}
 
 // The tests share one harness and run at once, each on its own repository, log dir and feature.
 describe('steering a running feature', () => {

@@ -11,6 +11,7 @@ import { startHarness, type Harness } from './support/harness.js';
 import { starts } from './support/agent-log.js';
 import { createTestRepo } from './support/repos.js';
 import { agentIoDir } from './support/sandbox.js';
+import { holdFile } from './support/scripted-agent.js';
 import { bundleWorkflows } from './support/temporal.js';
 import { blockNetwork, GITHUB_API } from './support/webhooks.js';
 import { waitFor } from './support/wait-for.js';
@@ -188,8 +189,8 @@ describe('work on an aidp pull request branch', () => {
   it('pushes nothing when someone pushed to the PR branch while the agent worked, and says so', async () => {
     const logDir = agentIoDir('agent-log');
     // The agent works until the person's commit is on the branch.
-    const release = join(agentIoDir('release'), 'go');
-    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--wait-for ${release} --log ${logDir}`);
+    const hold = holdFile();
+    const { repo, headSha } = await repoWithPullRequest('RENAME-THE-THING', `--wait-for ${hold.path} --log ${logDir}`);
     const bodies: { finished?: { conclusion: string }; reply?: string } = {};
     const api = nock(GITHUB_API)
       .post('/repos/octo-org/widgets/check-runs')
@@ -208,7 +209,7 @@ describe('work on an aidp pull request branch', () => {
     await git.commit('a human commit');
     const humanSha = (await git.revparse(['HEAD'])).trim();
     await git.checkout('main');
-    writeFileSync(release, '');
+    hold.release();
     const result = await harness.client.workflow.getHandle(workflowId).result();
 
     api.done();

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { simpleGit } from 'simple-git';
@@ -49,7 +49,7 @@ function lockedPackage(): Promise<string> {
     const tarball = await packRunner();
     const dir = tempDir('npm-package');
     mkdirSync(join(dir, 'vendor'));
-    await execa('cp', [tarball, join(dir, 'vendor', 'minirun-1.0.0.tgz')]);
+    copyFileSync(tarball, join(dir, 'vendor', 'minirun-1.0.0.tgz'));
     writeFileSync(join(dir, 'package.json'), PACKAGE_JSON);
     writeFileSync(join(dir, '.npmrc'), NPMRC);
     await execa('npm', ['install', '--package-lock-only', '--offline', '--ignore-scripts'], { cwd: dir });
